@@ -1,0 +1,7 @@
+//! `frameloom-server`: the command-line entry point.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

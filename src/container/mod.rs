@@ -1,0 +1,26 @@
+//! Container I/O in the platform-free core: probe, demux and mux.
+//!
+//! One folder per format (`mp4/`, `webm/`); the types they share live beside
+//! this file. Media time is integer microseconds throughout.
+
+pub mod mp4;
+pub mod webm;
+
+mod demuxer;
+mod error;
+mod io;
+mod muxer;
+mod packet;
+mod probe;
+mod serde_time;
+mod track;
+
+pub use demuxer::{Demuxer, open_demuxer};
+pub use error::ContainerError;
+pub use io::{ByteSink, ByteSource, SliceSource, VecSink, check_range};
+#[cfg(not(target_arch = "wasm32"))]
+pub use io::{FileSink, FileSource};
+pub use muxer::{MuxTrack, Muxer};
+pub use packet::Packet;
+pub use probe::{ContainerFormat, Family, ProbeInfo, probe, sniff};
+pub use track::{AudioInfo, TrackInfo, TrackKind, VideoInfo};

@@ -1,0 +1,12 @@
+//! frameloom: the platform-free core of a browser video editor engine.
+//!
+//! `project` parses and validates the v1 project format; `container` probes,
+//! demuxes and muxes MP4/MOV and WebM/Matroska. `web` (wasm32 only) is the thin
+//! browser layer that exposes the core to the Web Worker.
+
+pub mod container;
+pub mod project;
+pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
