@@ -58,6 +58,8 @@ pub const TRACK_TYPE: u32 = 0x83;
 pub const FLAG_LACING: u32 = 0x9C;
 /// DefaultDuration in nanoseconds.
 pub const DEFAULT_DURATION: u32 = 0x23E383;
+/// Language (ISO 639-2).
+pub const LANGUAGE: u32 = 0x22B59C;
 /// CodecID, e.g. `V_VP9`.
 pub const CODEC_ID: u32 = 0x86;
 /// CodecPrivate: decoder configuration.

@@ -17,7 +17,10 @@ mod ebml;
 mod ebml_writer;
 mod frame_rate;
 mod ids;
+mod interleave;
 mod iso_codecs;
+mod mux_header;
+mod muxer;
 mod opus;
 mod probe;
 mod reader;
@@ -28,6 +31,7 @@ mod tracks;
 mod vp9;
 
 pub use demuxer::WebmDemuxer;
+pub use muxer::{WebmMuxer, WebmOptions};
 
 use super::{ByteSource, ContainerError, ProbeInfo};
 
