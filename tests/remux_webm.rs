@@ -222,3 +222,20 @@ fn survives_truncation_at_many_offsets() {
         }
     }
 }
+
+/// Matroska with H.264 (B-frames) and AAC: probed with ISO codec strings and remuxed as DocType matroska.
+#[test]
+fn remuxes_h264_aac_matroska() {
+    let src = common::fixture("h264_aac.mkv");
+    let info = probe_file(&src);
+    assert_eq!(info.container, ContainerFormat::Matroska);
+    let codecs: Vec<&str> = info.tracks.iter().map(|t| t.codec.as_str()).collect();
+    assert!(codecs[0].starts_with("avc1.64"), "{codecs:?}");
+    assert_eq!(codecs[1], "mp4a.40.2");
+    assert!(info.tracks.iter().all(|t| t.description.is_some()), "avcC and ASC are kept");
+    let out = out_path("h264_aac.mkv", false);
+    remux(&src, &out, false);
+    assert_eq!(probe_file(&out).container, ContainerFormat::Matroska);
+    assert_eq!(hashes_by_stream(&src), hashes_by_stream(&out), "packet bytes");
+    assert_eq!(common::decode_errors(&out), "", "ffmpeg decodes cleanly");
+}

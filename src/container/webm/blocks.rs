@@ -67,7 +67,7 @@ pub fn parse_block_header(bytes: &[u8]) -> Result<BlockHeader, ContainerError> {
 pub fn split_frames(header: &BlockHeader, body: &[u8]) -> Result<Vec<Range<usize>>, ContainerError> {
     let count = header.frames;
     let (sizes, mut pos) = match header.lacing {
-        Lacing::None => return Ok(vec![0..body.len()]),
+        Lacing::None => return Ok(std::iter::once(0..body.len()).collect()),
         Lacing::Fixed => {
             if body.len() % count != 0 {
                 return Err(malformed(format!("a fixed-laced block of {} bytes cannot hold {count} equal frames", body.len())));

@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn children_stop_on_overrun() {
-        let items: Vec<_> = Children::new(&[0x86, 0x02, b'V', b'_', 0xD7, 0x85, 1]).collect();
+        let items: Vec<_> = Children::new(&[0x86, 0x82, b'V', b'_', 0xD7, 0x85, 1]).collect();
         assert_eq!(items.len(), 2);
         assert!(items[0].is_ok());
         assert!(items[1].is_err());

@@ -66,7 +66,7 @@ pub fn string_element(id: u32, value: &str) -> Vec<u8> {
 
 /// A Void element taking exactly `total` bytes (at least 2).
 pub fn void(total: usize) -> Vec<u8> {
-    let size_len = if total >= 1 + PATCHABLE_SIZE_LEN { PATCHABLE_SIZE_LEN } else { 1 };
+    let size_len = if total > PATCHABLE_SIZE_LEN { PATCHABLE_SIZE_LEN } else { 1 };
     let payload = total.saturating_sub(1 + size_len);
     let mut out = id_bytes(ids::VOID);
     out.extend(fixed_size(payload as u64, size_len));

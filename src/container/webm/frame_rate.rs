@@ -26,12 +26,12 @@ pub fn from_times(times_us: &mut [i64], tick_us: f64) -> (Option<f64>, bool) {
     if times_us.len() < 2 || last <= first {
         return (None, false);
     }
-    let span = (last - first) as f64;
+    let span = last.saturating_sub(first) as f64;
     let fps = (times_us.len() - 1) as f64 * 1e6 / span;
     let rate = snap(fps, 2.0 * tick_us.max(1.0) / span);
-    let intervals = times_us.windows(2).map(|w| w[1] - w[0]);
+    let intervals = times_us.windows(2).map(|w| w[1].saturating_sub(w[0]));
     let (min, max) = intervals.fold((i64::MAX, i64::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
-    let variable = (max - min) as f64 > (1.5 * tick_us).max(2.0);
+    let variable = max.saturating_sub(min) as f64 > (1.5 * tick_us).max(2.0);
     (Some(rate), variable)
 }
 

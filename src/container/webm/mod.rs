@@ -16,6 +16,8 @@ mod demuxer;
 mod ebml;
 mod ebml_writer;
 mod frame_rate;
+#[cfg(test)]
+mod hostile_tests;
 mod ids;
 mod interleave;
 mod iso_codecs;

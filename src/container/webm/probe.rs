@@ -96,7 +96,7 @@ fn track_info(entry: &TrackEntry, kind: TrackKind, stats: &mut TrackStats, segme
 /// Where a fully scanned track ends: the latest known end, or the last start plus the average frame interval.
 fn track_end(stats: &TrackStats) -> Option<i64> {
     let (first, last) = (stats.first_us?, stats.last_start_us?);
-    let average = if stats.frames > 1 { (last - first) / (stats.frames as i64 - 1) } else { 0 };
+    let average = if stats.frames > 1 { last.saturating_sub(first) / (stats.frames as i64 - 1) } else { 0 };
     Some(stats.end_us.unwrap_or(i64::MIN).max(last.saturating_add(average)))
 }
 

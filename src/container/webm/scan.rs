@@ -102,10 +102,10 @@ fn record(reader: &mut Reader, entry: &TrackEntry, stats: &mut TrackStats, block
     let start = tb.to_us(block.time.saturating_sub(delay));
     let frames = block.header.frames as i64;
     let frame_us = entry.default_duration_ns.map(|ns| (ns / 1000) as i64);
-    let block_us = block.duration.map(|d| tb.to_us(i64::try_from(d).unwrap_or(i64::MAX))).or(frame_us.map(|f| f * frames));
+    let block_us = block.duration.map(|d| tb.to_us(i64::try_from(d).unwrap_or(i64::MAX))).or(frame_us.map(|f| f.saturating_mul(frames)));
     stats.frames += frames as u64;
     stats.first_us = Some(stats.first_us.map_or(start, |f| f.min(start)));
-    let last_start = start + frame_us.unwrap_or(0) * (frames - 1);
+    let last_start = start.saturating_add(frame_us.unwrap_or(0).saturating_mul(frames - 1));
     stats.last_start_us = Some(stats.last_start_us.map_or(last_start, |l| l.max(last_start)));
     if let Some(d) = block_us {
         let end = start.saturating_add(d);

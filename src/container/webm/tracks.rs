@@ -216,10 +216,10 @@ mod tests {
 
     #[test]
     fn rejects_duplicate_and_missing_numbers() {
-        let entry = [0xAE, 0x03, 0xD7, 0x81, 0x01];
+        let entry = [0xAE, 0x83, 0xD7, 0x81, 0x01];
         let twice = [entry, entry].concat();
         assert!(parse_tracks(&twice).is_err());
-        assert!(parse_tracks(&[0xAE, 0x03, 0x83, 0x81, 0x01]).is_err());
+        assert!(parse_tracks(&[0xAE, 0x83, 0x83, 0x81, 0x01]).is_err());
         assert_eq!(parse_tracks(&entry).unwrap()[0].number, 1);
     }
 }
