@@ -5,6 +5,9 @@ use super::ebml_writer::{master, uint_element};
 use super::ids;
 use crate::container::ContainerError;
 
+/// Most cue points kept; later ones are ignored (a million keyframes is over eleven days at one per second).
+pub const MAX_CUE_POINTS: usize = 1_000_000;
+
 /// One cue: a track's keyframe time and the Cluster that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CuePoint {
@@ -16,10 +19,13 @@ pub struct CuePoint {
     pub cluster_position: u64,
 }
 
-/// Parses the payload of a Cues element.
+/// Parses the payload of a Cues element (up to [`MAX_CUE_POINTS`]).
 pub fn parse_cues(data: &[u8]) -> Result<Vec<CuePoint>, ContainerError> {
     let mut points = Vec::new();
     for point in Children::new(data) {
+        if points.len() >= MAX_CUE_POINTS {
+            break;
+        }
         let (id, body) = point?;
         if id != ids::CUE_POINT {
             continue;

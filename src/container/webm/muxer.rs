@@ -264,3 +264,80 @@ impl<S: ByteSink> Muxer for WebmMuxer<S> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::webm::{WebmDemuxer, reader::Reader, segment::read_segment};
+    use crate::container::{AudioInfo, Demuxer, SliceSource, VecSink, VideoInfo};
+
+    fn opus_track() -> MuxTrack {
+        let head = [b"OpusHead".as_slice(), &[1, 2, 0x38, 0x01, 0x80, 0xBB, 0, 0, 0, 0, 0]].concat();
+        MuxTrack { kind: TrackKind::Audio, codec: "opus".into(), description: Some(head), timescale: 0, video: None, audio: Some(AudioInfo { sample_rate: 48_000, channels: 2 }) }
+    }
+
+    fn packet(pts_us: i64, duration_us: i64, keyframe: bool, data: Vec<u8>) -> Packet {
+        Packet { track_id: 0, pts_us, dts_us: pts_us, duration_us, keyframe, data }
+    }
+
+    fn demux_all(bytes: &[u8]) -> Vec<Packet> {
+        let mut demuxer = WebmDemuxer::open(Box::new(SliceSource::new(bytes))).expect("open");
+        std::iter::from_fn(|| demuxer.next_packet().expect("packet")).collect()
+    }
+
+    #[test]
+    fn audio_only_files_get_a_cluster_every_five_seconds() {
+        let mut muxer = WebmMuxer::new(VecSink::default(), &[opus_track()], WebmOptions::default()).expect("muxer");
+        let written: Vec<Packet> = (0..600).map(|i| packet(i * 20_000 - 6_500, 20_000, true, vec![0xFC, i as u8])).collect();
+        for p in &written {
+            muxer.write_packet(0, p).expect("write");
+        }
+        let last = packet(600 * 20_000 - 6_500, 5_000, true, vec![0xFC, 0]);
+        muxer.write_packet(0, &last).expect("write");
+        muxer.finish().expect("finish");
+        let bytes = muxer.into_sink().bytes;
+        let segment = read_segment(&mut Reader::new(Box::new(SliceSource::new(&bytes)))).expect("segment");
+        assert_eq!(segment.cues.as_ref().map(Vec::len), Some(3), "one cue per cluster");
+        assert_eq!(segment.tracks[0].codec_delay_ns, 6_500_000);
+        let read = demux_all(&bytes);
+        assert_eq!(read.len(), 601);
+        assert_eq!(read[0].pts_us, -7_000, "pts rounds to the millisecond tick, delay applied like ffmpeg");
+        assert_eq!(read[600].duration_us, 5_000, "DiscardPadding keeps the shortened duration");
+        assert!(read.iter().zip(written.iter()).all(|(r, w)| r.data == w.data));
+    }
+
+    #[test]
+    fn interleaves_tracks_by_time() {
+        let video = MuxTrack {
+            kind: TrackKind::Video,
+            codec: "vp09.00.10.08".into(),
+            description: None,
+            timescale: 0,
+            video: Some(VideoInfo { width: 64, height: 64, rotation: 0, frame_rate: Some(25.0), variable_frame_rate: false }),
+            audio: None,
+        };
+        let mut muxer = WebmMuxer::new(VecSink::default(), &[video, opus_track()], WebmOptions { live: true }).expect("muxer");
+        for i in 0..50 {
+            muxer.write_packet(0, &packet(i * 40_000, 40_000, i % 25 == 0, vec![1])).expect("video");
+        }
+        for i in 0..100 {
+            muxer.write_packet(1, &packet(i * 20_000, 20_000, true, vec![0xFC])).expect("audio");
+        }
+        muxer.finish().expect("finish");
+        let bytes = muxer.into_sink().bytes;
+        let read = demux_all(&bytes);
+        assert_eq!(read.len(), 150);
+        let times: Vec<i64> = read.iter().map(|p| if p.track_id == 2 { p.pts_us + 7_000 } else { p.pts_us }).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "blocks in time order: {times:?}");
+        let info = crate::container::webm::probe(&mut SliceSource::new(&bytes)).expect("probe");
+        assert_eq!(info.tracks[0].codec, "vp09.00.10.08", "VP9 CodecPrivate carries the codec string");
+        assert!(info.streamable);
+        assert!(matches!(muxer_after_finish(), Err(ContainerError::InvalidInput(_))));
+    }
+
+    fn muxer_after_finish() -> Result<(), ContainerError> {
+        let mut muxer = WebmMuxer::new(VecSink::default(), &[opus_track()], WebmOptions::default())?;
+        muxer.finish()?;
+        muxer.write_packet(0, &packet(0, 0, true, vec![0xFC]))
+    }
+}

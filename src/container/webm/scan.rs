@@ -5,6 +5,7 @@
 
 use super::blocks::Lacing;
 use super::cluster::{BlockRef, ClusterWalker};
+use super::cues::MAX_CUE_POINTS;
 use super::reader::Reader;
 use super::segment::Segment;
 use super::timebase::TimeBase;
@@ -40,7 +41,7 @@ pub struct TrackStats {
     pub last_start_us: Option<i64>,
     /// Latest known end (start + duration) among frames whose duration is known.
     pub end_us: Option<i64>,
-    /// Keyframe times in file order.
+    /// Keyframe times in file order (as many as Cues may hold).
     pub keyframes_us: Vec<i64>,
     /// Frame start times (video tracks, up to a cap).
     pub times_us: Vec<i64>,
@@ -114,7 +115,7 @@ fn record(reader: &mut Reader, entry: &TrackEntry, stats: &mut TrackStats, block
     if entry.kind != Some(TrackKind::Video) {
         return Ok(());
     }
-    if block.keyframe {
+    if block.keyframe && stats.keyframes_us.len() < MAX_CUE_POINTS {
         stats.keyframes_us.push(start);
         if stats.first_keyframe.is_none() && block.header.lacing == Lacing::None {
             let payload = block.data + block.header.len as u64;

@@ -6,6 +6,8 @@ use crate::container::{ContainerError, TrackKind};
 
 /// Most tracks a file may declare.
 pub const MAX_TRACKS: usize = 256;
+/// Longest header-stripping prefix accepted (it is copied into every frame).
+const MAX_STRIPPED_HEADER: usize = 4096;
 
 /// Video fields of a TrackEntry.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -192,6 +194,9 @@ fn parse_compression(data: &[u8]) -> Result<Vec<u8>, ContainerError> {
     }
     if algo != 3 {
         return Err(ContainerError::Unsupported { what: "compressed Matroska track (zlib/bzlib/lzo); remux it with mkvmerge without compression".into() });
+    }
+    if settings.len() > MAX_STRIPPED_HEADER {
+        return Err(ContainerError::LimitExceeded { what: "stripped header size".into(), value: settings.len() as u64, limit: MAX_STRIPPED_HEADER as u64 });
     }
     Ok(settings)
 }
