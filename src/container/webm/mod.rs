@@ -1,11 +1,22 @@
 //! WebM / Matroska: probe, streaming demux and streaming mux, on a hand-written EBML
-//! reader and writer (pure Rust, no allocation sized by untrusted fields beyond
-//! documented limits, every loop advancing through the file).
+//! reader and writer (pure Rust; allocations are bounded by documented limits and the
+//! real file length; every loop advances through the file).
 //!
 //! Reading: `segment` parses the EBML header, SeekHead, Info, Tracks and Cues;
 //! `cluster` walks blocks (including unknown-size live Clusters); `scan` gathers what
 //! the headers omit; `probe` and `demuxer` build on those. Writing: `muxer` with
 //! `interleave`, `mux_header` and `ebml_writer`. Codec naming lives in `codec`.
+//!
+//! Known limits:
+//! - Matroska stores presentation times only, so demuxed `dts_us == pts_us` (H.264/HEVC
+//!   with B-frames in MKV keep decode order but not decode times).
+//! - Opus timestamps have CodecDelay subtracted, as ffmpeg does; the muxer adds it back.
+//! - A second EBML header or Segment (chained files) ends reading; zlib/bzlib/lzo-compressed
+//!   and encrypted tracks are unsupported (header stripping is undone).
+//! - Files with Cues and Duration are only scanned for their first video frames (frame
+//!   rate, VP9 details), so `sample_count` is `None` for them.
+//! - The muxer writes a TimestampScale of 1 ms (`MuxTrack::timescale` is not used), refuses
+//!   packets before time 0 (after the Opus CodecDelay shift), and its live layout has no Cues.
 
 mod av1;
 mod blocks;
