@@ -1,63 +1,58 @@
-//! Webm container: probe, demux and mux. (Stub: being implemented.)
+//! WebM / Matroska: probe, streaming demux and streaming mux, on a hand-written EBML
+//! reader and writer (pure Rust; allocations are bounded by documented limits and the
+//! real file length; every loop advances through the file).
+//!
+//! Reading: `segment` parses the EBML header, SeekHead, Info, Tracks and Cues;
+//! `cluster` walks blocks (including unknown-size live Clusters); `scan` gathers what
+//! the headers omit; `probe` and `demuxer` build on those. Writing: `muxer` with
+//! `interleave`, `mux_header` and `ebml_writer`. Codec naming lives in `codec`.
+//!
+//! Known limits:
+//! - Matroska stores presentation times only, so demuxed `dts_us == pts_us` (H.264/HEVC
+//!   with B-frames in MKV keep decode order but not decode times).
+//! - Opus timestamps have CodecDelay subtracted, as ffmpeg does; the muxer adds it back.
+//! - A second EBML header or Segment (chained files) ends reading; zlib/bzlib/lzo-compressed
+//!   and encrypted tracks are unsupported (header stripping is undone).
+//! - Files with Cues and Duration are only scanned for their first video frames (frame
+//!   rate, VP9 details), so `sample_count` is `None` for them.
+//! - The muxer writes a TimestampScale of 1 ms (`MuxTrack::timescale` is not used), refuses
+//!   packets before time 0 (after the Opus CodecDelay shift), and its live layout has no Cues.
 
-use super::{ByteSink, ByteSource, ContainerError, Demuxer, MuxTrack, Muxer, Packet, ProbeInfo};
+mod av1;
+mod blocks;
+mod cluster;
+mod codec;
+mod cues;
+mod demuxer;
+mod ebml;
+mod ebml_writer;
+mod frame_rate;
+#[cfg(test)]
+mod hostile_tests;
+mod ids;
+mod interleave;
+mod iso_codecs;
+mod mux_header;
+mod muxer;
+mod opus;
+mod probe;
+mod reader;
+mod scan;
+mod segment;
+mod timebase;
+mod tracks;
+mod vp9;
 
-/// Reads the headers of a Webm file and describes its tracks.
-pub fn probe(_source: &mut dyn ByteSource) -> Result<ProbeInfo, ContainerError> {
-    Err(ContainerError::Unsupported { what: "Webm (not yet implemented)".into() })
-}
+pub use demuxer::WebmDemuxer;
+pub use muxer::{WebmMuxer, WebmOptions};
 
-/// Pull demuxer over a Webm file.
-pub struct WebmDemuxer<'a> {
-    _source: Box<dyn ByteSource + 'a>,
-    info: ProbeInfo,
-}
+use super::{ByteSource, ContainerError, ProbeInfo};
 
-impl<'a> WebmDemuxer<'a> {
-    /// Parses the headers of `source`.
-    pub fn open(mut source: Box<dyn ByteSource + 'a>) -> Result<Self, ContainerError> {
-        let info = probe(source.as_mut())?;
-        Ok(Self { _source: source, info })
-    }
-}
-
-impl Demuxer for WebmDemuxer<'_> {
-    fn info(&self) -> &ProbeInfo {
-        &self.info
-    }
-
-    fn next_packet(&mut self) -> Result<Option<Packet>, ContainerError> {
-        Ok(None)
-    }
-}
-
-/// Options for [`WebmMuxer`].
-#[derive(Debug, Clone, Default)]
-pub struct WebmOptions {}
-
-/// Streaming Webm muxer.
-pub struct WebmMuxer<S: ByteSink> {
-    sink: S,
-}
-
-impl<S: ByteSink> WebmMuxer<S> {
-    /// Starts a file with `tracks` on `sink`.
-    pub fn new(sink: S, _tracks: &[MuxTrack], _options: WebmOptions) -> Result<Self, ContainerError> {
-        Ok(Self { sink })
-    }
-
-    /// Returns the sink after [`Muxer::finish`].
-    pub fn into_sink(self) -> S {
-        self.sink
-    }
-}
-
-impl<S: ByteSink> Muxer for WebmMuxer<S> {
-    fn write_packet(&mut self, _track_index: usize, _packet: &Packet) -> Result<(), ContainerError> {
-        Err(ContainerError::Unsupported { what: "Webm muxing (not yet implemented)".into() })
-    }
-
-    fn finish(&mut self) -> Result<(), ContainerError> {
-        Ok(())
-    }
+/// Reads the headers of a WebM/Matroska file and describes its tracks.
+///
+/// Files without Cues or Duration (live recordings) are scanned block header by block
+/// header (payloads are skipped) to find duration, keyframes and frame timing.
+pub fn probe(source: &mut dyn ByteSource) -> Result<ProbeInfo, ContainerError> {
+    let mut reader = reader::Reader::borrowed(source);
+    Ok(probe::probe_reader(&mut reader)?.info)
 }
