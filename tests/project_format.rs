@@ -2,7 +2,7 @@
 //! expected path and message, problems come back together, and hostile input never panics.
 
 use frameloom::project::{
-    self, AudioCodec, ErrorCode, Format, Layer, Project, SubtitlesText, ValidationError, VideoCodec, validate,
+    self, AudioCodec, ErrorCode, Format, Layer, Project, SubtitlesContent, ValidationError, VideoCodec, validate,
 };
 use serde_json::{Value, json};
 
@@ -91,7 +91,7 @@ fn minimal_example_validates_with_defaults_filled_in() {
     let Layer::Subtitles(subs) = &scene.layers[1] else { panic!("subtitles second") };
     assert_eq!(subs.duration_us, 2_000_000, "runs to the last cue's end");
     assert_eq!((subs.style.size, subs.placement.height), (36.0, 684.0));
-    let SubtitlesText::Cues(cues) = &subs.content else { panic!("inline cues") };
+    let SubtitlesContent::Cues(cues) = &subs.content else { panic!("inline cues") };
     assert_eq!((cues[0].start_us, cues[0].end_us, cues[0].text.as_str()), (500_000, 2_000_000, "Hello"));
 }
 

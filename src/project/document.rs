@@ -1,5 +1,6 @@
 //! The whole project document: `version`, `output`, `sources` and `scenes`.
 
+use super::color::Color;
 use super::context::Ctx;
 use super::error::{ErrorCode, ValidationError};
 use super::limits::{MAX_SCENES, MAX_SECONDS};
@@ -66,15 +67,16 @@ pub(crate) fn read_project(value: &Value, mut report: Report) -> Result<Project,
 
     // Without a valid output the defaults below are placeholders; the project is rejected anyway.
     let frame = output.as_ref().map_or((1920.0, 1080.0), |o| (o.width.into(), o.height.into()));
-    let background = output.as_ref().map_or(super::color::Color::BLACK, |o| o.background);
+    let background = output.as_ref().map_or(Color::BLACK, |o| o.background);
     let mut cx = Ctx::new(report, frame, background, &index);
     let scenes = scene_items.and_then(|items| read_scenes(items, &mut cx));
     let mut report = cx.report;
     f.finish(&mut report);
 
-    let project = (|| Some(Project { version: version?, output: output?, sources: sources?, scenes: scenes? }))();
-    match project {
-        Some(project) if report.is_clean() => Ok(project),
+    match (version, output, sources, scenes) {
+        (Some(version), Some(output), Some(sources), Some(scenes)) if report.is_clean() => {
+            Ok(Project { version, output, sources, scenes })
+        }
         _ => Err(report.finish()),
     }
 }

@@ -27,7 +27,7 @@ pub use document::{Project, VERSION};
 pub use error::{ErrorCode, ValidationError};
 pub use layer::{
     Align, AudioLayer, Crop, Cue, Fades, Fit, FontFamily, ImageLayer, Layer, LayerType, Outline, Placement, Shadow,
-    SubtitlesLayer, SubtitlesText, TextBox, TextLayer, TextStyle, Trim, VerticalAlign, VideoLayer,
+    SubtitlesContent, SubtitlesLayer, TextBox, TextLayer, TextStyle, Trim, VerticalAlign, VideoLayer,
 };
 pub use output::{AudioCodec, Format, Output, Quality, VideoCodec};
 pub use scene::Scene;

@@ -12,7 +12,7 @@ mod visual;
 pub use audio::AudioLayer;
 pub use image::ImageLayer;
 pub use style::{Align, FontFamily, Outline, Shadow, TextBox, TextStyle, VerticalAlign};
-pub use subtitles::{Cue, SubtitlesLayer, SubtitlesText};
+pub use subtitles::{Cue, SubtitlesContent, SubtitlesLayer};
 pub use text::TextLayer;
 pub use timing::{Fades, Trim};
 pub use video::VideoLayer;

@@ -29,7 +29,7 @@ pub struct Cue {
 /// Where the captions come from (JSON: either `cues` or `source`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum SubtitlesText {
+pub enum SubtitlesContent {
     /// Captions written in the project.
     Cues(Vec<Cue>),
     /// The id of a `subtitles` source (SRT or WebVTT).
@@ -41,7 +41,7 @@ pub enum SubtitlesText {
 pub struct SubtitlesLayer {
     /// The captions.
     #[serde(flatten)]
-    pub content: SubtitlesText,
+    pub content: SubtitlesContent,
     /// When the layer starts, in microseconds from the scene start (JSON: `start`, seconds); cue times count from here.
     #[serde(rename = "start", with = "crate::project::seconds")]
     pub start_us: i64,
@@ -87,8 +87,8 @@ pub(super) fn read(mut f: Fields, cx: &mut Ctx) -> Option<Draft> {
             cx.report.add(f.path_of("source"), ErrorCode::Conflict, message);
             None
         }
-        (Some(Some(cues)), Some(None)) => Some(SubtitlesText::Cues(cues)),
-        (Some(None), Some(Some(id))) => Some(SubtitlesText::Source(id)),
+        (Some(Some(cues)), Some(None)) => Some(SubtitlesContent::Cues(cues)),
+        (Some(None), Some(Some(id))) => Some(SubtitlesContent::Source(id)),
         (Some(None), Some(None)) => {
             let message = "needs \"cues\" (inline captions) or \"source\" (the id of an SRT/VTT subtitles source)";
             cx.report.add(f.path(), ErrorCode::Missing, message);
@@ -99,8 +99,8 @@ pub(super) fn read(mut f: Fields, cx: &mut Ctx) -> Option<Draft> {
     f.finish(&mut cx.report);
     let content = content?;
     let own_duration_us = duration_us?.or(match &content {
-        SubtitlesText::Cues(cues) => cues.iter().map(|c| c.end_us).max(),
-        SubtitlesText::Source(_) => None,
+        SubtitlesContent::Cues(cues) => cues.iter().map(|c| c.end_us).max(),
+        SubtitlesContent::Source(_) => None,
     });
     let layer = SubtitlesLayer {
         content,
