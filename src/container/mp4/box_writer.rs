@@ -45,12 +45,6 @@ impl BoxWriter {
         self.start(kind).bytes(body).end()
     }
 
-    /// Appends one byte.
-    pub fn u8(&mut self, v: u8) -> &mut Self {
-        self.buf.push(v);
-        self
-    }
-
     /// Appends a big-endian u16.
     pub fn u16(&mut self, v: u16) -> &mut Self {
         self.bytes(&v.to_be_bytes())
@@ -118,7 +112,7 @@ mod tests {
     #[test]
     fn nested_sizes_are_patched() {
         let mut w = BoxWriter::new();
-        w.start(b"moov").start_full(b"mvhd", 1, 3).u8(7).end().end();
+        w.start(b"moov").start_full(b"mvhd", 1, 3).bytes(&[7]).end().end();
         let b = w.into_bytes();
         assert_eq!(&b[0..8], b"\0\0\0\x15moov");
         assert_eq!(&b[8..16], b"\0\0\0\x0dmvhd");

@@ -55,11 +55,11 @@ impl Demuxer for Mp4Demuxer<'_> {
         let Some(sample) = track.next else { return Ok(None) };
         track.next = track.table.step(&mut track.pos);
         let data = self.source.read_vec(sample.offset, u64::from(sample.record.size), "sample data")?;
-        let dts_us = track.timeline.to_us(sample.dts);
-        let end_us = track.timeline.to_us(sample.dts.saturating_add(i64::from(sample.record.duration)));
+        let dts_us = track.timeline.presentation_us(sample.dts);
+        let end_us = track.timeline.presentation_us(sample.dts.saturating_add(i64::from(sample.record.duration)));
         Ok(Some(Packet {
             track_id: track.id,
-            pts_us: track.timeline.to_us(sample.cts()),
+            pts_us: track.timeline.presentation_us(sample.cts()),
             dts_us,
             duration_us: end_us.saturating_sub(dts_us),
             keyframe: sample.record.sync,

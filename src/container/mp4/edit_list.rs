@@ -66,13 +66,13 @@ impl Timeline {
     }
 
     /// Presentation time in µs of media time `ticks`.
-    pub fn to_us(&self, ticks: i64) -> i64 {
+    pub fn presentation_us(&self, ticks: i64) -> i64 {
         ticks_to_us(ticks.saturating_sub(self.media_time), self.timescale).saturating_add(self.empty_us)
     }
 
     /// Presentation duration: the edits' total, or up to `media_end` (in ticks).
     pub fn duration_us(&self, media_end: i64) -> i64 {
-        self.edit_duration_us.unwrap_or_else(|| self.to_us(media_end).max(0))
+        self.edit_duration_us.unwrap_or_else(|| self.presentation_us(media_end).max(0))
     }
 }
 
@@ -96,8 +96,8 @@ mod tests {
         let bytes = trak_with_elst(&elst);
         let trak = Children::new(&bytes, 0).next().unwrap().unwrap();
         let t = Timeline::from_trak(&trak, 1000, 48000).unwrap();
-        assert_eq!(t.to_us(1024), 500_000);
-        assert_eq!(t.to_us(0), 500_000 - 21_333);
+        assert_eq!(t.presentation_us(1024), 500_000);
+        assert_eq!(t.presentation_us(0), 500_000 - 21_333);
         assert_eq!(t.duration_us(0), 3_500_000);
     }
 
@@ -113,6 +113,6 @@ mod tests {
         let bytes = trak_with_elst(&huge);
         let trak = Children::new(&bytes, 0).next().unwrap().unwrap();
         let t = Timeline::from_trak(&trak, 0, 0).unwrap();
-        assert_eq!(t.to_us(i64::MAX), 0);
+        assert_eq!(t.presentation_us(i64::MAX), 0);
     }
 }

@@ -3,7 +3,7 @@
 //! Reading: `top_level` finds the boxes, `movie` parses `moov` (tracks,
 //! `sample_table`, `edit_list`, `sample_entry` + `codec_config`) and every
 //! `moof` (`fragments`), `track_info` describes the tracks and `demuxer` pulls
-//! packets, reading sample data on demand.
+//! packets, reading sample data on demand. Writing: `mux` (see [`Mp4Muxer`]).
 //!
 //! Hostile input gives typed errors, never panics: every declared count and size
 //! is checked against the bytes that actually hold it and against these limits
@@ -17,6 +17,7 @@ mod demuxer;
 mod edit_list;
 mod fragments;
 mod movie;
+mod mux;
 mod probe;
 mod rotation;
 mod sample_entry;
@@ -26,8 +27,9 @@ mod track_info;
 mod trak;
 
 pub use demuxer::Mp4Demuxer;
+pub use mux::{Mp4Layout, Mp4Muxer, Mp4Options};
 
-use super::{ByteSink, ByteSource, ContainerError, MuxTrack, Muxer, Packet, ProbeInfo};
+use super::{ByteSource, ContainerError, ProbeInfo};
 
 /// Most samples one track may have (and never more than the file has bytes).
 pub const MAX_SAMPLES_PER_TRACK: u64 = 10_000_000;
@@ -39,35 +41,4 @@ pub const MAX_TOP_LEVEL_BOXES: u64 = 1_000_000;
 /// Reads the headers of an MP4/MOV file and describes its tracks.
 pub fn probe(source: &mut dyn ByteSource) -> Result<ProbeInfo, ContainerError> {
     probe::probe_movie(source).map(|(info, _)| info)
-}
-
-/// Options for [`Mp4Muxer`].
-#[derive(Debug, Clone, Default)]
-pub struct Mp4Options {}
-
-/// Streaming Mp4 muxer.
-pub struct Mp4Muxer<S: ByteSink> {
-    sink: S,
-}
-
-impl<S: ByteSink> Mp4Muxer<S> {
-    /// Starts a file with `tracks` on `sink`.
-    pub fn new(sink: S, _tracks: &[MuxTrack], _options: Mp4Options) -> Result<Self, ContainerError> {
-        Ok(Self { sink })
-    }
-
-    /// Returns the sink after [`Muxer::finish`].
-    pub fn into_sink(self) -> S {
-        self.sink
-    }
-}
-
-impl<S: ByteSink> Muxer for Mp4Muxer<S> {
-    fn write_packet(&mut self, _track_index: usize, _packet: &Packet) -> Result<(), ContainerError> {
-        Err(ContainerError::Unsupported { what: "Mp4 muxing (not yet implemented)".into() })
-    }
-
-    fn finish(&mut self) -> Result<(), ContainerError> {
-        Ok(())
-    }
 }

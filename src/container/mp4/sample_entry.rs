@@ -8,8 +8,6 @@ use crate::container::{ContainerError, TrackKind};
 
 /// Bytes of a visual sample entry before its child boxes.
 const VISUAL_FIELDS: usize = 78;
-/// Bytes of a (version 0) audio sample entry before its child boxes.
-const AUDIO_FIELDS: usize = 28;
 
 /// What the sample description says about a track.
 #[derive(Debug, Clone, PartialEq)]
