@@ -32,7 +32,7 @@ pub(super) struct BoxHeader {
 impl BoxHeader {
     /// Offset of the first body byte.
     pub fn body_offset(&self) -> u64 {
-        self.offset + self.header_len
+        self.offset.saturating_add(self.header_len)
     }
 
     /// Body length in bytes.
@@ -42,7 +42,7 @@ impl BoxHeader {
 
     /// Offset just past the box.
     pub fn end(&self) -> u64 {
-        self.offset + self.size
+        self.offset.saturating_add(self.size)
     }
 }
 

@@ -16,6 +16,8 @@ mod codec_config;
 mod demuxer;
 mod edit_list;
 mod fragments;
+#[cfg(test)]
+mod hostile_tests;
 mod movie;
 mod mux;
 mod probe;
