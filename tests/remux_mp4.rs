@@ -64,7 +64,7 @@ fn num(v: &Value, key: &str) -> f64 {
     v[key].as_str().and_then(|s| s.parse().ok()).or_else(|| v[key].as_f64()).unwrap_or(0.0)
 }
 
-fn rotation(stream: &Value) -> Option<i64> {
+fn ffprobe_rotation(stream: &Value) -> Option<i64> {
     stream["side_data_list"].as_array()?.iter().find_map(|sd| sd["rotation"].as_i64())
 }
 
@@ -78,7 +78,7 @@ fn check_remux(name: &str, layout: Layout) {
         let what = format!("{name} {layout:?} stream {}", sa["index"]);
         assert_eq!(sa["codec_name"], sb["codec_name"], "{what}: codec");
         assert_eq!(sa["nb_read_packets"], sb["nb_read_packets"], "{what}: packet count");
-        assert_eq!(rotation(sa), rotation(sb), "{what}: rotation");
+        assert_eq!(ffprobe_rotation(sa), ffprobe_rotation(sb), "{what}: rotation");
         let frame = num(sa, "duration") / num(sa, "nb_read_packets").max(1.0);
         // ffmpeg does not apply edit lists to fragments: there a stream's duration also
         // spans pre-roll with negative timestamps, so compare where presentation ends.
@@ -218,7 +218,7 @@ fn probes_vfr_and_rotation() {
     // counter-clockwise, which is 270° in our clockwise convention (see mp4/rotation.rs).
     let path = common::fixture("rotated.mp4");
     let streams = common::ffprobe_streams(&path);
-    assert_eq!(rotation(&streams[0]), Some(90));
+    assert_eq!(ffprobe_rotation(&streams[0]), Some(90));
     let rotated = probe_path(&path);
     let v = rotated.tracks[0].video.as_ref().unwrap();
     assert_eq!((v.width, v.height, v.rotation), (320, 240, 270));
@@ -313,4 +313,26 @@ fn hostile_top_level_inputs_are_typed_errors() {
     unfinished.extend(b"\0\0\x10\0mdat");
     unfinished.resize(unfinished.len() + 4088, 7);
     assert_eq!(probe(&mut SliceSource::new(&unfinished)).unwrap_err(), ContainerError::MissingIndex);
+}
+
+#[test]
+fn written_rotation_is_what_players_apply() {
+    let src = common::fixture("av1.mp4");
+    let info = probe_path(&src);
+    // ffprobe prints the counter-clockwise angle: our clockwise 90 is its -90 (≡ 270).
+    for rotation in [90u16, 180, 270] {
+        let mut tracks: Vec<MuxTrack> = info.tracks.iter().map(MuxTrack::from).collect();
+        tracks[0].video.as_mut().unwrap().rotation = rotation;
+        let out = common::fixture_dir().join(format!("remux_mp4/rotation{rotation}.mp4"));
+        let mut demuxer = open_demuxer(Box::new(FileSource::open(&src).unwrap())).unwrap();
+        let mut muxer = Mp4Muxer::new(FileSink::create(&out).unwrap(), &tracks, Mp4Options::fast_start(100)).unwrap();
+        while let Some(p) = demuxer.next_packet().unwrap() {
+            muxer.write_packet(0, &p).unwrap();
+        }
+        muxer.finish().unwrap();
+        muxer.into_sink().flush().unwrap();
+        let counter_clockwise = ffprobe_rotation(&common::ffprobe_streams(&out)[0]).map(|r| r.rem_euclid(360));
+        assert_eq!(counter_clockwise, Some(i64::from(360 - rotation)), "rotation {rotation}");
+        assert_eq!(probe_path(&out).tracks[0].video.as_ref().unwrap().rotation, rotation);
+    }
 }

@@ -27,7 +27,7 @@ const SAMPLE_FLAGS: u32 = 0x400;
 const SAMPLE_CTS_OFFSET: u32 = 0x800;
 
 /// `sample_is_non_sync_sample` in the sample flags.
-pub(super) const NON_SYNC: u32 = 0x1_0000;
+const NON_SYNC: u32 = 0x1_0000;
 /// Decode times beyond this (about 36 years at 1 GHz) are treated as corrupt.
 const MAX_DECODE_TIME: u64 = 1 << 60;
 

@@ -222,6 +222,8 @@ fn muxer_misuse_is_typed() {
     let mut m = Mp4Muxer::new(VecSink::default(), &tracks(), Mp4Options::fast_start(10)).unwrap();
     let p = |dts: i64| Packet { track_id: 1, pts_us: dts, dts_us: dts, duration_us: 0, keyframe: true, data: vec![1] };
     assert!(matches!(m.write_packet(5, &p(0)), Err(ContainerError::InvalidInput(_))));
+    let wild = Packet { pts_us: i64::MAX, dts_us: i64::MIN, ..p(0) };
+    assert!(matches!(m.write_packet(0, &wild), Err(ContainerError::InvalidInput(_))));
     m.write_packet(0, &p(1000)).unwrap();
     assert!(matches!(m.write_packet(0, &p(0)), Err(ContainerError::InvalidInput(_))), "decode time going back");
     m.finish().unwrap();
@@ -238,4 +240,18 @@ fn muxer_misuse_is_typed() {
     tilted[0].video.as_mut().unwrap().rotation = 45;
     assert!(matches!(Mp4Muxer::new(VecSink::default(), &tilted, Mp4Options::default()), Err(ContainerError::InvalidInput(_))));
     assert_eq!(Mp4Muxer::new(VecSink::default(), &[], Mp4Options::default()).err(), Some(ContainerError::NoTracks));
+}
+
+#[test]
+fn encrypted_and_unknown_entries_are_reported_by_type() {
+    let good = mux(Mp4Options::fast_start(100));
+    let mut encrypted = good.clone();
+    let at = find(&good, b"stsd") + 16; // the first sample entry (after ftyp's avc1 brand)
+    assert_eq!(&good[at + 4..at + 8], b"avc1");
+    encrypted[at + 4..at + 8].copy_from_slice(b"encv");
+    let info = probe(&mut SliceSource::new(&encrypted)).unwrap();
+    assert_eq!((info.tracks[0].codec.as_str(), info.tracks[0].description.is_none()), ("encv", true));
+    assert_eq!(read_all(&encrypted), Ok(90), "packets still come out, bytes as stored");
+    let tracks: Vec<MuxTrack> = info.tracks.iter().map(MuxTrack::from).collect();
+    assert!(matches!(Mp4Muxer::new(VecSink::default(), &tracks, Mp4Options::default()), Err(ContainerError::Unsupported { .. })));
 }

@@ -1,14 +1,26 @@
 //! MP4/MOV (ISO BMFF and QuickTime): probe, demux and mux.
 //!
-//! Reading: `top_level` finds the boxes, `movie` parses `moov` (tracks,
-//! `sample_table`, `edit_list`, `sample_entry` + `codec_config`) and every
-//! `moof` (`fragments`), `track_info` describes the tracks and `demuxer` pulls
-//! packets, reading sample data on demand. Writing: `mux` (see [`Mp4Muxer`]).
+//! Reading: `top_level` finds the boxes, `movie` parses `moov` (`trak`:
+//! `sample_table`, `edit_list`, `sample_entry` + `codec_config`, `rotation`)
+//! and every `moof` (`fragments`), `track_info` describes the tracks and
+//! `demuxer` pulls packets, reading sample data from the source on demand.
+//! Writing: `mux` (see [`Mp4Muxer`] and [`Mp4Layout`]).
+//!
+//! Conventions:
+//! - `rotation` is the clockwise angle a player turns the coded picture for
+//!   display (ffprobe prints the counter-clockwise angle, so its `rotation=-90` is our 90).
+//! - Edit lists are applied on reading (first non-empty edit + leading empty
+//!   edits); pre-roll samples keep their packets with negative times. The muxer
+//!   writes the edit list that maps its packets back to their `pts_us`.
+//! - Only the first sample description of a track is used; encrypted or unknown
+//!   entries are reported with their entry type as codec (e.g. `encv`) and
+//!   demuxed as stored, and the muxer refuses them as `Unsupported`.
 //!
 //! Hostile input gives typed errors, never panics: every declared count and size
-//! is checked against the bytes that actually hold it and against these limits
-//! before anything is allocated. Box nesting is bounded by construction: parsers
-//! only descend along the fixed paths of the format (at most `moov/trak/mdia/minf/stbl/stsd/entry/wave/esds`).
+//! is checked against the bytes that actually hold it and against the limits
+//! below before anything is allocated. Box nesting is bounded by construction:
+//! parsers only descend along the fixed paths of the format (at most
+//! `moov/trak/mdia/minf/stbl/stsd/entry/wave/esds`), never recursively.
 
 mod box_reader;
 mod box_writer;

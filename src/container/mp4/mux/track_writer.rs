@@ -11,6 +11,9 @@ use super::super::codec_config::{self, EntryConfig};
 use crate::container::{ContainerError, MuxTrack, Packet, TrackKind};
 use crate::time::{ticks_to_us, us_to_ticks};
 
+/// Largest packet time or duration accepted, in µs (about two years): keeps every tick sum far from overflow.
+const MAX_TIME_US: i64 = 1 << 46;
+
 /// Timescale for video tracks that do not bring one: divisible by 24, 25, 30, 50, 60 and 30000/1001 frame durations.
 const DEFAULT_VIDEO_TIMESCALE: u32 = 90_000;
 
@@ -71,6 +74,9 @@ impl TrackWriter {
     /// Takes the next packet; returns the previous sample, whose duration this packet's decode time fixes.
     pub fn accept(&mut self, packet: &Packet) -> Result<Option<TimedSample>, ContainerError> {
         let ts = self.timescale;
+        if [packet.pts_us, packet.dts_us, packet.duration_us].iter().any(|t| t.abs() > MAX_TIME_US) {
+            return Err(self.invalid(format!("a packet time beyond ±{MAX_TIME_US} µs (pts {}, dts {})", packet.pts_us, packet.dts_us)));
+        }
         let dts = us_to_ticks(packet.dts_us, ts);
         let cts_offset = i32::try_from(us_to_ticks(packet.pts_us, ts) - dts)
             .map_err(|_| self.invalid(format!("presentation and decode times {} µs apart", packet.pts_us - packet.dts_us)))?;
@@ -92,7 +98,7 @@ impl TrackWriter {
                 None
             }
         };
-        let own_duration = (us_to_ticks(packet.dts_us.saturating_add(packet.duration_us.max(0)), ts) - dts).max(0);
+        let own_duration = (us_to_ticks(packet.dts_us + packet.duration_us.max(0), ts) - dts).max(0);
         let sample = TimedSample { dts, duration: 0, cts_offset, sync: packet.keyframe, size };
         self.pending = Some((sample, own_duration));
         Ok(done)
