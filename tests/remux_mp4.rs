@@ -5,15 +5,24 @@ mod common;
 
 use frameloom::container::mp4::{Mp4Demuxer, Mp4Muxer, Mp4Options};
 use frameloom::container::{
-    ByteSource, ContainerError, ContainerFormat, Demuxer, FileSink, FileSource, MuxTrack, Muxer, Packet, ProbeInfo, SliceSource, TrackKind,
-    VecSink, open_demuxer, probe,
+    ByteSource, ContainerError, ContainerFormat, Demuxer, FileSink, FileSource, MuxTrack, Muxer, Packet, ProbeInfo,
+    SliceSource, TrackKind, VecSink, open_demuxer, probe,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const FIXTURES: [&str; 9] =
-    ["h264_aac.mp4", "h264_aac.mov", "av1.mp4", "vp9.mp4", "hevc.mp4", "fragmented.mp4", "editlist.mp4", "rotated.mp4", "vfr.mp4"];
+const FIXTURES: [&str; 9] = [
+    "h264_aac.mp4",
+    "h264_aac.mov",
+    "av1.mp4",
+    "vp9.mp4",
+    "hevc.mp4",
+    "fragmented.mp4",
+    "editlist.mp4",
+    "rotated.mp4",
+    "vfr.mp4",
+];
 
 fn probe_path(path: &Path) -> ProbeInfo {
     probe(&mut FileSource::open(path).expect("open fixture")).expect("probe fixture")
@@ -84,7 +93,9 @@ fn check_remux(name: &str, layout: Layout) {
         // spans pre-roll with negative timestamps, so compare where presentation ends.
         let (da, db) = match layout {
             Layout::FastStart => (num(sa, "duration"), num(sb, "duration")),
-            Layout::Fragmented => (num(sa, "start_time") + num(sa, "duration"), num(sb, "start_time") + num(sb, "duration")),
+            Layout::Fragmented => {
+                (num(sa, "start_time") + num(sa, "duration"), num(sb, "start_time") + num(sb, "duration"))
+            }
         };
         assert!((da - db).abs() <= frame + 1e-3, "{what}: duration {da} vs {db} (frame {frame})");
     }
@@ -95,7 +106,11 @@ fn check_remux(name: &str, layout: Layout) {
         }
         m
     };
-    assert_eq!(per_stream(common::packet_hashes(&src)), per_stream(common::packet_hashes(&out)), "{name} {layout:?}: packet bytes");
+    assert_eq!(
+        per_stream(common::packet_hashes(&src)),
+        per_stream(common::packet_hashes(&out)),
+        "{name} {layout:?}: packet bytes"
+    );
     assert_eq!(common::decode_errors(&out), "", "{name} {layout:?}: decodes cleanly");
 
     // Our own reading of the output gives back exactly the packets we wrote, times included.
@@ -104,13 +119,21 @@ fn check_remux(name: &str, layout: Layout) {
     for ((_, ta), (_, tb)) in pa.iter().zip(&pb) {
         assert_eq!(ta.len(), tb.len(), "{name} {layout:?}: packets per track");
         for (x, y) in ta.iter().zip(tb) {
-            assert_eq!((x.pts_us, x.dts_us, x.duration_us, x.keyframe, &x.data), (y.pts_us, y.dts_us, y.duration_us, y.keyframe, &y.data), "{name} {layout:?}");
+            assert_eq!(
+                (x.pts_us, x.dts_us, x.duration_us, x.keyframe, &x.data),
+                (y.pts_us, y.dts_us, y.duration_us, y.keyframe, &y.data),
+                "{name} {layout:?}"
+            );
         }
     }
     let (ia, ib) = (probe_path(&src), probe_path(&out));
     assert_eq!(ib.streamable, layout == Layout::Fragmented);
     for (ta, tb) in ia.tracks.iter().zip(&ib.tracks) {
-        assert_eq!((&ta.codec, &ta.description, &ta.video, &ta.audio), (&tb.codec, &tb.description, &tb.video, &tb.audio), "{name} {layout:?}");
+        assert_eq!(
+            (&ta.codec, &ta.description, &ta.video, &ta.audio),
+            (&tb.codec, &tb.description, &tb.video, &tb.audio),
+            "{name} {layout:?}"
+        );
         assert_eq!(ta.keyframes_us, tb.keyframes_us, "{name} {layout:?}: keyframes");
     }
 }
@@ -150,7 +173,11 @@ fn every_fixture_probes_like_ffprobe() {
                 assert_eq!((v.width as f64, v.height as f64), (num(s, "width"), num(s, "height")), "{name}");
             }
             if let Some(a) = &t.audio {
-                assert_eq!((a.sample_rate as f64, a.channels as f64), (num(s, "sample_rate"), num(s, "channels")), "{name}");
+                assert_eq!(
+                    (a.sample_rate as f64, a.channels as f64),
+                    (num(s, "sample_rate"), num(s, "channels")),
+                    "{name}"
+                );
             }
         }
     }
@@ -182,7 +209,11 @@ fn probes_h264_aac() {
 fn probes_other_codecs_and_containers() {
     assert_eq!(probe_path(&common::fixture("h264_aac.mov")).container, ContainerFormat::Mov);
     let av1 = probe_path(&common::fixture("av1.mp4"));
-    assert!(av1.tracks[0].codec.starts_with("av01.0.") && av1.tracks[0].codec.ends_with("M.08"), "{}", av1.tracks[0].codec);
+    assert!(
+        av1.tracks[0].codec.starts_with("av01.0.") && av1.tracks[0].codec.ends_with("M.08"),
+        "{}",
+        av1.tracks[0].codec
+    );
     assert_eq!(av1.tracks[0].description.as_ref().unwrap()[0], 0x81, "av1C body");
     let hevc = probe_path(&common::fixture("hevc.mp4"));
     assert!(hevc.tracks[0].codec.starts_with("hvc1.1.6.L"), "{}", hevc.tracks[0].codec);

@@ -59,7 +59,9 @@ pub(super) fn parse_header(head: &[u8], offset: u64, available: u64) -> Result<O
     let (mut header_len, size) = match size32 {
         0 => (8, available),
         1 => {
-            let large = head.get(8..16).ok_or_else(|| malformed(format!("box '{}' at byte {offset} is cut inside its 64-bit size", fourcc_str(&kind))))?;
+            let large = head.get(8..16).ok_or_else(|| {
+                malformed(format!("box '{}' at byte {offset} is cut inside its 64-bit size", fourcc_str(&kind)))
+            })?;
             let mut b = [0u8; 8];
             b.copy_from_slice(large);
             (16, u64::from_be_bytes(b))
@@ -70,13 +72,20 @@ pub(super) fn parse_header(head: &[u8], offset: u64, available: u64) -> Result<O
         header_len += 16;
     }
     if size < header_len {
-        return Err(malformed(format!("box '{}' at byte {offset} declares {size} bytes, less than its own header", fourcc_str(&kind))));
+        return Err(malformed(format!(
+            "box '{}' at byte {offset} declares {size} bytes, less than its own header",
+            fourcc_str(&kind)
+        )));
     }
     Ok(Some(BoxHeader { kind, offset, header_len, size }))
 }
 
 /// Reads the header of the box at `offset` in `source`, whose parent ends at `end`.
-pub(super) fn read_header(source: &mut dyn ByteSource, offset: u64, end: u64) -> Result<Option<BoxHeader>, ContainerError> {
+pub(super) fn read_header(
+    source: &mut dyn ByteSource,
+    offset: u64,
+    end: u64,
+) -> Result<Option<BoxHeader>, ContainerError> {
     let available = end.saturating_sub(offset);
     let n = available.min(32);
     if n < 8 {
@@ -163,7 +172,12 @@ pub(super) fn find_child<'a>(data: &'a [u8], base: u64, kind: &FourCc) -> Result
 }
 
 /// Like [`find_child`], but a missing child is an error naming the parent.
-pub(super) fn require_child<'a>(data: &'a [u8], base: u64, kind: &FourCc, parent: &str) -> Result<Mp4Box<'a>, ContainerError> {
+pub(super) fn require_child<'a>(
+    data: &'a [u8],
+    base: u64,
+    kind: &FourCc,
+    parent: &str,
+) -> Result<Mp4Box<'a>, ContainerError> {
     find_child(data, base, kind)?.ok_or_else(|| malformed(format!("'{parent}' has no '{}' box", fourcc_str(kind))))
 }
 
@@ -275,7 +289,11 @@ impl<'a> Cursor<'a> {
     pub fn check_entries(&self, count: u64, entry_len: u64) -> Result<(), ContainerError> {
         match count.checked_mul(entry_len) {
             Some(n) if n <= self.remaining() as u64 => Ok(()),
-            _ => Err(malformed(format!("'{}' box declares {count} entries but holds only {} bytes", self.what, self.remaining()))),
+            _ => Err(malformed(format!(
+                "'{}' box declares {count} entries but holds only {} bytes",
+                self.what,
+                self.remaining()
+            ))),
         }
     }
 }

@@ -49,7 +49,8 @@ impl Demuxer for Mp4Demuxer<'_> {
     }
 
     fn next_packet(&mut self) -> Result<Option<Packet>, ContainerError> {
-        let Some(track) = self.tracks.iter_mut().filter(|t| t.next.is_some()).min_by_key(|t| t.next.map(|s| s.offset)) else {
+        let Some(track) = self.tracks.iter_mut().filter(|t| t.next.is_some()).min_by_key(|t| t.next.map(|s| s.offset))
+        else {
             return Ok(None);
         };
         let Some(sample) = track.next else { return Ok(None) };

@@ -125,12 +125,14 @@ fn apply_trun(
     let count = c.u32()?;
     let offset = if flags & DATA_OFFSET != 0 {
         let rel = c.i32()?;
-        base.checked_add_signed(i64::from(rel)).ok_or_else(|| malformed(format!("'trun' at byte {} points before the file start", trun.offset)))?
+        base.checked_add_signed(i64::from(rel))
+            .ok_or_else(|| malformed(format!("'trun' at byte {} points before the file start", trun.offset)))?
     } else {
         data_pos
     };
     let first_flags = if flags & FIRST_SAMPLE_FLAGS != 0 { Some(c.u32()?) } else { None };
-    let fields = [SAMPLE_DURATION, SAMPLE_SIZE, SAMPLE_FLAGS, SAMPLE_CTS_OFFSET].iter().filter(|&&f| flags & f != 0).count();
+    let fields =
+        [SAMPLE_DURATION, SAMPLE_SIZE, SAMPLE_FLAGS, SAMPLE_CTS_OFFSET].iter().filter(|&&f| flags & f != 0).count();
     track.table.check_room(u64::from(count), file_len)?;
     c.check_entries(u64::from(count), 4 * fields as u64)?;
     let mut records = Vec::with_capacity(count as usize);
@@ -138,7 +140,8 @@ fn apply_trun(
     for i in 0..count {
         let duration = if flags & SAMPLE_DURATION != 0 { c.u32()? } else { defaults.duration };
         let size = if flags & SAMPLE_SIZE != 0 { c.u32()? } else { defaults.size };
-        let sample_flags = if flags & SAMPLE_FLAGS != 0 { c.u32()? } else { first_flags.filter(|_| i == 0).unwrap_or(defaults.flags) };
+        let sample_flags =
+            if flags & SAMPLE_FLAGS != 0 { c.u32()? } else { first_flags.filter(|_| i == 0).unwrap_or(defaults.flags) };
         // Version 1 offsets are signed; version 0 ones are unsigned by the spec, but values
         // past i32::MAX only occur when writers stored negative offsets there too.
         let cts_offset = if flags & SAMPLE_CTS_OFFSET != 0 { c.i32()? } else { 0 };

@@ -3,10 +3,11 @@
 //! written by our muxer in both layouts, then cut and corrupted.
 
 use super::{Mp4Demuxer, Mp4Muxer, Mp4Options};
-use crate::time::ticks_to_us;
 use crate::container::{
-    AudioInfo, ContainerError, Demuxer, MuxTrack, Muxer, Packet, SliceSource, TrackKind, VecSink, VideoInfo, open_demuxer, probe,
+    AudioInfo, ContainerError, Demuxer, MuxTrack, Muxer, Packet, SliceSource, TrackKind, VecSink, VideoInfo,
+    open_demuxer, probe,
 };
+use crate::time::ticks_to_us;
 
 fn tracks() -> Vec<MuxTrack> {
     vec![
@@ -15,7 +16,13 @@ fn tracks() -> Vec<MuxTrack> {
             codec: "avc1.64001f".into(),
             description: Some(vec![1, 0x64, 0, 0x1f, 0xff, 0xe0, 0]),
             timescale: 15360,
-            video: Some(VideoInfo { width: 64, height: 48, rotation: 90, frame_rate: None, variable_frame_rate: false }),
+            video: Some(VideoInfo {
+                width: 64,
+                height: 48,
+                rotation: 90,
+                frame_rate: None,
+                variable_frame_rate: false,
+            }),
             audio: None,
         },
         MuxTrack {
@@ -38,10 +45,16 @@ fn packets() -> Vec<(usize, Packet)> {
         let pts = [0, 3, 1, 2][(i % 4) as usize] + (i / 4) * 4;
         let data = vec![0xAB; 50 + (i as usize * 7) % 40];
         let keyframe = i % 15 == 0;
-        out.push((0, Packet { track_id: 1, pts_us: video(pts), dts_us: video(i - 2), duration_us: video(1), keyframe, data }));
+        out.push((
+            0,
+            Packet { track_id: 1, pts_us: video(pts), dts_us: video(i - 2), duration_us: video(1), keyframe, data },
+        ));
         for k in [2 * i - 1, 2 * i] {
             let data = vec![0xCD; 20 + (k + 1) as usize % 9];
-            out.push((1, Packet { track_id: 2, pts_us: audio(k), dts_us: audio(k), duration_us: audio(1), keyframe: true, data }));
+            out.push((
+                1,
+                Packet { track_id: 2, pts_us: audio(k), dts_us: audio(k), duration_us: audio(1), keyframe: true, data },
+            ));
         }
     }
     out
@@ -57,7 +70,10 @@ fn mux(options: Mp4Options) -> Vec<u8> {
 }
 
 fn files() -> [Vec<u8>; 2] {
-    [mux(Mp4Options::fast_start(100)), mux(Mp4Options { layout: super::Mp4Layout::Fragmented { fragment_duration_us: 300_000 } })]
+    [
+        mux(Mp4Options::fast_start(100)),
+        mux(Mp4Options { layout: super::Mp4Layout::Fragmented { fragment_duration_us: 300_000 } }),
+    ]
 }
 
 /// Probes and drains `bytes`; returns the first error.
@@ -232,13 +248,22 @@ fn muxer_misuse_is_typed() {
 
     let mut vp8 = tracks();
     vp8[0].codec = "vp8".into();
-    assert!(matches!(Mp4Muxer::new(VecSink::default(), &vp8, Mp4Options::default()), Err(ContainerError::Unsupported { .. })));
+    assert!(matches!(
+        Mp4Muxer::new(VecSink::default(), &vp8, Mp4Options::default()),
+        Err(ContainerError::Unsupported { .. })
+    ));
     let mut no_avcc = tracks();
     no_avcc[0].description = None;
-    assert!(matches!(Mp4Muxer::new(VecSink::default(), &no_avcc, Mp4Options::default()), Err(ContainerError::InvalidInput(_))));
+    assert!(matches!(
+        Mp4Muxer::new(VecSink::default(), &no_avcc, Mp4Options::default()),
+        Err(ContainerError::InvalidInput(_))
+    ));
     let mut tilted = tracks();
     tilted[0].video.as_mut().unwrap().rotation = 45;
-    assert!(matches!(Mp4Muxer::new(VecSink::default(), &tilted, Mp4Options::default()), Err(ContainerError::InvalidInput(_))));
+    assert!(matches!(
+        Mp4Muxer::new(VecSink::default(), &tilted, Mp4Options::default()),
+        Err(ContainerError::InvalidInput(_))
+    ));
     assert_eq!(Mp4Muxer::new(VecSink::default(), &[], Mp4Options::default()).err(), Some(ContainerError::NoTracks));
 }
 
@@ -253,5 +278,8 @@ fn encrypted_and_unknown_entries_are_reported_by_type() {
     assert_eq!((info.tracks[0].codec.as_str(), info.tracks[0].description.is_none()), ("encv", true));
     assert_eq!(read_all(&encrypted), Ok(90), "packets still come out, bytes as stored");
     let tracks: Vec<MuxTrack> = info.tracks.iter().map(MuxTrack::from).collect();
-    assert!(matches!(Mp4Muxer::new(VecSink::default(), &tracks, Mp4Options::default()), Err(ContainerError::Unsupported { .. })));
+    assert!(matches!(
+        Mp4Muxer::new(VecSink::default(), &tracks, Mp4Options::default()),
+        Err(ContainerError::Unsupported { .. })
+    ));
 }

@@ -25,7 +25,11 @@ pub(super) struct Movie {
 /// Reads a whole index box (`moov`/`moof`) into memory, within [`MAX_INDEX_BOX_BYTES`].
 fn read_index_box(source: &mut dyn ByteSource, header: &BoxHeader) -> Result<Vec<u8>, ContainerError> {
     if header.body_len() > MAX_INDEX_BOX_BYTES {
-        return Err(ContainerError::LimitExceeded { what: "size of an MP4 index box (moov/moof) in bytes".into(), value: header.body_len(), limit: MAX_INDEX_BOX_BYTES });
+        return Err(ContainerError::LimitExceeded {
+            what: "size of an MP4 index box (moov/moof) in bytes".into(),
+            value: header.body_len(),
+            limit: MAX_INDEX_BOX_BYTES,
+        });
     }
     source.read_vec(header.body_offset(), header.body_len(), "index box")
 }
@@ -39,7 +43,12 @@ pub(super) fn read_movie(source: &mut dyn ByteSource) -> Result<Movie, Container
     };
     let quicktime = top.is_quicktime();
     let body = read_index_box(source, &moov_header)?;
-    let moov = Mp4Box { kind: moov_header.kind, body: &body, offset: moov_header.offset, body_offset: moov_header.body_offset() };
+    let moov = Mp4Box {
+        kind: moov_header.kind,
+        body: &body,
+        offset: moov_header.offset,
+        body_offset: moov_header.body_offset(),
+    };
 
     let (movie_timescale, movie_duration) = timescale_and_duration(&required(&moov, b"mvhd")?, "mvhd")?;
     let mut tracks = Vec::new();

@@ -31,7 +31,9 @@ pub(super) fn parse_stsd(stsd: &Mp4Box, kind: TrackKind, quicktime: bool) -> Res
     let mut c = Cursor::new(stsd.body, "stsd");
     let (stsd_version, _) = c.full_header()?;
     c.u32()?; // entry count; only the first description is used
-    let entry = Children::new(c.rest(), stsd.body_offset + 8).next().ok_or_else(|| malformed("'stsd' holds no sample description"))??;
+    let entry = Children::new(c.rest(), stsd.body_offset + 8)
+        .next()
+        .ok_or_else(|| malformed("'stsd' holds no sample description"))??;
     let mut f = Cursor::new(entry.body, "sample entry");
     match kind {
         TrackKind::Video => {
@@ -39,7 +41,14 @@ pub(super) fn parse_stsd(stsd: &Mp4Box, kind: TrackKind, quicktime: bool) -> Res
             let (width, height) = (f.u16()?, f.u16()?);
             f.skip(VISUAL_FIELDS - 28)?;
             let setup = codec_config::read(&entry.kind, f.rest(), entry.body_offset + VISUAL_FIELDS as u64)?;
-            Ok(SampleEntry { fourcc: entry.kind, setup, width: width.into(), height: height.into(), sample_rate: 0, channels: 0 })
+            Ok(SampleEntry {
+                fourcc: entry.kind,
+                setup,
+                width: width.into(),
+                height: height.into(),
+                sample_rate: 0,
+                channels: 0,
+            })
         }
         TrackKind::Audio => {
             f.skip(8)?;
@@ -53,7 +62,11 @@ pub(super) fn parse_stsd(stsd: &Mp4Box, kind: TrackKind, quicktime: bool) -> Res
                 2 if quicktime || stsd_version == 0 => {
                     f.skip(4)?;
                     let exact = f64::from_bits(f.u64()?);
-                    rate = if exact.is_finite() && exact > 0.0 && exact < f64::from(u32::MAX) { exact.round() as u32 } else { 0 };
+                    rate = if exact.is_finite() && exact > 0.0 && exact < f64::from(u32::MAX) {
+                        exact.round() as u32
+                    } else {
+                        0
+                    };
                     channels = u16::try_from(f.u32()?).unwrap_or(u16::MAX);
                     20
                 }

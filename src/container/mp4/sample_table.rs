@@ -68,7 +68,11 @@ pub(super) fn sample_limit(file_len: u64) -> u64 {
 
 fn check_count(count: u64, file_len: u64) -> Result<(), ContainerError> {
     if count > sample_limit(file_len) {
-        return Err(ContainerError::LimitExceeded { what: "samples in one track".into(), value: count, limit: sample_limit(file_len) });
+        return Err(ContainerError::LimitExceeded {
+            what: "samples in one track".into(),
+            value: count,
+            limit: sample_limit(file_len),
+        });
     }
     Ok(())
 }
@@ -117,7 +121,10 @@ impl SampleTable {
     /// Errors unless every sample's bytes lie inside a file of `file_len` bytes.
     pub fn check_within(&self, file_len: u64, track_id: u32) -> Result<(), ContainerError> {
         for c in &self.chunks {
-            let bytes: u64 = self.records.get(c.first as usize..(c.first + c.count) as usize).map_or(0, |r| r.iter().map(|s| u64::from(s.size)).sum());
+            let bytes: u64 = self
+                .records
+                .get(c.first as usize..(c.first + c.count) as usize)
+                .map_or(0, |r| r.iter().map(|s| u64::from(s.size)).sum());
             crate::container::check_range(file_len, c.offset, bytes, &format!("sample data of track {track_id}"))?;
         }
         Ok(())
@@ -141,7 +148,10 @@ impl SampleTable {
         let mut dts = 0i64;
         for c in &mut chunks {
             c.dts = dts;
-            dts += records[c.first as usize..(c.first + c.count) as usize].iter().map(|s| i64::from(s.duration)).sum::<i64>();
+            dts += records[c.first as usize..(c.first + c.count) as usize]
+                .iter()
+                .map(|s| i64::from(s.duration))
+                .sum::<i64>();
         }
         Ok(Self { records, chunks })
     }
@@ -179,7 +189,11 @@ fn read_sizes(stbl: &Mp4Box, file_len: u64) -> Result<Vec<SampleRecord>, Contain
     check_count(count, file_len)?;
     if constant != 0 {
         if count.saturating_mul(u64::from(constant)) > file_len {
-            return Err(ContainerError::Truncated { what: format!("{count} samples of {constant} bytes"), offset: 0, len: file_len });
+            return Err(ContainerError::Truncated {
+                what: format!("{count} samples of {constant} bytes"),
+                offset: 0,
+                len: file_len,
+            });
         }
         return Ok(vec![SampleRecord { size: constant, ..Default::default() }; count as usize]);
     }
@@ -188,7 +202,12 @@ fn read_sizes(stbl: &Mp4Box, file_len: u64) -> Result<Vec<SampleRecord>, Contain
 }
 
 /// Applies run-length `(count, value)` entries (stts, ctts) to consecutive samples.
-fn read_runs(body: &[u8], what: &'static str, records: &mut [SampleRecord], set: impl Fn(&mut SampleRecord, u32)) -> Result<(), ContainerError> {
+fn read_runs(
+    body: &[u8],
+    what: &'static str,
+    records: &mut [SampleRecord],
+    set: impl Fn(&mut SampleRecord, u32),
+) -> Result<(), ContainerError> {
     let mut c = Cursor::new(body, what);
     c.full_header()?;
     let entries = u64::from(c.u32()?);

@@ -38,12 +38,20 @@ pub(super) fn scan(source: &mut dyn ByteSource) -> Result<TopLevel, ContainerErr
     while let Some(header) = read_header(source, offset, len)? {
         count += 1;
         if count > MAX_TOP_LEVEL_BOXES {
-            return Err(ContainerError::LimitExceeded { what: "top-level MP4 boxes".into(), value: count, limit: MAX_TOP_LEVEL_BOXES });
+            return Err(ContainerError::LimitExceeded {
+                what: "top-level MP4 boxes".into(),
+                value: count,
+                limit: MAX_TOP_LEVEL_BOXES,
+            });
         }
         let fits = header.end() <= len;
         match &header.kind {
             b"moov" | b"moof" if !fits => {
-                return Err(ContainerError::Truncated { what: format!("'{}' box", fourcc_str(&header.kind)), offset, len });
+                return Err(ContainerError::Truncated {
+                    what: format!("'{}' box", fourcc_str(&header.kind)),
+                    offset,
+                    len,
+                });
             }
             b"ftyp" if top.major_brand.is_none() && header.body_len() >= 4 => {
                 let brand = source.read_vec(header.body_offset(), 4, "'ftyp' brand")?;

@@ -7,15 +7,24 @@ use crate::container::{AudioInfo, TrackInfo, TrackKind, VideoInfo};
 /// Describes `track` (durations and times after its edit list).
 pub(super) fn track_info(track: &Track) -> TrackInfo {
     let table = &track.table;
-    let media_end = if table.len() > 0 { table.end_dts() } else { i64::try_from(track.media_duration).unwrap_or(i64::MAX) };
-    let mut keyframes_us: Vec<i64> = table.iter().filter(|s| s.record.sync).map(|s| track.timeline.presentation_us(s.cts())).collect();
+    let media_end =
+        if table.len() > 0 { table.end_dts() } else { i64::try_from(track.media_duration).unwrap_or(i64::MAX) };
+    let mut keyframes_us: Vec<i64> =
+        table.iter().filter(|s| s.record.sync).map(|s| track.timeline.presentation_us(s.cts())).collect();
     keyframes_us.sort_unstable();
     let entry = &track.entry;
     let video = (track.kind == TrackKind::Video).then(|| {
         let (frame_rate, variable_frame_rate) = frame_rate(track);
-        VideoInfo { width: entry.width, height: entry.height, rotation: track.rotation, frame_rate, variable_frame_rate }
+        VideoInfo {
+            width: entry.width,
+            height: entry.height,
+            rotation: track.rotation,
+            frame_rate,
+            variable_frame_rate,
+        }
     });
-    let audio = (track.kind == TrackKind::Audio).then_some(AudioInfo { sample_rate: entry.sample_rate, channels: entry.channels });
+    let audio = (track.kind == TrackKind::Audio)
+        .then_some(AudioInfo { sample_rate: entry.sample_rate, channels: entry.channels });
     TrackInfo {
         id: track.id,
         kind: track.kind,

@@ -32,7 +32,12 @@ pub(super) struct Track {
 }
 
 /// Parses `trak`; returns `None` for tracks that are neither audio nor video (text, timecode, hint…).
-pub(super) fn parse_trak(trak: &Mp4Box, movie_timescale: u32, quicktime: bool, file_len: u64) -> Result<Option<Track>, ContainerError> {
+pub(super) fn parse_trak(
+    trak: &Mp4Box,
+    movie_timescale: u32,
+    quicktime: bool,
+    file_len: u64,
+) -> Result<Option<Track>, ContainerError> {
     let mdia = required(trak, b"mdia")?;
     let kind = match handler_type(&required(&mdia, b"hdlr")?)? {
         [b'v', b'i', b'd', b'e'] => TrackKind::Video,
@@ -48,7 +53,17 @@ pub(super) fn parse_trak(trak: &Mp4Box, movie_timescale: u32, quicktime: bool, f
     let entry = parse_stsd(&required(&stbl, b"stsd")?, kind, quicktime)?;
     let table = SampleTable::from_stbl(&stbl, file_len)?;
     let timeline = Timeline::from_trak(trak, movie_timescale, timescale)?;
-    Ok(Some(Track { id, kind, rotation, timescale, media_duration, timeline, entry, table, defaults: TrackDefaults::default() }))
+    Ok(Some(Track {
+        id,
+        kind,
+        rotation,
+        timescale,
+        media_duration,
+        timeline,
+        entry,
+        table,
+        defaults: TrackDefaults::default(),
+    }))
 }
 
 fn handler_type(hdlr: &Mp4Box) -> Result<[u8; 4], ContainerError> {

@@ -14,7 +14,8 @@ const SL_CONFIG: u8 = 6;
 /// objectTypeIndication of MPEG-4 audio (AAC and friends).
 const MPEG4_AUDIO: u8 = 0x40;
 
-const FREQUENCIES: [u32; 13] = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+const FREQUENCIES: [u32; 13] =
+    [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 
 /// What an `esds` box says about the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +101,8 @@ impl Bits<'_> {
     fn read(&mut self, n: usize) -> Result<u32, ContainerError> {
         let mut v = 0u32;
         for _ in 0..n {
-            let byte = self.data.get(self.pos / 8).ok_or_else(|| malformed("the AAC AudioSpecificConfig is cut short"))?;
+            let byte =
+                self.data.get(self.pos / 8).ok_or_else(|| malformed("the AAC AudioSpecificConfig is cut short"))?;
             v = (v << 1) | u32::from((byte >> (7 - self.pos % 8)) & 1);
             self.pos += 1;
         }

@@ -36,10 +36,15 @@ pub(in crate::container::mp4) fn hevc_codec_string(entry: &FourCc, hvcc: &[u8]) 
 }
 
 /// Checks a WebCodecs `description` is an `avcC` (or `hvcC`) record before it is stored as one.
-pub(in crate::container::mp4) fn require_record(description: Option<&[u8]>, codec: &str) -> Result<Vec<u8>, ContainerError> {
+pub(in crate::container::mp4) fn require_record(
+    description: Option<&[u8]>,
+    codec: &str,
+) -> Result<Vec<u8>, ContainerError> {
     match description {
         Some(d) if d.len() >= 4 && d[0] == 1 => Ok(d.to_vec()),
-        Some(_) => Err(ContainerError::InvalidInput(format!("the {codec} description is not a version 1 decoder configuration record"))),
+        Some(_) => Err(ContainerError::InvalidInput(format!(
+            "the {codec} description is not a version 1 decoder configuration record"
+        ))),
         None => Err(ContainerError::InvalidInput(format!(
             "a {codec} track needs its decoder configuration record as description (from the encoder's metadata)"
         ))),

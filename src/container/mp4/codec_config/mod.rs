@@ -47,7 +47,10 @@ pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<Decoder
         },
         b"vp08" => Ok(DecoderSetup::named("vp8".into())),
         b"av01" => match config(b"av1C")? {
-            Some(b) => Ok(DecoderSetup { description: Some(b.body.to_vec()), ..DecoderSetup::named(vp9_av1::av1_codec_string(b.body)?) }),
+            Some(b) => Ok(DecoderSetup {
+                description: Some(b.body.to_vec()),
+                ..DecoderSetup::named(vp9_av1::av1_codec_string(b.body)?)
+            }),
             None => Ok(DecoderSetup::named("av01".into())),
         },
         b"mp4a" => {
@@ -68,7 +71,8 @@ pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<Decoder
             })
         }
         b"Opus" => {
-            let dops = config(b"dOps")?.ok_or_else(|| super::box_reader::malformed("an Opus sample entry has no 'dOps' box"))?;
+            let dops = config(b"dOps")?
+                .ok_or_else(|| super::box_reader::malformed("an Opus sample entry has no 'dOps' box"))?;
             let cfg = OpusConfig::from_dops(dops.body)?;
             Ok(DecoderSetup {
                 codec: "opus".into(),
@@ -80,7 +84,8 @@ pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<Decoder
         }
         b"fLaC" => {
             // WebCodecs FLAC description: "fLaC" followed by the metadata blocks dfLa carries.
-            let description = config(b"dfLa")?.and_then(|b| b.body.get(4..)).map(|blocks| [b"fLaC".as_slice(), blocks].concat());
+            let description =
+                config(b"dfLa")?.and_then(|b| b.body.get(4..)).map(|blocks| [b"fLaC".as_slice(), blocks].concat());
             Ok(DecoderSetup { description, ..DecoderSetup::named("flac".into()) })
         }
         b"ulaw" => Ok(DecoderSetup::named("ulaw".into())),
@@ -117,10 +122,15 @@ pub(super) fn for_track(track: &MuxTrack, track_id: u32) -> Result<EntryConfig, 
     let video = matches!(prefix, "avc1" | "avc3" | "hvc1" | "hev1" | "vp09" | "av01");
     let audio = matches!(prefix, "mp4a" | "opus");
     if !video && !audio {
-        return Err(ContainerError::Unsupported { what: format!("codec '{codec}' in MP4 (supported: H.264, HEVC, VP9, AV1, AAC, Opus)") });
+        return Err(ContainerError::Unsupported {
+            what: format!("codec '{codec}' in MP4 (supported: H.264, HEVC, VP9, AV1, AAC, Opus)"),
+        });
     }
     if video != (track.kind == TrackKind::Video) {
-        return Err(ContainerError::InvalidInput(format!("codec '{codec}' does not match the track kind {:?}", track.kind)));
+        return Err(ContainerError::InvalidInput(format!(
+            "codec '{codec}' does not match the track kind {:?}",
+            track.kind
+        )));
     }
     let mut w = BoxWriter::new();
     let fourcc: FourCc = match prefix {
@@ -142,11 +152,17 @@ pub(super) fn for_track(track: &MuxTrack, track_id: u32) -> Result<EntryConfig, 
         }
         "mp4a" => {
             let (oti, aot) = aac::parse_codec_string(codec)?;
-            let audio = track.audio.as_ref().ok_or_else(|| ContainerError::InvalidInput("an audio track needs its sample rate and channels".into()))?;
+            let audio = track.audio.as_ref().ok_or_else(|| {
+                ContainerError::InvalidInput("an audio track needs its sample rate and channels".into())
+            })?;
             let asc = match (description, oti, aot) {
                 (Some(d), _, _) => Some(d.to_vec()),
                 (None, 0x40, Some(aot)) if aot < 31 => Some(aac::build_asc(aot, audio.sample_rate, audio.channels)),
-                (None, 0x40, _) => return Err(ContainerError::InvalidInput(format!("'{codec}' needs its AudioSpecificConfig as description"))),
+                (None, 0x40, _) => {
+                    return Err(ContainerError::InvalidInput(format!(
+                        "'{codec}' needs its AudioSpecificConfig as description"
+                    )));
+                }
                 (None, _, _) => None,
             };
             w.leaf(b"esds", &aac::build_esds(track_id as u16, oti, asc.as_deref()));

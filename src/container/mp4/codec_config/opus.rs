@@ -32,7 +32,8 @@ impl OpusConfig {
         if c.u8()? != 0 {
             return Err(malformed("the 'dOps' Opus configuration has an unknown version"));
         }
-        let (channels, pre_skip, input_sample_rate, output_gain, mapping_family) = (c.u8()?, c.u16()?, c.u32()?, c.i16()?, c.u8()?);
+        let (channels, pre_skip, input_sample_rate, output_gain, mapping_family) =
+            (c.u8()?, c.u16()?, c.u32()?, c.i16()?, c.u8()?);
         let mapping_table = if mapping_family == 0 { Vec::new() } else { c.take(2 + usize::from(channels))?.to_vec() };
         Ok(Self { channels, pre_skip, input_sample_rate, output_gain, mapping_family, mapping_table })
     }
@@ -45,7 +46,11 @@ impl OpusConfig {
         }
         let channels = head[9];
         let mapping_family = head[18];
-        let mapping_table = if mapping_family == 0 { Vec::new() } else { head.get(19..21 + usize::from(channels)).ok_or_else(bad)?.to_vec() };
+        let mapping_table = if mapping_family == 0 {
+            Vec::new()
+        } else {
+            head.get(19..21 + usize::from(channels)).ok_or_else(bad)?.to_vec()
+        };
         Ok(Self {
             channels,
             pre_skip: u16::from_le_bytes([head[10], head[11]]),
@@ -59,8 +64,17 @@ impl OpusConfig {
     /// A stereo-or-mono default for muxing without a description (family 0, no pre-skip).
     pub fn default_for(channels: u16) -> Result<Self, ContainerError> {
         match channels {
-            1 | 2 => Ok(Self { channels: channels as u8, pre_skip: 0, input_sample_rate: 48000, output_gain: 0, mapping_family: 0, mapping_table: Vec::new() }),
-            _ => Err(ContainerError::InvalidInput(format!("an Opus track with {channels} channels needs its OpusHead description"))),
+            1 | 2 => Ok(Self {
+                channels: channels as u8,
+                pre_skip: 0,
+                input_sample_rate: 48000,
+                output_gain: 0,
+                mapping_family: 0,
+                mapping_table: Vec::new(),
+            }),
+            _ => Err(ContainerError::InvalidInput(format!(
+                "an Opus track with {channels} channels needs its OpusHead description"
+            ))),
         }
     }
 

@@ -40,14 +40,39 @@ pub(in crate::container::mp4) fn vp9_codec_string(vpcc: &[u8]) -> Result<String,
     let (profile, level, packed) = (c.u8()?, c.u8()?, c.u8()?);
     let cfg = if version == 0 {
         // Draft layout: bitDepth(4) colorSpace(4), then chroma/transfer/range we do not need.
-        VpConfig { profile, level, bit_depth: packed >> 4, chroma: CHROMA_420_COLOCATED, primaries: UNSPECIFIED, transfer: UNSPECIFIED, matrix: UNSPECIFIED, full_range: false }
+        VpConfig {
+            profile,
+            level,
+            bit_depth: packed >> 4,
+            chroma: CHROMA_420_COLOCATED,
+            primaries: UNSPECIFIED,
+            transfer: UNSPECIFIED,
+            matrix: UNSPECIFIED,
+            full_range: false,
+        }
     } else {
         let (primaries, transfer, matrix) = (c.u8()?, c.u8()?, c.u8()?);
-        VpConfig { profile, level, bit_depth: packed >> 4, chroma: (packed >> 1) & 7, primaries, transfer, matrix, full_range: packed & 1 == 1 }
+        VpConfig {
+            profile,
+            level,
+            bit_depth: packed >> 4,
+            chroma: (packed >> 1) & 7,
+            primaries,
+            transfer,
+            matrix,
+            full_range: packed & 1 == 1,
+        }
     };
     let mut s = format!("vp09.{:02}.{:02}.{:02}", cfg.profile, cfg.level, cfg.bit_depth);
     if !cfg.is_short_form() {
-        s.push_str(&format!(".{:02}.{:02}.{:02}.{:02}.{:02}", cfg.chroma, cfg.primaries, cfg.transfer, cfg.matrix, u8::from(cfg.full_range)));
+        s.push_str(&format!(
+            ".{:02}.{:02}.{:02}.{:02}.{:02}",
+            cfg.chroma,
+            cfg.primaries,
+            cfg.transfer,
+            cfg.matrix,
+            u8::from(cfg.full_range)
+        ));
     }
     Ok(s)
 }
@@ -55,10 +80,29 @@ pub(in crate::container::mp4) fn vp9_codec_string(vpcc: &[u8]) -> Result<String,
 /// Builds a `vpcC` (version 1) full-box body from a `vp09.…` codec string.
 pub(in crate::container::mp4) fn vpcc_from_codec_string(codec: &str) -> Result<Vec<u8>, ContainerError> {
     let bad = || ContainerError::InvalidInput(format!("'{codec}' is not a VP9 codec string like vp09.00.10.08"));
-    let fields: Vec<u8> = codec.split('.').skip(1).map(|f| f.parse::<u8>().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let fields: Vec<u8> =
+        codec.split('.').skip(1).map(|f| f.parse::<u8>().map_err(|_| bad())).collect::<Result<_, _>>()?;
     let cfg = match fields.as_slice() {
-        [p, l, d] => VpConfig { profile: *p, level: *l, bit_depth: *d, chroma: CHROMA_420_COLOCATED, primaries: UNSPECIFIED, transfer: UNSPECIFIED, matrix: UNSPECIFIED, full_range: false },
-        [p, l, d, c, cp, tc, mc, fr] => VpConfig { profile: *p, level: *l, bit_depth: *d, chroma: *c, primaries: *cp, transfer: *tc, matrix: *mc, full_range: *fr == 1 },
+        [p, l, d] => VpConfig {
+            profile: *p,
+            level: *l,
+            bit_depth: *d,
+            chroma: CHROMA_420_COLOCATED,
+            primaries: UNSPECIFIED,
+            transfer: UNSPECIFIED,
+            matrix: UNSPECIFIED,
+            full_range: false,
+        },
+        [p, l, d, c, cp, tc, mc, fr] => VpConfig {
+            profile: *p,
+            level: *l,
+            bit_depth: *d,
+            chroma: *c,
+            primaries: *cp,
+            transfer: *tc,
+            matrix: *mc,
+            full_range: *fr == 1,
+        },
         _ => return Err(bad()),
     };
     if !codec.starts_with("vp09.") || cfg.bit_depth > 15 || cfg.chroma > 7 {
@@ -88,7 +132,8 @@ pub(in crate::container::mp4) fn av1_codec_string(av1c: &[u8]) -> Result<String,
 /// The `av1C` body to store: the given description, or one built from the `av01.…` string.
 pub(in crate::container::mp4) fn av1c_for(codec: &str, description: Option<&[u8]>) -> Result<Vec<u8>, ContainerError> {
     if let Some(d) = description {
-        av1_codec_string(d).map_err(|_| ContainerError::InvalidInput("the AV1 description is not an av1C record".into()))?;
+        av1_codec_string(d)
+            .map_err(|_| ContainerError::InvalidInput("the AV1 description is not an av1C record".into()))?;
         return Ok(d.to_vec());
     }
     let bad = || ContainerError::InvalidInput(format!("'{codec}' is not an AV1 codec string like av01.0.04M.08"));

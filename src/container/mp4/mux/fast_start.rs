@@ -11,7 +11,7 @@
 //! ([`FastStart::moov_at_start`] says which happened).
 
 use super::Output;
-use super::moov_writer::{Edit, TrackBoxes, movie_ticks, moov};
+use super::moov_writer::{Edit, TrackBoxes, moov, movie_ticks};
 use super::table_writer::{TableWriter, WORST_CASE_BYTES_PER_SAMPLE};
 use super::track_writer::TrackWriter;
 use crate::container::{ByteSink, ContainerError, Packet};
@@ -35,14 +35,26 @@ pub(super) struct FastStart {
 
 impl FastStart {
     /// Writes the reservation and the `mdat` header after the `ftyp` already in `out`.
-    pub fn start<S: ByteSink>(out: &mut Output<S>, tracks: &[TrackWriter], expected_samples_per_track: u32) -> Result<Self, ContainerError> {
+    pub fn start<S: ByteSink>(
+        out: &mut Output<S>,
+        tracks: &[TrackWriter],
+        expected_samples_per_track: u32,
+    ) -> Result<Self, ContainerError> {
         if !out.sink.seekable() {
             return Err(ContainerError::SinkNotSeekable);
         }
-        let per_track = |t: &TrackWriter| FIXED_TRAK_BYTES + t.entry.boxes.len() as u64 + WORST_CASE_BYTES_PER_SAMPLE * u64::from(expected_samples_per_track);
+        let per_track = |t: &TrackWriter| {
+            FIXED_TRAK_BYTES
+                + t.entry.boxes.len() as u64
+                + WORST_CASE_BYTES_PER_SAMPLE * u64::from(expected_samples_per_track)
+        };
         let reserved_len = FIXED_MOOV_BYTES + tracks.iter().map(per_track).sum::<u64>();
         if reserved_len > u64::from(u32::MAX) {
-            return Err(ContainerError::LimitExceeded { what: "fast-start moov reservation in bytes".into(), value: reserved_len, limit: u32::MAX.into() });
+            return Err(ContainerError::LimitExceeded {
+                what: "fast-start moov reservation in bytes".into(),
+                value: reserved_len,
+                limit: u32::MAX.into(),
+            });
         }
         let reserved_at = out.pos;
         out.write(&free_header(reserved_len))?;
@@ -60,7 +72,13 @@ impl FastStart {
     }
 
     /// Appends the packet's bytes to the `mdat` and records the sample it completes.
-    pub fn write_packet<S: ByteSink>(&mut self, out: &mut Output<S>, track: &mut TrackWriter, index: usize, packet: &Packet) -> Result<(), ContainerError> {
+    pub fn write_packet<S: ByteSink>(
+        &mut self,
+        out: &mut Output<S>,
+        track: &mut TrackWriter,
+        index: usize,
+        packet: &Packet,
+    ) -> Result<(), ContainerError> {
         let done = track.accept(packet)?;
         let offset = out.pos;
         out.write(&packet.data)?;
@@ -72,7 +90,11 @@ impl FastStart {
     }
 
     /// Completes the tables, patches the `mdat` size and writes the `moov`.
-    pub fn finish<S: ByteSink>(&mut self, out: &mut Output<S>, tracks: &mut [TrackWriter]) -> Result<(), ContainerError> {
+    pub fn finish<S: ByteSink>(
+        &mut self,
+        out: &mut Output<S>,
+        tracks: &mut [TrackWriter],
+    ) -> Result<(), ContainerError> {
         for (i, track) in tracks.iter_mut().enumerate() {
             if let (Some(sample), Some(at)) = (track.finish(), self.pending_offsets[i]) {
                 self.tables[i].push(&sample, at);
@@ -130,7 +152,10 @@ fn edits(track: &TrackWriter) -> Vec<Edit> {
         Ordering::Less => vec![Edit { duration: movie_ticks(end_us), media_time: -first }],
         Ordering::Greater => {
             let start_us = ticks_to_us(first, track.timescale);
-            vec![Edit { duration: movie_ticks(start_us), media_time: -1 }, Edit { duration: movie_ticks(end_us - start_us), media_time: 0 }]
+            vec![
+                Edit { duration: movie_ticks(start_us), media_time: -1 },
+                Edit { duration: movie_ticks(end_us - start_us), media_time: 0 },
+            ]
         }
     }
 }

@@ -9,10 +9,10 @@
 //! min(0, first decode time), and a negative first decode time (B-frames, AAC
 //! priming) becomes an open-ended edit list entry (`segment_duration` 0).
 
+use super::super::box_writer::BoxWriter;
 use super::Output;
 use super::moov_writer::{Edit, TrackBoxes, moov};
 use super::track_writer::{TimedSample, TrackWriter};
-use super::super::box_writer::BoxWriter;
 use crate::container::{ByteSink, ContainerError, Packet, TrackKind};
 
 /// A fragment is cut early when it buffers this many bytes.
@@ -55,7 +55,13 @@ impl Fragmented {
     }
 
     /// Buffers the packet, writing out the current fragment first when it is complete.
-    pub fn write_packet<S: ByteSink>(&mut self, out: &mut Output<S>, tracks: &mut [TrackWriter], index: usize, packet: &Packet) -> Result<(), ContainerError> {
+    pub fn write_packet<S: ByteSink>(
+        &mut self,
+        out: &mut Output<S>,
+        tracks: &mut [TrackWriter],
+        index: usize,
+        packet: &Packet,
+    ) -> Result<(), ContainerError> {
         if let Some(sample) = tracks[index].accept(packet)? {
             let data = std::mem::take(&mut self.pending[index]);
             let run = &mut self.runs[index];
@@ -65,7 +71,8 @@ impl Fragmented {
         let buffered: usize = self.runs.iter().map(|r| r.data.len()).sum();
         if index == self.primary {
             let cut_point = packet.keyframe || tracks[index].spec.kind == TrackKind::Audio;
-            let long_enough = self.fragment_start_us.is_some_and(|start| packet.dts_us.saturating_sub(start) >= self.target_us);
+            let long_enough =
+                self.fragment_start_us.is_some_and(|start| packet.dts_us.saturating_sub(start) >= self.target_us);
             if cut_point && long_enough {
                 self.flush(out, tracks)?;
             }
@@ -81,7 +88,11 @@ impl Fragmented {
     }
 
     /// Completes every track's last sample and writes the last fragment.
-    pub fn finish<S: ByteSink>(&mut self, out: &mut Output<S>, tracks: &mut [TrackWriter]) -> Result<(), ContainerError> {
+    pub fn finish<S: ByteSink>(
+        &mut self,
+        out: &mut Output<S>,
+        tracks: &mut [TrackWriter],
+    ) -> Result<(), ContainerError> {
         for (i, track) in tracks.iter_mut().enumerate() {
             if let Some(sample) = track.finish() {
                 let data = std::mem::take(&mut self.pending[i]);

@@ -110,7 +110,8 @@ impl<S: ByteSink> Mp4Muxer<S> {
         if tracks.is_empty() {
             return Err(ContainerError::NoTracks);
         }
-        let tracks: Vec<TrackWriter> = tracks.iter().enumerate().map(|(i, t)| TrackWriter::new(i as u32 + 1, t)).collect::<Result<_, _>>()?;
+        let tracks: Vec<TrackWriter> =
+            tracks.iter().enumerate().map(|(i, t)| TrackWriter::new(i as u32 + 1, t)).collect::<Result<_, _>>()?;
         let mut out = Output { sink, pos: 0 };
         let fragmented = matches!(options.layout, Mp4Layout::Fragmented { .. });
         if !fragmented && !out.sink.seekable() {
@@ -118,8 +119,12 @@ impl<S: ByteSink> Mp4Muxer<S> {
         }
         out.write(&moov_writer::ftyp(&tracks, fragmented))?;
         let layout = match options.layout {
-            Mp4Layout::Fragmented { fragment_duration_us } => Layout::Fragmented(Fragmented::new(&tracks, fragment_duration_us)),
-            Mp4Layout::FastStart { expected_samples_per_track } => Layout::FastStart(FastStart::start(&mut out, &tracks, expected_samples_per_track)?),
+            Mp4Layout::Fragmented { fragment_duration_us } => {
+                Layout::Fragmented(Fragmented::new(&tracks, fragment_duration_us))
+            }
+            Mp4Layout::FastStart { expected_samples_per_track } => {
+                Layout::FastStart(FastStart::start(&mut out, &tracks, expected_samples_per_track)?)
+            }
         };
         Ok(Self { out, tracks, layout, finished: false })
     }
@@ -144,7 +149,10 @@ impl<S: ByteSink> Muxer for Mp4Muxer<S> {
             return Err(ContainerError::InvalidInput("a packet was written after finish()".into()));
         }
         if track_index >= self.tracks.len() {
-            return Err(ContainerError::InvalidInput(format!("track index {track_index} but the file has {} tracks", self.tracks.len())));
+            return Err(ContainerError::InvalidInput(format!(
+                "track index {track_index} but the file has {} tracks",
+                self.tracks.len()
+            )));
         }
         match &mut self.layout {
             Layout::Fragmented(f) => f.write_packet(&mut self.out, &mut self.tracks, track_index, packet),

@@ -55,7 +55,8 @@ pub(super) fn ftyp(tracks: &[TrackWriter], fragmented: bool) -> Vec<u8> {
     let mut w = BoxWriter::new();
     let major = if fragmented { b"iso5" } else { b"isom" };
     w.start(b"ftyp").bytes(major).u32(0x200);
-    let mut brands: Vec<&[u8; 4]> = if fragmented { vec![b"iso5", b"iso6", b"mp41"] } else { vec![b"isom", b"iso2", b"mp41"] };
+    let mut brands: Vec<&[u8; 4]> =
+        if fragmented { vec![b"iso5", b"iso6", b"mp41"] } else { vec![b"isom", b"iso2", b"mp41"] };
     for t in tracks {
         match &t.entry.fourcc {
             b"avc1" | b"avc3" if !brands.contains(&b"avc1") => brands.push(b"avc1"),
@@ -128,7 +129,11 @@ fn trak(w: &mut BoxWriter, t: &TrackBoxes) {
         let wide = t.edits.iter().any(|e| e.duration > u64::from(u32::MAX) || e.media_time > i64::from(i32::MAX));
         w.start(b"edts").start_full(b"elst", u8::from(wide), 0).u32(t.edits.len() as u32);
         for e in &t.edits {
-            if wide { w.u64(e.duration).i64(e.media_time) } else { w.u32(e.duration as u32).i32(e.media_time as i32) };
+            if wide {
+                w.u64(e.duration).i64(e.media_time)
+            } else {
+                w.u32(e.duration as u32).i32(e.media_time as i32)
+            };
             w.u32(0x0001_0000);
         }
         w.end().end();

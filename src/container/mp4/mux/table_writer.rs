@@ -76,7 +76,11 @@ impl TableWriter {
         let wide = self.chunks.iter().any(|&(offset, _)| offset > u64::from(u32::MAX));
         w.start_full(if wide { b"co64" } else { b"stco" }, 0, 0).u32(self.chunks.len() as u32);
         for &(offset, _) in &self.chunks {
-            if wide { w.u64(offset) } else { w.u32(offset as u32) };
+            if wide {
+                w.u64(offset)
+            } else {
+                w.u32(offset as u32)
+            };
         }
         w.end();
     }

@@ -62,35 +62,66 @@ impl TrackWriter {
         match (spec.kind, &spec.video, &spec.audio) {
             (TrackKind::Video, Some(v), _) if (1..=0xFFFF).contains(&v.width) && (1..=0xFFFF).contains(&v.height) => {
                 if ![0, 90, 180, 270].contains(&v.rotation) {
-                    return Err(ContainerError::InvalidInput(format!("track {id}: rotation {} is not 0, 90, 180 or 270", v.rotation)));
+                    return Err(ContainerError::InvalidInput(format!(
+                        "track {id}: rotation {} is not 0, 90, 180 or 270",
+                        v.rotation
+                    )));
                 }
             }
             (TrackKind::Audio, _, Some(a)) if a.channels > 0 => {}
-            _ => return Err(ContainerError::InvalidInput(format!("track {id} needs its video size (1–65535 px) or audio channels"))),
+            _ => {
+                return Err(ContainerError::InvalidInput(format!(
+                    "track {id} needs its video size (1–65535 px) or audio channels"
+                )));
+            }
         }
-        Ok(Self { id, spec: spec.clone(), timescale, entry, first_dts: None, pending: None, end_dts: 0, end_cts: 0, last_duration: 0, count: 0 })
+        Ok(Self {
+            id,
+            spec: spec.clone(),
+            timescale,
+            entry,
+            first_dts: None,
+            pending: None,
+            end_dts: 0,
+            end_cts: 0,
+            last_duration: 0,
+            count: 0,
+        })
     }
 
     /// Takes the next packet; returns the previous sample, whose duration this packet's decode time fixes.
     pub fn accept(&mut self, packet: &Packet) -> Result<Option<TimedSample>, ContainerError> {
         let ts = self.timescale;
         if [packet.pts_us, packet.dts_us, packet.duration_us].iter().any(|t| t.abs() > MAX_TIME_US) {
-            return Err(self.invalid(format!("a packet time beyond ±{MAX_TIME_US} µs (pts {}, dts {})", packet.pts_us, packet.dts_us)));
+            return Err(self.invalid(format!(
+                "a packet time beyond ±{MAX_TIME_US} µs (pts {}, dts {})",
+                packet.pts_us, packet.dts_us
+            )));
         }
         let dts = us_to_ticks(packet.dts_us, ts);
-        let cts_offset = i32::try_from(us_to_ticks(packet.pts_us, ts) - dts)
-            .map_err(|_| self.invalid(format!("presentation and decode times {} µs apart", packet.pts_us - packet.dts_us)))?;
+        let cts_offset = i32::try_from(us_to_ticks(packet.pts_us, ts) - dts).map_err(|_| {
+            self.invalid(format!("presentation and decode times {} µs apart", packet.pts_us - packet.dts_us))
+        })?;
         let size = u32::try_from(packet.data.len()).map_err(|_| self.invalid("a packet above 4 GiB".into()))?;
         self.count += 1;
         if self.count > MAX_SAMPLES_PER_TRACK {
-            return Err(ContainerError::LimitExceeded { what: format!("samples in track {}", self.id), value: self.count, limit: MAX_SAMPLES_PER_TRACK });
+            return Err(ContainerError::LimitExceeded {
+                what: format!("samples in track {}", self.id),
+                value: self.count,
+                limit: MAX_SAMPLES_PER_TRACK,
+            });
         }
         let done = match self.pending.take() {
             Some((prev, _)) if dts < prev.dts => {
-                return Err(self.invalid(format!("decode times going backwards ({} µs after {} µs)", packet.dts_us, ticks_to_us(prev.dts, ts))));
+                return Err(self.invalid(format!(
+                    "decode times going backwards ({} µs after {} µs)",
+                    packet.dts_us,
+                    ticks_to_us(prev.dts, ts)
+                )));
             }
             Some((prev, _)) => {
-                let duration = u32::try_from(dts - prev.dts).map_err(|_| self.invalid("a gap of more than 2^32 ticks between packets".into()))?;
+                let duration = u32::try_from(dts - prev.dts)
+                    .map_err(|_| self.invalid("a gap of more than 2^32 ticks between packets".into()))?;
                 Some(self.complete(prev, duration))
             }
             None => {
