@@ -242,9 +242,11 @@ fn muxer_misuse_is_typed() {
     assert!(matches!(m.write_packet(0, &wild), Err(ContainerError::InvalidInput(_))));
     m.write_packet(0, &p(1000)).unwrap();
     assert!(matches!(m.write_packet(0, &p(0)), Err(ContainerError::InvalidInput(_))), "decode time going back");
+    m.write_packet(0, &p(2000)).unwrap();
     m.finish().unwrap();
-    assert!(matches!(m.write_packet(0, &p(2000)), Err(ContainerError::InvalidInput(_))));
+    assert!(matches!(m.write_packet(0, &p(3000)), Err(ContainerError::InvalidInput(_))));
     assert!(m.finish().is_err());
+    assert_eq!(read_all(&m.into_sink().bytes), Ok(2), "a refused packet leaves the file intact");
 
     let mut vp8 = tracks();
     vp8[0].codec = "vp8".into();

@@ -87,3 +87,47 @@ pub(super) fn parse_stsd(stsd: &Mp4Box, kind: TrackKind, quicktime: bool) -> Res
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::mp4::box_writer::BoxWriter;
+
+    fn stsd(entry: impl FnOnce(&mut BoxWriter)) -> Vec<u8> {
+        let mut w = BoxWriter::new();
+        w.start_full(b"stsd", 0, 0).u32(1);
+        entry(&mut w);
+        w.end();
+        w.into_bytes()
+    }
+
+    fn parse(bytes: &[u8], quicktime: bool) -> SampleEntry {
+        let stsd = Children::new(bytes, 0).next().unwrap().unwrap();
+        parse_stsd(&stsd, TrackKind::Audio, quicktime).unwrap()
+    }
+
+    #[test]
+    fn reads_quicktime_sound_description_v2() {
+        let bytes = stsd(|w| {
+            w.start(b"lpcm").zeros(6).u16(1).u16(2).zeros(6); // reserved, dref, version 2, revision, vendor
+            w.u16(3).u16(16).i16(-2).u16(0).u32(0x0001_0000).u32(72); // v2 placeholders, struct size
+            w.u64(96000f64.to_bits()).u32(6).u32(0x7F00_0000).u32(24).u32(0).u32(18).u32(1);
+            w.start(b"chan").zeros(12).end().end();
+        });
+        let e = parse(&bytes, true);
+        assert_eq!((e.setup.codec.as_str(), e.sample_rate, e.channels), ("lpcm", 96000, 6));
+    }
+
+    #[test]
+    fn reads_quicktime_v1_with_wave_wrapped_esds() {
+        let esds = [0, 0, 0, 0, 3, 22, 0, 1, 0, 4, 17, 0x40, 0x15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, 0x11, 0x90];
+        let bytes = stsd(|w| {
+            w.start(b"mp4a").zeros(6).u16(1).u16(1).zeros(6).u16(2).u16(16).i16(-2).u16(0).u32(44100 << 16);
+            w.u32(1024).u32(0).u32(4).u32(2); // v1: samples per packet, bytes per packet/frame/sample
+            w.start(b"wave").start(b"frma").bytes(b"mp4a").end().leaf(b"esds", &esds).end().end();
+        });
+        let e = parse(&bytes, true);
+        assert_eq!((e.setup.codec.as_str(), e.sample_rate, e.channels), ("mp4a.40.2", 48000, 2));
+        assert_eq!(e.setup.description.as_deref(), Some(&[0x11, 0x90][..]));
+    }
+}

@@ -328,3 +328,29 @@ impl Iterator for Samples<'_> {
         self.table.step(&mut self.pos)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::mp4::box_reader::Children;
+    use crate::container::mp4::box_writer::BoxWriter;
+
+    #[test]
+    fn compact_sizes_and_chunk_runs() {
+        let mut w = BoxWriter::new();
+        w.start(b"stbl");
+        w.start_full(b"stz2", 0, 0).u32(4).u32(5).bytes(&[0x12, 0x34, 0x50]).end(); // 4-bit sizes 1,2,3,4,5
+        w.start_full(b"stsc", 0, 0).u32(2).u32(1).u32(2).u32(1).u32(3).u32(1).u32(1).end(); // 2 per chunk, then 1
+        w.start_full(b"stco", 0, 0).u32(4).u32(100).u32(200).u32(300).u32(400).end();
+        w.end();
+        let bytes = w.into_bytes();
+        let stbl = Children::new(&bytes, 0).next().unwrap().unwrap();
+        let table = SampleTable::from_stbl(&stbl, 1000).unwrap();
+        let got: Vec<_> = table.iter().map(|s| (s.offset, s.record.size, s.record.sync)).collect();
+        assert_eq!(got, [(100, 1, true), (101, 2, true), (200, 3, true), (203, 4, true), (300, 5, true)]);
+        assert!(table.check_within(1000, 1).is_ok());
+        assert!(matches!(table.check_within(304, 1), Err(ContainerError::Truncated { .. })));
+        let too_many = SampleTable::from_stbl(&stbl, 4);
+        assert!(matches!(too_many, Err(ContainerError::LimitExceeded { .. })), "5 samples cannot fit in 4 bytes");
+    }
+}

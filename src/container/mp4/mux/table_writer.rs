@@ -120,4 +120,25 @@ mod tests {
         assert_eq!(t.stts, [(3, 512)]);
         assert_eq!(t.chunks, [(100, 2), (500, 1)]);
     }
+
+    #[test]
+    fn reader_gets_back_signed_offsets_and_64_bit_chunks() {
+        let mut t = TableWriter::default();
+        let far = 5_000_000_000u64;
+        let samples = [(0, 1024, true, 7), (512, -512, false, 9), (1024, 0, false, 9)];
+        for (i, &(dts, cts_offset, sync, size)) in samples.iter().enumerate() {
+            t.push(&TimedSample { dts, duration: 512, cts_offset, sync, size }, far + 100 * i as u64);
+        }
+        let mut w = BoxWriter::new();
+        w.start(b"stbl");
+        t.write(&mut w);
+        w.end();
+        let bytes = w.into_bytes();
+        let stbl = Children::new(&bytes, 0).next().unwrap().unwrap();
+        let kinds: Vec<_> = Children::of(&stbl).map(|b| b.unwrap().kind).collect();
+        assert!(kinds.contains(b"co64") && kinds.contains(b"ctts"));
+        let table = crate::container::mp4::sample_table::SampleTable::from_stbl(&stbl, u64::MAX).unwrap();
+        let got: Vec<_> = table.iter().map(|s| (s.offset, s.dts, s.cts(), s.record.sync, s.record.size)).collect();
+        assert_eq!(got, [(far, 0, 1024, true, 7), (far + 100, 512, 0, false, 9), (far + 200, 1024, 1024, false, 9)]);
+    }
 }

@@ -103,15 +103,7 @@ impl TrackWriter {
             self.invalid(format!("presentation and decode times {} µs apart", packet.pts_us - packet.dts_us))
         })?;
         let size = u32::try_from(packet.data.len()).map_err(|_| self.invalid("a packet above 4 GiB".into()))?;
-        self.count += 1;
-        if self.count > MAX_SAMPLES_PER_TRACK {
-            return Err(ContainerError::LimitExceeded {
-                what: format!("samples in track {}", self.id),
-                value: self.count,
-                limit: MAX_SAMPLES_PER_TRACK,
-            });
-        }
-        let done = match self.pending.take() {
+        let duration = match &self.pending {
             Some((prev, _)) if dts < prev.dts => {
                 return Err(self.invalid(format!(
                     "decode times going backwards ({} µs after {} µs)",
@@ -119,15 +111,24 @@ impl TrackWriter {
                     ticks_to_us(prev.dts, ts)
                 )));
             }
-            Some((prev, _)) => {
-                let duration = u32::try_from(dts - prev.dts)
-                    .map_err(|_| self.invalid("a gap of more than 2^32 ticks between packets".into()))?;
-                Some(self.complete(prev, duration))
-            }
-            None => {
-                self.first_dts = Some(dts);
-                None
-            }
+            Some((prev, _)) => Some(
+                u32::try_from(dts - prev.dts)
+                    .map_err(|_| self.invalid("a gap of more than 2^32 ticks between packets".into()))?,
+            ),
+            None => None,
+        };
+        if self.count >= MAX_SAMPLES_PER_TRACK {
+            return Err(ContainerError::LimitExceeded {
+                what: format!("samples in track {}", self.id),
+                value: self.count + 1,
+                limit: MAX_SAMPLES_PER_TRACK,
+            });
+        }
+        self.count += 1;
+        self.first_dts.get_or_insert(dts);
+        let done = match (self.pending.take(), duration) {
+            (Some((prev, _)), Some(duration)) => Some(self.complete(prev, duration)),
+            _ => None,
         };
         let own_duration = (us_to_ticks(packet.dts_us + packet.duration_us.max(0), ts) - dts).max(0);
         let sample = TimedSample { dts, duration: 0, cts_offset, sync: packet.keyframe, size };
