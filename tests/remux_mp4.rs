@@ -367,3 +367,26 @@ fn written_rotation_is_what_players_apply() {
         assert_eq!(probe_path(&out).tracks[0].video.as_ref().unwrap().rotation, rotation);
     }
 }
+
+#[test]
+fn audio_only_files_are_cut_into_timed_fragments() {
+    let src = common::fixture("h264_aac.mp4");
+    let info = probe_path(&src);
+    let audio = info.tracks.iter().find(|t| t.kind == TrackKind::Audio).unwrap();
+    let out = common::fixture_dir().join("remux_mp4/audio_only.mp4");
+    let mut muxer =
+        Mp4Muxer::new(FileSink::create(&out).unwrap(), &[MuxTrack::from(audio)], Mp4Options::fragmented()).unwrap();
+    let mut demuxer = open_demuxer(Box::new(FileSource::open(&src).unwrap())).unwrap();
+    while let Some(p) = demuxer.next_packet().unwrap() {
+        if p.track_id == audio.id {
+            muxer.write_packet(0, &p).unwrap();
+        }
+    }
+    muxer.finish().unwrap();
+    muxer.into_sink().flush().unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    let fragments = bytes.windows(4).filter(|w| w == b"moof").count();
+    assert!((3..=4).contains(&fragments), "about one fragment per second of 3 s: {fragments}");
+    assert_eq!(common::ffprobe_streams(&out)[0]["nb_read_packets"], "142");
+    assert_eq!(common::decode_errors(&out), "");
+}

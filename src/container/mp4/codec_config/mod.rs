@@ -17,7 +17,7 @@ use opus::OpusConfig;
 /// What a sample entry tells a WebCodecs decoder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct DecoderSetup {
-    /// WebCodecs codec string; the entry type itself when the codec is unknown or encrypted.
+    /// WebCodecs codec string; the entry type itself when the codec is unknown, encrypted or lacks its configuration box.
     pub codec: String,
     /// WebCodecs description bytes, when the codec has one.
     pub description: Option<Vec<u8>>,
@@ -43,7 +43,7 @@ pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<Decoder
         b"hvc1" | b"hev1" => record(config(b"hvcC")?.map(|b| b.body), entry, avc_hevc::hevc_codec_string),
         b"vp09" => match config(b"vpcC")? {
             Some(b) => Ok(DecoderSetup::named(vp9_av1::vp9_codec_string(b.body)?)),
-            None => Ok(DecoderSetup::named("vp09.00.10.08".into())),
+            None => Ok(DecoderSetup::named("vp09".into())),
         },
         b"vp08" => Ok(DecoderSetup::named("vp8".into())),
         b"av01" => match config(b"av1C")? {
