@@ -44,11 +44,16 @@ enum Layout {
     Fragmented,
 }
 
-fn remux(src: &Path, layout: Layout) -> PathBuf {
+/// Where a test writes output file `name`.
+fn out_path(name: &str) -> PathBuf {
     let dir = common::fixture_dir().join("remux_mp4");
     std::fs::create_dir_all(&dir).expect("output dir");
+    dir.join(name)
+}
+
+fn remux(src: &Path, layout: Layout) -> PathBuf {
     let name = src.file_name().and_then(|n| n.to_str()).expect("name");
-    let out = dir.join(format!("{name}.{layout:?}.mp4"));
+    let out = out_path(&format!("{name}.{layout:?}.mp4"));
     let mut demuxer = open_demuxer(Box::new(FileSource::open(src).expect("open"))).expect("demuxer");
     let tracks: Vec<MuxTrack> = demuxer.tracks().iter().map(MuxTrack::from).collect();
     let ids: Vec<u32> = demuxer.tracks().iter().map(|t| t.id).collect();
@@ -313,8 +318,7 @@ fn fast_start_falls_back_to_moov_at_end_when_the_reservation_is_too_small() {
     let bytes = muxer.into_sink().bytes;
     let info = probe(&mut SliceSource::new(&bytes)).unwrap();
     assert_eq!(info.tracks[0].sample_count, Some(90));
-    let out = common::fixture_dir().join("remux_mp4/fallback.mp4");
-    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let out = out_path("fallback.mp4");
     std::fs::write(&out, &bytes).unwrap();
     assert_eq!(common::decode_errors(&out), "");
 }
@@ -354,7 +358,7 @@ fn written_rotation_is_what_players_apply() {
     for rotation in [90u16, 180, 270] {
         let mut tracks: Vec<MuxTrack> = info.tracks.iter().map(MuxTrack::from).collect();
         tracks[0].video.as_mut().unwrap().rotation = rotation;
-        let out = common::fixture_dir().join(format!("remux_mp4/rotation{rotation}.mp4"));
+        let out = out_path(&format!("rotation{rotation}.mp4"));
         let mut demuxer = open_demuxer(Box::new(FileSource::open(&src).unwrap())).unwrap();
         let mut muxer = Mp4Muxer::new(FileSink::create(&out).unwrap(), &tracks, Mp4Options::fast_start(100)).unwrap();
         while let Some(p) = demuxer.next_packet().unwrap() {
@@ -373,7 +377,7 @@ fn audio_only_files_are_cut_into_timed_fragments() {
     let src = common::fixture("h264_aac.mp4");
     let info = probe_path(&src);
     let audio = info.tracks.iter().find(|t| t.kind == TrackKind::Audio).unwrap();
-    let out = common::fixture_dir().join("remux_mp4/audio_only.mp4");
+    let out = out_path("audio_only.mp4");
     let mut muxer =
         Mp4Muxer::new(FileSink::create(&out).unwrap(), &[MuxTrack::from(audio)], Mp4Options::fragmented()).unwrap();
     let mut demuxer = open_demuxer(Box::new(FileSource::open(&src).unwrap())).unwrap();
