@@ -123,7 +123,8 @@ pub fn packet_hashes(path: &Path) -> Vec<(u32, String)> {
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let cols: Vec<&str> = l.split(',').map(str::trim).collect();
-            Some((cols.first()?.parse().ok()?, cols.last()?.to_string()))
+            // Columns: stream, dts, pts, duration, size, hash, then optional side data (S=…, size, hash).
+            Some((cols.first()?.parse().ok()?, cols.get(5)?.to_string()))
         })
         .collect()
 }
