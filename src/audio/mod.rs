@@ -26,7 +26,7 @@ mod resample;
 mod stretch;
 
 pub use buffer::AudioBlock;
-pub use chain::ClipChain;
+pub use chain::{ChainPoll, ClipChain};
 pub use channels::to_stereo;
 pub use error::AudioError;
 pub use fade::{Envelope, FadeCurve};

@@ -1,7 +1,7 @@
 //! ClipChain: exact trims, sync through gaps and timestamp jitter, speed, long-run drift.
 
 use crate::signal::{block, frequency, sine};
-use frameloom::audio::{AudioBlock, ClipChain, Envelope, LayerSpec, MixPoll, Mixer, OUTPUT_RATE, Resampler, Speed, Volume, us_to_frame};
+use frameloom::audio::{AudioBlock, ChainPoll, ClipChain, Envelope, LayerSpec, MixPoll, Mixer, OUTPUT_RATE, Resampler, Speed, Volume, us_to_frame};
 use frameloom::time;
 use std::f64::consts::TAU;
 
@@ -19,23 +19,25 @@ fn decoded(rate: u32, first: i64, planes: &[Vec<f32>], size: usize, clock_us: i6
         .collect()
 }
 
-/// Runs blocks through a chain and returns the layer's left and right planes.
+/// Runs blocks through a chain, pushing only when asked; returns the layer's left and right planes.
 fn run(mut chain: ClipChain, blocks: &[AudioBlock]) -> Vec<Vec<f32>> {
     let mut out = vec![Vec::new(), Vec::new()];
-    let append = |b: AudioBlock, out: &mut Vec<Vec<f32>>| {
-        assert_eq!(b.start(), out[0].len() as i64, "layer stream is contiguous");
-        for (o, p) in out.iter_mut().zip(b.planes()) {
-            o.extend_from_slice(p);
+    let mut blocks = blocks.iter();
+    loop {
+        match chain.poll().unwrap() {
+            ChainPoll::Audio(b) => {
+                assert_eq!(b.start(), out[0].len() as i64, "layer stream is contiguous");
+                for (o, p) in out.iter_mut().zip(b.planes()) {
+                    o.extend_from_slice(p);
+                }
+            }
+            ChainPoll::NeedInput => match blocks.next() {
+                Some(b) => chain.push(b).unwrap(),
+                None => chain.end_input(),
+            },
+            ChainPoll::Done => return out,
         }
-    };
-    for b in blocks {
-        if chain.is_complete() {
-            break;
-        }
-        append(chain.push(b).unwrap(), &mut out);
     }
-    append(chain.finish().unwrap(), &mut out);
-    out
 }
 
 /// A `freq` Hz sine of peak 0.5 as it sounds at source time `t` seconds.
@@ -57,6 +59,27 @@ fn trims_at_the_exact_source_frame_and_keeps_phase() {
         assert!((x - ideal).abs() < 1e-3, "frame {k}: {x} vs {ideal}");
     }
     assert_eq!(out[0], out[1], "mono goes to both sides");
+}
+
+#[test]
+fn block_sizes_do_not_change_the_layer_audio() {
+    let rate = 22_050u32;
+    let source = sine(rate, 440.0, 0.5, rate as usize);
+    let cut = |sizes: &[usize]| {
+        let (mut at, mut blocks) = (0usize, Vec::new());
+        for &n in sizes.iter().cycle() {
+            if at >= source.len() {
+                break;
+            }
+            let end = (at + n).min(source.len());
+            blocks.push(block(rate, at as i64, vec![source[at..end].to_vec()]));
+            at = end;
+        }
+        blocks
+    };
+    let chain = || ClipChain::new(100_000, 900_000, Speed::new(0.7).unwrap()).unwrap();
+    let whole = run(chain(), &cut(&[usize::MAX]));
+    assert_eq!(whole, run(chain(), &cut(&[1, 7, 333, 4096])));
 }
 
 #[test]
@@ -128,7 +151,7 @@ fn render_timeline(clips: Vec<Clip>, end_us: i64) -> Vec<f32> {
         let end_us = clip.timeline_us + ((clip.out_us - clip.in_us) as f64 / clip.speed).round() as i64;
         let (start, end) = (us_to_frame(clip.timeline_us), us_to_frame(end_us));
         let id = mixer.add_layer(LayerSpec { start, envelope: Envelope::constant((end - start) as u64, Volume::UNITY) });
-        layers.push((id, Some(ClipChain::new(clip.in_us, clip.out_us, speed).unwrap()), clip.blocks.into_iter()));
+        layers.push((id, ClipChain::new(clip.in_us, clip.out_us, speed).unwrap(), clip.blocks.into_iter()));
     }
     let mut out = Vec::new();
     loop {
@@ -136,15 +159,13 @@ fn render_timeline(clips: Vec<Clip>, end_us: i64) -> Vec<f32> {
             MixPoll::Block(b) => out.extend_from_slice(&b.planes()[0]),
             MixPoll::NeedInput(id) => {
                 let (_, chain, blocks) = layers.iter_mut().find(|(i, _, _)| *i == id).unwrap();
-                let next = blocks.next().filter(|_| chain.as_ref().is_some_and(|c| !c.is_complete()));
-                match (next, chain.as_mut()) {
-                    (Some(block), Some(c)) => mixer.push(id, &c.push(&block).unwrap()).unwrap(),
-                    _ => {
-                        if let Some(c) = chain.take() {
-                            mixer.push(id, &c.finish().unwrap()).unwrap();
-                        }
-                        mixer.end_layer(id).unwrap();
-                    }
+                match chain.poll().unwrap() {
+                    ChainPoll::Audio(b) => mixer.push(id, &b).unwrap(),
+                    ChainPoll::NeedInput => match blocks.next() {
+                        Some(b) => chain.push(&b).unwrap(),
+                        None => chain.end_input(),
+                    },
+                    ChainPoll::Done => mixer.end_layer(id).unwrap(),
                 }
             }
             MixPoll::Done => return out,
@@ -186,11 +207,51 @@ fn trimmed_sped_up_and_concatenated_clips_stay_in_sync_for_a_minute() {
 }
 
 #[test]
+fn long_gaps_are_filled_piece_by_piece() {
+    // The first block arrives 30 s into the clip (an audio track that starts late).
+    let mut chain = ClipChain::new(0, 31_000_000, Speed::NORMAL).unwrap();
+    assert_eq!(chain.poll().unwrap(), ChainPoll::NeedInput);
+    chain.push(&block(44_100, 30 * 44_100, vec![vec![0.5; 44_100]])).unwrap();
+    let (mut total, mut largest, mut first_sound) = (0, 0, None);
+    loop {
+        match chain.poll().unwrap() {
+            ChainPoll::Audio(b) => {
+                if first_sound.is_none() {
+                    first_sound = b.planes()[0].iter().position(|&x| x != 0.0).map(|i| b.start() + i as i64);
+                }
+                largest = largest.max(b.frames());
+                total += b.frames();
+            }
+            ChainPoll::NeedInput => chain.end_input(),
+            ChainPoll::Done => break,
+        }
+    }
+    assert_eq!(total, 31 * 48_000);
+    assert!(largest <= 48_000, "no piece holds the whole gap: {largest} frames");
+    // The kernel rings a little ahead of the step at 30 s, never earlier than its half-width.
+    let onset = first_sound.expect("audio after the gap");
+    assert!((30 * 48_000 - 80..=30 * 48_000).contains(&onset), "sound starts at {onset}");
+}
+
+#[test]
+fn never_asks_for_blocks_past_the_range() {
+    let mut chain = ClipChain::new(0, 100_000, Speed::NORMAL).unwrap();
+    assert_eq!(chain.poll().unwrap(), ChainPoll::NeedInput);
+    chain.push(&block(48_000, 0, vec![vec![0.1; 9600]])).unwrap();
+    let ChainPoll::Audio(b) = chain.poll().unwrap() else { panic!("audio") };
+    assert_eq!(b.frames(), 4800, "only the clip's 100 ms");
+    assert!(matches!(chain.poll().unwrap(), ChainPoll::Audio(tail) if tail.frames() == 0));
+    assert_eq!(chain.poll().unwrap(), ChainPoll::Done);
+}
+
+#[test]
 fn rate_changes_and_inverted_ranges_are_typed_errors() {
     let mut chain = ClipChain::new(0, 1_000_000, Speed::NORMAL).unwrap();
     chain.push(&block(44_100, 0, vec![vec![0.0; 1024]])).unwrap();
     assert_eq!(chain.push(&block(48_000, 1024, vec![vec![0.0; 1024]])).unwrap_err().code(), "audio_sample_rate_changed");
     assert_eq!(ClipChain::new(5, 4, Speed::NORMAL).unwrap_err().code(), "audio_inverted_range");
-    // A chain that never got audio yields an empty stream.
-    assert_eq!(ClipChain::new(0, 10, Speed::NORMAL).unwrap().finish().unwrap().frames(), 0);
+    // A chain whose source had no audio at all is done at once.
+    let mut empty = ClipChain::new(0, 10, Speed::NORMAL).unwrap();
+    empty.end_input();
+    assert_eq!(empty.poll().unwrap(), ChainPoll::Done);
 }

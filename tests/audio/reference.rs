@@ -1,7 +1,7 @@
 //! Against a reference: real AAC decoded by ffmpeg, resampled by us and by ffmpeg's own resampler.
 
 use crate::common::fixture_dir;
-use frameloom::audio::{AudioBlock, ClipChain, Speed};
+use frameloom::audio::{AudioBlock, ChainPoll, ClipChain, Speed};
 use frameloom::time;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,12 +43,18 @@ fn aac_decoded_and_resampled_matches_ffmpeg_resampler() {
     // Feed the decoder's output in AAC-sized blocks with their timestamps, as the renderer will.
     let frames = input.len() / 2;
     let mut chain = ClipChain::new(0, time::ticks_to_us(frames as i64, 44_100), Speed::NORMAL).unwrap();
+    let mut blocks = input.chunks(2 * 1024).enumerate().map(|(i, chunk)| AudioBlock::from_interleaved(44_100, 2, i as i64 * 1024, chunk).unwrap());
     let mut ours = Vec::new();
-    for (i, chunk) in input.chunks(2 * 1024).enumerate() {
-        let block = AudioBlock::from_interleaved(44_100, 2, i as i64 * 1024, chunk).unwrap();
-        ours.extend(chain.push(&block).unwrap().to_interleaved());
+    loop {
+        match chain.poll().unwrap() {
+            ChainPoll::Audio(b) => ours.extend(b.to_interleaved()),
+            ChainPoll::NeedInput => match blocks.next() {
+                Some(b) => chain.push(&b).unwrap(),
+                None => chain.end_input(),
+            },
+            ChainPoll::Done => break,
+        }
     }
-    ours.extend(chain.finish().unwrap().to_interleaved());
 
     assert_eq!(ours.len(), reference.len(), "same length as ffmpeg: round(N · 48000 / 44100) frames");
     // Compare away from the stream's very edges, where the two treat the outside differently.

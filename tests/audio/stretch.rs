@@ -28,6 +28,18 @@ fn tone_keeps_pitch_level_and_exact_length() {
 }
 
 #[test]
+fn splices_do_not_click() {
+    // A sine's largest step between samples is 2π·f·A/rate; a splice that jumps would exceed it.
+    let input = vec![sine(OUTPUT_RATE, 440.0, 0.5, 48_000)];
+    let limit = std::f32::consts::TAU * 440.0 * 0.5 / OUTPUT_RATE as f32 * 1.05;
+    for speed in [0.25, 0.6, 1.5, 4.0] {
+        let out = stretch(speed, &input, &CHUNKS);
+        let step = out[0].windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0f32, f32::max);
+        assert!(step < limit, "speed {speed}: step {step} > {limit}");
+    }
+}
+
+#[test]
 fn half_and_double_speed_keep_a_tone_pitch_within_2_percent() {
     let input = vec![sine(OUTPUT_RATE, 440.0, 0.5, 96_000); 2];
     for speed in [0.5, 2.0] {
