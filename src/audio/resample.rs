@@ -116,16 +116,6 @@ impl Resampler {
         Ok(resampler)
     }
 
-    /// The input rate.
-    pub fn in_rate(&self) -> u32 {
-        self.in_rate
-    }
-
-    /// The output rate.
-    pub fn out_rate(&self) -> u32 {
-        self.out_rate
-    }
-
     /// Total output frames a stream of `input_frames` frames yields (`round(N · out / in)`, halves up).
     pub fn output_frames(&self, input_frames: u64) -> u64 {
         let num = input_frames as u128 * self.step_den as u128;

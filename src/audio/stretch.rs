@@ -87,11 +87,6 @@ impl Stretcher {
         Ok(stretcher)
     }
 
-    /// The speed.
-    pub fn speed(&self) -> Speed {
-        self.speed
-    }
-
     /// Feeds the next block of the stream and returns every output frame that is now complete.
     /// The input's `start` is ignored; the output's `start` is the number of frames emitted before it.
     pub fn process(&mut self, block: &AudioBlock) -> Result<AudioBlock, AudioError> {
