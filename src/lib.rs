@@ -1,9 +1,11 @@
 //! frameloom: the platform-free core of a browser video editor engine.
 //!
 //! `project` parses and validates the v1 project format; `container` probes,
-//! demuxes and muxes MP4/MOV and WebM/Matroska. `web` (wasm32 only) is the thin
+//! demuxes and muxes MP4/MOV and WebM/Matroska; `audio` resamples, stretches and
+//! mixes decoded audio for the renderer. `web` (wasm32 only) is the thin
 //! browser layer that exposes the core to the Web Worker.
 
+pub mod audio;
 pub mod container;
 pub mod project;
 pub mod time;
