@@ -1,8 +1,11 @@
-//! The command-line contract: `probe`, `validate` (and later `render`, `serve`).
+//! The command-line contract: `probe`, `validate` and `serve`.
 
+use crate::http::HttpConfig;
+use crate::serve::{self, ServeConfig};
 use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
 use frameloom::container::{self, FileSource};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// frameloom render server and tools.
@@ -25,6 +28,21 @@ enum Command {
         /// The project JSON file.
         project: PathBuf,
     },
+    /// Run the HTTP server (editor page, API) until Ctrl-C.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8787 (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8787", env = "FRAMELOOM_LISTEN")]
+        listen: SocketAddr,
+        /// Folder for uploads, jobs and outputs.
+        #[arg(long, default_value = "frameloom-data", env = "FRAMELOOM_DATA_DIR")]
+        data_dir: PathBuf,
+        /// Folder with the editor page and npm package, served at `/`.
+        #[arg(long, env = "FRAMELOOM_WWW")]
+        www: Option<PathBuf>,
+        /// Origin allowed to call the API from a browser; repeat it, or `*` for any.
+        #[arg(long = "cors-origin", env = "FRAMELOOM_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
+    },
 }
 
 /// Parses arguments and runs the chosen command.
@@ -32,10 +50,20 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
+        Command::Serve { listen, data_dir, www, cors_origins } => {
+            let config = ServeConfig { listen, data_dir, http: HttpConfig { www, cors_origins } };
+            match serve::run(config) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("frameloom-server serve: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 
-fn probe(path: &PathBuf) -> ExitCode {
+fn probe(path: &Path) -> ExitCode {
     let result = FileSource::open(path).and_then(|mut src| container::probe(&mut src));
     match result {
         Ok(info) => {
@@ -51,7 +79,7 @@ fn probe(path: &PathBuf) -> ExitCode {
     }
 }
 
-fn validate(path: &PathBuf) -> ExitCode {
+fn validate(path: &Path) -> ExitCode {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
