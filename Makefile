@@ -37,7 +37,7 @@ bench: setup-run
 
 package: setup-run
 	scripts/build-wasm.sh
-	scripts/build-package.sh --pack
+	scripts/build-package.sh
 
 site: setup-run
 	scripts/build-wasm.sh

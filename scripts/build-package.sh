@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles the npm package in target/npm/package/ from worker-js/ and target/wasm/
-# (run scripts/build-wasm.sh first), and reports the wasm size.
-#   scripts/build-package.sh --pack   also packs it into target/npm/frameloom-<version>.tgz
+# (run scripts/build-wasm.sh first), packs it into target/npm/frameloom-<version>.tgz,
+# and reports the wasm size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +21,6 @@ raw=$(stat -c %s "$wasm")
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
 echo "build-package: frameloom_bg.wasm is $raw bytes ($((raw / 1024)) KiB), $gzipped bytes gzipped ($((gzipped / 1024)) KiB)"
 
-if [ "${1:-}" = --pack ]; then
-  tarball=$(cd "$pkg" && npm pack --silent --pack-destination ..)
-  echo "build-package: wrote target/npm/$tarball"
-fi
+rm -f target/npm/*.tgz
+tarball=$(cd "$pkg" && npm pack --silent --pack-destination ..)
+echo "build-package: wrote target/npm/$tarball"

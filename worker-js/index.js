@@ -67,7 +67,7 @@ export class Engine {
    * Reads the container headers of a file: format, duration, tracks, codecs, keyframes,
    * and whether this browser can decode each track.
    * @param {Blob} blob a `File` or `Blob`
-   * @returns {Promise<import('./index.js').ProbeInfo>}
+   * @returns {Promise<object>} a `ProbeInfo` (see index.d.ts)
    */
   async probe(blob) {
     if (!(blob instanceof Blob)) {

@@ -5,7 +5,8 @@ import { chromium } from 'playwright-core';
 import { makeFixtures, repoRoot } from './fixtures.js';
 import { serveStatic } from './static-server.js';
 
-const SITE = path.join(repoRoot, 'target/site');
+/** The demo site built by `make site`: www/ plus the npm package under frameloom/. */
+export const SITE = path.join(repoRoot, 'target/site');
 
 /** Chromium flags for a closed network: no background connections, no sandbox (root), no GPU. */
 const CHROMIUM_ARGS = [
@@ -19,15 +20,17 @@ const CHROMIUM_ARGS = [
 ];
 
 /**
- * Builds the test world; `close()` tears it down.
+ * Builds the test world: fixtures, `site` served at `/` (fixtures at `/fixtures/`), a browser;
+ * `close()` tears it down.
+ * @param {{ site?: string }} [options] the folder to serve; defaults to the built demo site
  * @returns {Promise<{ fixtures: object, url: string, newPage: () => Promise<import('playwright-core').Page>, close: () => Promise<void> }>}
  */
-export async function startHarness() {
+export async function startHarness({ site = SITE } = {}) {
   if (!existsSync(path.join(SITE, 'frameloom/wasm/frameloom_bg.wasm'))) {
     throw new Error(`${SITE} is not built: run 'make site' (or 'make test') first`);
   }
   const fixtures = await makeFixtures();
-  const server = await serveStatic({ '/': SITE, '/fixtures/': fixtures.dir });
+  const server = await serveStatic({ '/': site, '/fixtures/': fixtures.dir });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {
     fixtures,
