@@ -1,1 +1,12 @@
 //! The browser layer (wasm32 only): wasm-bindgen exports used by the worker.
+//!
+//! It stays thin: a `ByteSource` over a `Blob`, the exported functions, and the
+//! conversion of results and errors into plain JS objects. Everything else is
+//! the platform-free core.
+
+mod blob_source;
+mod error;
+mod probe;
+
+pub use blob_source::BlobSource;
+pub use probe::probe;

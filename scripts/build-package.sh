@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Assembles the npm package in target/npm/package/ from worker-js/ and target/wasm/
+# (run scripts/build-wasm.sh first), packs it into target/npm/frameloom-<version>.tgz,
+# and reports the wasm size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkg=target/npm/package
+wasm=target/wasm/frameloom_bg.wasm
+if [ ! -f "$wasm" ]; then
+  echo "build-package: $wasm is missing; run scripts/build-wasm.sh first" >&2
+  exit 1
+fi
+
+rm -rf "$pkg"
+mkdir -p "$pkg/wasm"
+cp worker-js/index.js worker-js/index.d.ts worker-js/worker.js worker-js/package.json worker-js/README.md "$pkg/"
+cp target/wasm/frameloom.js "$wasm" "$pkg/wasm/"
+
+raw=$(stat -c %s "$wasm")
+gzipped=$(gzip -9 -c "$wasm" | wc -c)
+echo "build-package: frameloom_bg.wasm is $raw bytes ($((raw / 1024)) KiB), $gzipped bytes gzipped ($((gzipped / 1024)) KiB)"
+
+rm -f target/npm/*.tgz
+tarball=$(cd "$pkg" && npm pack --silent --pack-destination ..)
+echo "build-package: wrote target/npm/$tarball"

@@ -1,0 +1,60 @@
+// Test media made by ffmpeg at test time, and the native CLI's reading of it.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+const VIDEO = 'testsrc2=size=320x240:rate=30:duration=2';
+const TONE = 'sine=frequency=440:sample_rate=48000:duration=2';
+
+/** ffmpeg arguments (after `-y`) for each fixture, written into `dir`. */
+const RECIPES = {
+  'h264_aac.mp4': ['-f', 'lavfi', '-i', VIDEO, '-f', 'lavfi', '-i', TONE, '-c:v', 'libx264', '-preset', 'veryfast',
+    '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+  'vp9_opus.webm': ['-f', 'lavfi', '-i', VIDEO, '-f', 'lavfi', '-i', TONE, '-c:v', 'libvpx-vp9', '-deadline', 'realtime',
+    '-cpu-used', '8', '-g', '30', '-c:a', 'libopus', '-shortest'],
+  'picture.png': ['-f', 'lavfi', '-i', VIDEO, '-frames:v', '1'],
+};
+
+/**
+ * Makes every fixture in a fresh temp folder: the recipes, `png-renamed.mp4` (a PNG) and `empty.mp4`.
+ * @returns {Promise<{ dir: string, file: (name: string) => string, remove: () => Promise<void> }>}
+ */
+export async function makeFixtures() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'frameloom-e2e-'));
+  for (const [name, args] of Object.entries(RECIPES)) {
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, path.join(dir, name)]);
+  }
+  await copyFile(path.join(dir, 'picture.png'), path.join(dir, 'png-renamed.mp4'));
+  await writeFile(path.join(dir, 'empty.mp4'), new Uint8Array(0));
+  return {
+    dir,
+    file: (name) => path.join(dir, name),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Probes `file` with the native CLI (`frameloom-server probe`): the same core, reading a file instead of a Blob.
+ * @returns {Promise<{ ok: true, info: object } | { ok: false, error: { code: string, message: string } }>}
+ */
+export async function nativeProbe(file) {
+  const args = ['run', '--quiet', '-p', 'frameloom-server', '--', 'probe', file];
+  let stdout;
+  try {
+    ({ stdout } = await run('cargo', args, { cwd: REPO, maxBuffer: 64 << 20 }));
+  } catch (failure) {
+    if (!failure.stdout) throw failure;
+    stdout = failure.stdout;
+  }
+  const json = JSON.parse(stdout);
+  return json.error ? { ok: false, error: json.error } : { ok: true, info: json };
+}
+
+/** The repository root. */
+export const repoRoot = REPO;
