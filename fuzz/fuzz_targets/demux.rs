@@ -37,15 +37,15 @@ impl Remux {
 
     /// Finishes both files and probes what was written (the demuxers must cope with muxer output too).
     fn finish(self) {
-        if let Some(mut m) = self.mp4 {
-            if m.finish().is_ok() {
-                let _ = probe(&mut SliceSource::new(&m.into_sink().bytes));
-            }
+        if let Some(mut m) = self.mp4
+            && m.finish().is_ok()
+        {
+            let _ = probe(&mut SliceSource::new(&m.into_sink().bytes));
         }
-        if let Some(mut m) = self.webm {
-            if m.finish().is_ok() {
-                let _ = probe(&mut SliceSource::new(&m.into_sink().bytes));
-            }
+        if let Some(mut m) = self.webm
+            && m.finish().is_ok()
+        {
+            let _ = probe(&mut SliceSource::new(&m.into_sink().bytes));
         }
     }
 }

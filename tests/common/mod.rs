@@ -28,6 +28,7 @@ const RECIPES: &[Recipe] = &[
     Recipe { name: "editlist.mp4", args: &["-ss", "1.3", "-i", "{dir}/h264_aac.mp4", "-c", "copy", "{dir}/editlist.mp4"] },
     Recipe { name: "rotated.mp4", args: &["-i", "{dir}/h264_aac.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=90", "{dir}/rotated.mp4"] },
     Recipe { name: "vfr.mp4", args: &["-f", "lavfi", "-i", TESTSRC, "-vf", "select='not(between(n,20,40))'", "-fps_mode", "vfr", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "{dir}/vfr.mp4"] },
+    Recipe { name: "image.png", args: &["-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1", "{dir}/image.png"] },
     Recipe { name: "live.webm", args: &["-f", "lavfi", "-i", TESTSRC, "-f", "lavfi", "-i", TONE, "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-g", "30", "-c:a", "libopus", "-shortest", "-live", "1", "-f", "webm", "pipe:1"] },
 ];
 
