@@ -38,5 +38,18 @@ ff "${video[@]}" "${tone[@]}" "${vp9[@]}" "${opus[@]}" -shortest -live 1 "${exac
    > "$out/live.webm"
 ff "${video[@]}" "${tone[@]}" "${h264[@]}" "${aac[@]}" -shortest "${exact[@]}" "$out/h264_aac.mkv"
 
+# A 64-bit mdat size: ffmpeg's 8-byte 'free' placeholder + 32-bit mdat header become one
+# 16-byte largesize header, so every chunk offset stays valid.
+python3 - "$out/h264_aac.mp4" "$out/largesize.mp4" <<'PY'
+import struct, sys
+src = open(sys.argv[1], "rb").read()
+ftyp = struct.unpack(">I", src[0:4])[0]
+free, mdat = src[ftyp:ftyp + 8], src[ftyp + 8:ftyp + 16]
+assert free[4:8] == b"free" and mdat[4:8] == b"mdat", "expected ftyp, free, mdat"
+body_len = struct.unpack(">I", mdat[0:4])[0] - 8
+header = struct.pack(">I4sQ", 1, b"mdat", 16 + body_len)
+open(sys.argv[2], "wb").write(src[:ftyp] + header + src[ftyp + 16:])
+PY
+
 cp "$out"/* "$here/corpus/demux/"
 ls -l "$out"

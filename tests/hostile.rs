@@ -60,20 +60,28 @@ fn drain(bytes: &[u8]) -> Result<usize, ContainerError> {
     Ok(count)
 }
 
-/// Silences the panic hook on worker threads: their panics are caught and reported with the input's label.
+thread_local! {
+    /// Where the last panic on this worker thread happened (file:line:column).
+    static PANIC_AT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Keeps the panic hook quiet on worker threads, noting where they panicked: the tests report it with the input's label.
 fn quiet_workers() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() != Some(WORKER) {
+            if std::thread::current().name() == Some(WORKER) {
+                let at = info.location().map(|l| l.to_string()).unwrap_or_default();
+                PANIC_AT.with(|p| *p.borrow_mut() = at);
+            } else {
                 default(info);
             }
         }));
     });
 }
 
-/// Runs `f` on a worker thread; `Err` describes a panic or a timeout.
+/// Runs `f` on a worker thread; `Err` describes a panic (message and location) or a timeout.
 fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
     quiet_workers();
     let (tx, rx) = mpsc::channel();
@@ -81,7 +89,8 @@ fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<
         .name(WORKER.into())
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-                payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+                let message = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()));
+                format!("{} at {}", message.unwrap_or_default(), PANIC_AT.with(|p| p.borrow().clone()))
             });
             let _ = tx.send(result);
         })
