@@ -17,6 +17,7 @@ const TONE: &str = "sine=frequency=440:sample_rate=48000:duration=3";
 
 /// Every fixture the tests use. Small and fast to make; most have B-frames and audio priming.
 const RECIPES: &[Recipe] = &[
+    Recipe { name: "image.png", args: &["-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1", "{dir}/image.png"] },
     Recipe { name: "h264_aac.mp4", args: &["-f", "lavfi", "-i", TESTSRC, "-f", "lavfi", "-i", TONE, "-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-shortest", "{dir}/h264_aac.mp4"] },
     Recipe { name: "h264_aac.mov", args: &["-f", "lavfi", "-i", TESTSRC, "-f", "lavfi", "-i", TONE, "-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "{dir}/h264_aac.mov"] },
     Recipe { name: "vp9_opus.webm", args: &["-f", "lavfi", "-i", TESTSRC, "-f", "lavfi", "-i", TONE, "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-g", "30", "-c:a", "libopus", "-shortest", "{dir}/vp9_opus.webm"] },
