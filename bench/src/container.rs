@@ -15,20 +15,33 @@ const PROBE_RUNS: usize = 7;
 /// Repetitions of each whole-file pass; the median is reported.
 const RUNS: usize = 3;
 
-/// The container a remux writes.
+/// The container and layout a remux writes.
 #[derive(Clone, Copy)]
 enum Target {
-    /// MP4 with the muxer's default layout.
-    Mp4,
-    /// WebM.
+    /// Fragmented MP4 (moov first, streaming).
+    Mp4Fragmented,
+    /// Progressive MP4 with the moov reserved up front (seekable sink).
+    Mp4FastStart,
+    /// WebM with back-patched sizes and cues (seekable sink).
     Webm,
+    /// Live WebM: unknown sizes, no back-patching.
+    WebmLive,
 }
 
 impl Target {
     fn label(self) -> &'static str {
         match self {
-            Self::Mp4 => "mp4",
+            Self::Mp4Fragmented => "mp4 fragmented",
+            Self::Mp4FastStart => "mp4 fast-start",
             Self::Webm => "webm",
+            Self::WebmLive => "webm live",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Mp4Fragmented | Self::Mp4FastStart => "mp4",
+            Self::Webm | Self::WebmLive => "webm",
         }
     }
 }
@@ -40,9 +53,11 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { input: "h264_aac_1080p30_20s.mp4", target: Target::Mp4 },
-    Case { input: "h264_aac_1080p30_20s_fragmented.mp4", target: Target::Mp4 },
+    Case { input: "h264_aac_1080p30_20s.mp4", target: Target::Mp4FastStart },
+    Case { input: "h264_aac_1080p30_20s.mp4", target: Target::Mp4Fragmented },
+    Case { input: "h264_aac_1080p30_20s_fragmented.mp4", target: Target::Mp4Fragmented },
     Case { input: "vp9_opus_720p30_10s.webm", target: Target::Webm },
+    Case { input: "vp9_opus_720p30_10s.webm", target: Target::WebmLive },
 ];
 
 /// Measures every case and returns the table.
@@ -67,8 +82,8 @@ pub fn run() -> Result<Table, String> {
 fn row(case: &Case) -> Result<Vec<String>, String> {
     let input = fixtures::path(case.input)?;
     let size = std::fs::metadata(&input).map_err(|e| e.to_string())?.len();
-    let output = fixtures::dir()?.join(format!("remuxed.{}", case.target.label()));
-    let reference = fixtures::dir()?.join(format!("ffmpeg-copy.{}", case.target.label()));
+    let output = fixtures::dir()?.join(format!("remuxed.{}", case.target.extension()));
+    let reference = fixtures::dir()?.join(format!("ffmpeg-copy.{}", case.target.extension()));
     reset_peak_rss();
 
     let probe_ms = median(PROBE_RUNS, || probe(&mut FileSource::open(&input)?)).map(|(t, _)| format!("{:.2}", t.as_secs_f64() * 1e3));
@@ -122,20 +137,24 @@ fn remux(input: &Path, output: &Path, target: Target) -> Result<u64, ContainerEr
     let mut demuxer = open_demuxer(Box::new(FileSource::open(input)?))?;
     let tracks: Vec<MuxTrack> = demuxer.tracks().iter().map(MuxTrack::from).collect();
     let sink = FileSink::create(output)?;
-    match target {
-        Target::Mp4 => {
-            let mut muxer = Mp4Muxer::new(sink, &tracks, Mp4Options::default())?;
+    let options = match target {
+        Target::Mp4Fragmented => Mp4Options::fragmented(),
+        Target::Mp4FastStart => {
+            let most = demuxer.tracks().iter().filter_map(|t| t.sample_count).max().unwrap_or(0);
+            Mp4Options::fast_start(u32::try_from(most).unwrap_or(u32::MAX))
+        }
+        Target::Webm | Target::WebmLive => {
+            let options = WebmOptions { live: matches!(target, Target::WebmLive) };
+            let mut muxer = WebmMuxer::new(sink, &tracks, options)?;
             let packets = copy_packets(demuxer.as_mut(), &mut muxer)?;
             muxer.into_sink().flush()?;
-            Ok(packets)
+            return Ok(packets);
         }
-        Target::Webm => {
-            let mut muxer = WebmMuxer::new(sink, &tracks, WebmOptions::default())?;
-            let packets = copy_packets(demuxer.as_mut(), &mut muxer)?;
-            muxer.into_sink().flush()?;
-            Ok(packets)
-        }
-    }
+    };
+    let mut muxer = Mp4Muxer::new(sink, &tracks, options)?;
+    let packets = copy_packets(demuxer.as_mut(), &mut muxer)?;
+    muxer.into_sink().flush()?;
+    Ok(packets)
 }
 
 /// Moves every packet from `demuxer` to `muxer` (track order is the same) and finishes the muxer.
