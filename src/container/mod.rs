@@ -1,11 +1,13 @@
 //! Container I/O in the platform-free core: probe, demux and mux.
 //!
 //! One folder per format (`mp4/`, `webm/`); the types they share live beside
-//! this file. Media time is integer microseconds throughout.
+//! this file, and the codec knowledge they share in `codec/`.
+//! Media time is integer microseconds throughout.
 
 pub mod mp4;
 pub mod webm;
 
+mod codec;
 mod demuxer;
 mod error;
 mod io;

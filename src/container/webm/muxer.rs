@@ -19,7 +19,7 @@ use super::ebml_writer::{PATCHABLE_SIZE_LEN, UNKNOWN_SIZE, fixed_size, id_bytes,
 use super::ids;
 use super::interleave::{Interleaver, Queued};
 use super::mux_header::{FileHead, file_head, seek_entry};
-use super::opus;
+use crate::container::codec::opus;
 use super::segment::DEFAULT_TIMESTAMP_SCALE;
 use super::timebase::TimeBase;
 use crate::container::{ByteSink, ContainerError, MuxTrack, Muxer, Packet, TrackKind};
