@@ -23,6 +23,7 @@ pub use io::{ByteSink, ByteSource, SliceSource, VecSink, check_range};
 #[cfg(not(target_arch = "wasm32"))]
 pub use io::{FileSink, FileSource};
 pub use muxer::{MuxTrack, Muxer};
+use muxer::{check_new, check_write};
 pub use packet::Packet;
 pub use probe::{ContainerFormat, Family, ProbeInfo, probe, sniff};
 pub use track::{AudioInfo, TrackInfo, TrackKind, VideoInfo};
