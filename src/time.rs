@@ -29,7 +29,8 @@ pub fn seconds_to_us(seconds: f64) -> i64 {
     (seconds * US_PER_SECOND as f64).round() as i64
 }
 
-fn div_round(num: i128, den: i128) -> i128 {
+/// `num / den` rounded to nearest, halves away from zero (`den` > 0).
+pub(crate) fn div_round(num: i128, den: i128) -> i128 {
     let half = den / 2;
     if num >= 0 { (num + half) / den } else { (num - half) / den }
 }

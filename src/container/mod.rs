@@ -1,11 +1,13 @@
 //! Container I/O in the platform-free core: probe, demux and mux.
 //!
 //! One folder per format (`mp4/`, `webm/`); the types they share live beside
-//! this file. Media time is integer microseconds throughout.
+//! this file, and the codec knowledge they share in `codec/`.
+//! Media time is integer microseconds throughout.
 
 pub mod mp4;
 pub mod webm;
 
+mod codec;
 mod demuxer;
 mod error;
 mod io;
@@ -21,6 +23,7 @@ pub use io::{ByteSink, ByteSource, SliceSource, VecSink, check_range};
 #[cfg(not(target_arch = "wasm32"))]
 pub use io::{FileSink, FileSource};
 pub use muxer::{MuxTrack, Muxer};
+use muxer::{check_new, check_write};
 pub use packet::Packet;
 pub use probe::{ContainerFormat, Family, ProbeInfo, probe, sniff};
 pub use track::{AudioInfo, TrackInfo, TrackKind, VideoInfo};

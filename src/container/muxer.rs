@@ -40,3 +40,28 @@ pub trait Muxer {
     /// Flushes everything still buffered and writes the trailing index, if any.
     fn finish(&mut self) -> Result<(), ContainerError>;
 }
+
+/// Checks what every muxer needs at creation: at least one track, and a seekable sink
+/// unless the layout is `streaming` (written strictly front to back).
+pub(super) fn check_new(tracks: &[MuxTrack], streaming: bool, seekable: bool) -> Result<(), ContainerError> {
+    if tracks.is_empty() {
+        return Err(ContainerError::NoTracks);
+    }
+    if !streaming && !seekable {
+        return Err(ContainerError::SinkNotSeekable);
+    }
+    Ok(())
+}
+
+/// Refuses a packet once the muxer has finished, or for a track index it was not given.
+pub(super) fn check_write(finished: bool, track_index: usize, track_count: usize) -> Result<(), ContainerError> {
+    if finished {
+        return Err(ContainerError::InvalidInput("a packet was written after finish()".into()));
+    }
+    if track_index >= track_count {
+        return Err(ContainerError::InvalidInput(format!(
+            "track index {track_index} but the file has {track_count} tracks"
+        )));
+    }
+    Ok(())
+}

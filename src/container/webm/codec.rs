@@ -1,8 +1,10 @@
 //! Matroska CodecID + CodecPrivate ↔ WebCodecs codec string + `description`.
 
 use super::tracks::TrackEntry;
-use super::vp9::{Vp9Params, estimate_level, keyframe_profile, parse_codec_private};
-use super::{av1, iso_codecs, opus};
+use super::vp9_private;
+use crate::container::codec::opus::OpusConfig;
+use crate::container::codec::vp9::{self, Vp9Config};
+use crate::container::codec::{aac, av1, avc, hevc};
 use crate::container::{ContainerError, MuxTrack};
 
 /// A track's codec as WebCodecs sees it.
@@ -25,26 +27,26 @@ pub fn webcodecs_codec(entry: &TrackEntry, first_keyframe: Option<&[u8]>, fps: O
         "V_VP8" => named(Some("vp8".into()), None),
         "V_VP9" => named(Some(vp9_params(entry, first_keyframe, fps).codec_string()), None),
         "V_AV1" => named(private.and_then(av1::codec_string), keep_private()),
-        "V_MPEG4/ISO/AVC" => named(private.and_then(iso_codecs::avc_codec_string), keep_private()),
-        "V_MPEGH/ISO/HEVC" => named(private.and_then(iso_codecs::hevc_codec_string), keep_private()),
+        "V_MPEG4/ISO/AVC" => named(private.and_then(|p| avc::codec_string("avc1", p)), keep_private()),
+        "V_MPEGH/ISO/HEVC" => named(private.and_then(|p| hevc::codec_string(hevc::sample_entry(p)?, p)), keep_private()),
         "A_OPUS" => named(Some("opus".into()), keep_private()),
         "A_VORBIS" => named(Some("vorbis".into()), keep_private()),
         "A_FLAC" => named(Some("flac".into()), keep_private()),
         "A_MPEG/L3" => named(Some("mp3".into()), None),
-        "A_AAC" => named(private.and_then(iso_codecs::aac_codec_string), keep_private()),
+        "A_AAC" => named(private.and_then(aac::codec_string), keep_private()),
         _ => named(None, keep_private()),
     }
 }
 
-fn vp9_params(entry: &TrackEntry, first_keyframe: Option<&[u8]>, fps: Option<f64>) -> Vp9Params {
-    let (profile, level, depth) = entry.codec_private.as_deref().map(parse_codec_private).unwrap_or_default();
-    let from_frame = first_keyframe.and_then(keyframe_profile);
+fn vp9_params(entry: &TrackEntry, first_keyframe: Option<&[u8]>, fps: Option<f64>) -> Vp9Config {
+    let (profile, level, depth) = entry.codec_private.as_deref().map(vp9_private::parse).unwrap_or_default();
+    let from_frame = first_keyframe.and_then(vp9::keyframe_profile);
     let (width, height) = entry.video.as_ref().map_or((0, 0), |v| (v.width, v.height));
-    Vp9Params {
-        profile: profile.or(from_frame.map(|f| f.0)).unwrap_or(0),
-        level: level.filter(|&l| l > 0).unwrap_or_else(|| estimate_level(width, height, fps)),
-        bit_depth: depth.or(from_frame.map(|f| f.1)).unwrap_or(8),
-    }
+    Vp9Config::new(
+        profile.or(from_frame.map(|f| f.0)).unwrap_or(0),
+        level.filter(|&l| l > 0).unwrap_or_else(|| vp9::estimate_level(width, height, fps)),
+        depth.or(from_frame.map(|f| f.1)).unwrap_or(8),
+    )
 }
 
 /// How a WebCodecs track is written in Matroska.
@@ -68,9 +70,9 @@ pub fn matroska_codec(track: &MuxTrack) -> Result<MatroskaCodec, ContainerError>
     let plain = |codec_id, private, webm| Ok(MatroskaCodec { codec_id, private, webm, codec_delay_ns: 0 });
     match codec.split('.').next().unwrap_or("") {
         "vp8" => plain("V_VP8", None, true),
-        "vp09" | "vp9" => plain("V_VP9", Vp9Params::from_codec_string(codec).map(Vp9Params::codec_private), true),
+        "vp09" | "vp9" => plain("V_VP9", Vp9Config::from_codec_string(codec).map(|c| vp9_private::build(&c)), true),
         "av01" => {
-            let private = description.filter(|d| d.first() == Some(&0x81)).or_else(|| av1::av1c_from_codec_string(codec));
+            let private = description.filter(|d| av1::codec_string(d).is_some()).or_else(|| av1::av1c_from_codec_string(codec));
             plain("V_AV1", Some(private.ok_or_else(|| ContainerError::InvalidInput(format!("'{codec}' is not a valid AV1 codec string")))?), true)
         }
         "avc1" | "avc3" => plain("V_MPEG4/ISO/AVC", Some(description.ok_or_else(|| needs("avcC record"))?), false),
@@ -78,9 +80,9 @@ pub fn matroska_codec(track: &MuxTrack) -> Result<MatroskaCodec, ContainerError>
         "opus" => {
             let audio = track.audio.as_ref();
             let head = description
-                .or_else(|| audio.and_then(|a| opus::synthesize_head(a.channels, a.sample_rate)))
+                .or_else(|| audio.and_then(|a| OpusConfig::default_for(a.channels, a.sample_rate)).map(|c| c.to_opus_head()))
                 .ok_or_else(|| needs("OpusHead (required above two channels)"))?;
-            let codec_delay_ns = opus::pre_skip_ns(&head);
+            let codec_delay_ns = OpusConfig::from_opus_head(&head).map_or(0, |h| h.pre_skip_ns());
             Ok(MatroskaCodec { codec_id: "A_OPUS", private: Some(head), webm: true, codec_delay_ns })
         }
         "vorbis" => plain("A_VORBIS", Some(description.ok_or_else(|| needs("Xiph-laced Vorbis headers"))?), true),

@@ -9,7 +9,7 @@
 
 use super::blocks::split_frames;
 use super::cluster::{BlockRef, ClusterWalker};
-use super::opus;
+use crate::container::codec::opus;
 use super::probe::probe_reader;
 use super::reader::Reader;
 use super::timebase::TimeBase;

@@ -18,7 +18,6 @@
 //! - The muxer writes a TimestampScale of 1 ms (`MuxTrack::timescale` is not used), refuses
 //!   packets before time 0 (after the Opus CodecDelay shift), and its live layout has no Cues.
 
-mod av1;
 mod blocks;
 mod cluster;
 mod codec;
@@ -31,17 +30,15 @@ mod frame_rate;
 mod hostile_tests;
 mod ids;
 mod interleave;
-mod iso_codecs;
 mod mux_header;
 mod muxer;
-mod opus;
 mod probe;
 mod reader;
 mod scan;
 mod segment;
 mod timebase;
 mod tracks;
-mod vp9;
+mod vp9_private;
 
 pub use demuxer::WebmDemuxer;
 pub use muxer::{WebmMuxer, WebmOptions};

@@ -4,9 +4,11 @@
 use super::codec::MatroskaCodec;
 use super::ebml_writer::{PATCHABLE_SIZE_LEN, UNKNOWN_SIZE, fixed_size, float_element, id_bytes, master, string_element, uint_element};
 use super::ids;
-use super::opus::SEEK_PRE_ROLL_NS;
 use super::tracks::roll_for_rotation;
 use crate::container::{MuxTrack, TrackKind};
+
+/// SeekPreRoll written for Opus tracks, as the Matroska Opus mapping recommends (80 ms).
+const SEEK_PRE_ROLL_NS: u64 = 80_000_000;
 
 /// Name written as MuxingApp and WritingApp.
 const APP_NAME: &str = "frameloom";

@@ -19,10 +19,10 @@ use super::ebml_writer::{PATCHABLE_SIZE_LEN, UNKNOWN_SIZE, fixed_size, id_bytes,
 use super::ids;
 use super::interleave::{Interleaver, Queued};
 use super::mux_header::{FileHead, file_head, seek_entry};
-use super::opus;
+use crate::container::codec::opus;
 use super::segment::DEFAULT_TIMESTAMP_SCALE;
 use super::timebase::TimeBase;
-use crate::container::{ByteSink, ContainerError, MuxTrack, Muxer, Packet, TrackKind};
+use crate::container::{ByteSink, ContainerError, MuxTrack, Muxer, Packet, TrackKind, check_new, check_write};
 
 /// Longest Cluster of an audio-only file, in microseconds.
 const AUDIO_CLUSTER_US: i64 = 5_000_000;
@@ -69,12 +69,7 @@ pub struct WebmMuxer<S: ByteSink> {
 impl<S: ByteSink> WebmMuxer<S> {
     /// Starts a file with `tracks` on `sink` and writes its head.
     pub fn new(sink: S, tracks: &[MuxTrack], options: WebmOptions) -> Result<Self, ContainerError> {
-        if tracks.is_empty() {
-            return Err(ContainerError::NoTracks);
-        }
-        if !options.live && !sink.seekable() {
-            return Err(ContainerError::SinkNotSeekable);
-        }
+        check_new(tracks, options.live, sink.seekable())?;
         let mut described = Vec::with_capacity(tracks.len());
         for track in tracks {
             match track.kind {
@@ -237,10 +232,8 @@ fn element_head(id: u32, head: Vec<u8>, rest: usize) -> Vec<u8> {
 
 impl<S: ByteSink> Muxer for WebmMuxer<S> {
     fn write_packet(&mut self, track_index: usize, packet: &Packet) -> Result<(), ContainerError> {
-        if self.finished {
-            return Err(ContainerError::InvalidInput("write_packet after finish".into()));
-        }
-        let track = self.tracks.get(track_index).ok_or_else(|| ContainerError::InvalidInput(format!("no track at index {track_index}")))?;
+        check_write(self.finished, track_index, self.tracks.len())?;
+        let track = &self.tracks[track_index];
         let key = self.tb.to_ticks(packet.dts_us).saturating_add(track.delay_ticks);
         self.interleaver.push(Queued { track: track_index, key, packet: packet.clone() });
         while let Some(item) = self.interleaver.pop_ready() {

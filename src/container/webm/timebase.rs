@@ -1,15 +1,12 @@
 //! Matroska time: integer ticks of `TimestampScale` nanoseconds, converted to and
 //! from the microseconds used everywhere else.
 
+use crate::time::div_round;
+
 /// A TimestampScale (nanoseconds per tick, never 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeBase {
     scale_ns: u64,
-}
-
-fn div_round(num: i128, den: i128) -> i128 {
-    let half = den / 2;
-    if num >= 0 { (num + half) / den } else { (num - half) / den }
 }
 
 fn saturate(v: i128) -> i64 {

@@ -4,15 +4,17 @@
 //! decoder needs; writing turns a [`MuxTrack`]'s codec string and description
 //! into the sample entry type and configuration box to store.
 
-mod aac;
-mod avc_hevc;
-mod opus;
-mod vp9_av1;
+mod dops;
+mod esds;
+mod vpcc;
 
-use super::box_reader::{FourCc, find_child, fourcc_str};
+use super::box_reader::{FourCc, find_child, fourcc_str, malformed};
 use super::box_writer::BoxWriter;
+use crate::container::codec::aac::{self, AudioSpecificConfig};
+use crate::container::codec::opus::{self, OpusConfig};
+use crate::container::codec::vp9::Vp9Config;
+use crate::container::codec::{av1, avc, hevc};
 use crate::container::{ContainerError, MuxTrack, TrackKind};
-use opus::OpusConfig;
 
 /// What a sample entry tells a WebCodecs decoder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,20 +41,26 @@ impl DecoderSetup {
 pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<DecoderSetup, ContainerError> {
     let config = |kind: &FourCc| find_child(children, base, kind);
     match entry {
-        b"avc1" | b"avc3" => record(config(b"avcC")?.map(|b| b.body), entry, avc_hevc::avc_codec_string),
-        b"hvc1" | b"hev1" => record(config(b"hvcC")?.map(|b| b.body), entry, avc_hevc::hevc_codec_string),
+        b"avc1" | b"avc3" => record(config(b"avcC")?.map(|b| b.body), entry, avc::codec_string)
+            .ok_or_else(|| malformed("the 'avcC' H.264 configuration is not version 1 or is too short")),
+        b"hvc1" | b"hev1" => record(config(b"hvcC")?.map(|b| b.body), entry, hevc::codec_string)
+            .ok_or_else(|| malformed("the 'hvcC' HEVC configuration is not version 1 or is too short")),
         b"vp09" => match config(b"vpcC")? {
-            Some(b) => Ok(DecoderSetup::named(vp9_av1::vp9_codec_string(b.body)?)),
+            Some(b) => Ok(DecoderSetup::named(vpcc::parse(b.body)?.codec_string())),
             None => Ok(DecoderSetup::named("vp09".into())),
         },
         b"vp08" => Ok(DecoderSetup::named("vp8".into())),
-        b"av01" => match config(b"av1C")? {
-            Some(b) => Ok(DecoderSetup {
-                description: Some(b.body.to_vec()),
-                ..DecoderSetup::named(vp9_av1::av1_codec_string(b.body)?)
-            }),
-            None => Ok(DecoderSetup::named("av01".into())),
-        },
+        b"av01" => {
+            match config(b"av1C")? {
+                Some(b) => Ok(DecoderSetup {
+                    description: Some(b.body.to_vec()),
+                    ..DecoderSetup::named(av1::codec_string(b.body).ok_or_else(|| {
+                        malformed("the 'av1C' AV1 configuration is too short or lacks its marker bit")
+                    })?)
+                }),
+                None => Ok(DecoderSetup::named("av01".into())),
+            }
+        }
         b"mp4a" => {
             // QuickTime nests the esds inside a 'wave' box.
             let esds = match config(b"esds")? {
@@ -60,10 +68,10 @@ pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<Decoder
                 None => config(b"wave")?.map(|w| find_child(w.body, w.body_offset, b"esds")).transpose()?.flatten(),
             };
             let Some(esds) = esds else { return Ok(DecoderSetup::named("mp4a".into())) };
-            let esds = aac::parse_esds(esds.body)?;
-            let asc = esds.specific_info.as_deref().and_then(|a| aac::parse_asc(a).ok());
+            let esds = esds::parse_esds(esds.body)?;
+            let asc = esds.specific_info.as_deref().and_then(AudioSpecificConfig::parse);
             Ok(DecoderSetup {
-                codec: aac::codec_string(&esds),
+                codec: esds::codec_string(&esds),
                 sample_rate: asc.and_then(|a| a.sample_rate),
                 channels: asc.and_then(|a| a.channels),
                 description: esds.specific_info,
@@ -71,13 +79,12 @@ pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<Decoder
             })
         }
         b"Opus" => {
-            let dops = config(b"dOps")?
-                .ok_or_else(|| super::box_reader::malformed("an Opus sample entry has no 'dOps' box"))?;
-            let cfg = OpusConfig::from_dops(dops.body)?;
+            let dops = config(b"dOps")?.ok_or_else(|| malformed("an Opus sample entry has no 'dOps' box"))?;
+            let cfg = dops::parse(dops.body)?;
             Ok(DecoderSetup {
                 codec: "opus".into(),
                 description: Some(cfg.to_opus_head()),
-                sample_rate: Some(48000),
+                sample_rate: Some(opus::SAMPLE_RATE),
                 channels: Some(u16::from(cfg.channels)),
                 rate_is_definitive: true,
             })
@@ -95,14 +102,26 @@ pub(super) fn read(entry: &FourCc, children: &[u8], base: u64) -> Result<Decoder
     }
 }
 
-fn record(
-    body: Option<&[u8]>,
-    entry: &FourCc,
-    name: fn(&FourCc, &[u8]) -> Result<String, ContainerError>,
-) -> Result<DecoderSetup, ContainerError> {
+/// The setup of an avcC/hvcC entry: the record names the codec and is the description
+/// (`None` when `name` cannot read it); without a record the entry type is the codec.
+fn record(body: Option<&[u8]>, entry: &FourCc, name: fn(&str, &[u8]) -> Option<String>) -> Option<DecoderSetup> {
+    let entry = fourcc_str(entry);
     match body {
-        Some(b) => Ok(DecoderSetup { description: Some(b.to_vec()), ..DecoderSetup::named(name(entry, b)?) }),
-        None => Ok(DecoderSetup::named(fourcc_str(entry))),
+        Some(b) => Some(DecoderSetup { description: Some(b.to_vec()), ..DecoderSetup::named(name(&entry, b)?) }),
+        None => Some(DecoderSetup::named(entry)),
+    }
+}
+
+/// Checks a WebCodecs `description` is an `avcC` (or `hvcC`) record before it is stored as one.
+fn require_record(description: Option<&[u8]>, codec: &str) -> Result<Vec<u8>, ContainerError> {
+    match description {
+        Some(d) if d.len() >= 4 && d[0] == 1 => Ok(d.to_vec()),
+        Some(_) => Err(ContainerError::InvalidInput(format!(
+            "the {codec} description is not a version 1 decoder configuration record"
+        ))),
+        None => Err(ContainerError::InvalidInput(format!(
+            "a {codec} track needs its decoder configuration record as description (from the encoder's metadata)"
+        ))),
     }
 }
 
@@ -135,29 +154,32 @@ pub(super) fn for_track(track: &MuxTrack, track_id: u32) -> Result<EntryConfig, 
     let mut w = BoxWriter::new();
     let fourcc: FourCc = match prefix {
         "avc1" | "avc3" => {
-            w.leaf(b"avcC", &avc_hevc::require_record(description, "H.264")?);
+            w.leaf(b"avcC", &require_record(description, "H.264")?);
             fourcc_of(prefix)
         }
         "hvc1" | "hev1" => {
-            w.leaf(b"hvcC", &avc_hevc::require_record(description, "HEVC")?);
+            w.leaf(b"hvcC", &require_record(description, "HEVC")?);
             fourcc_of(prefix)
         }
         "vp09" => {
-            w.leaf(b"vpcC", &vp9_av1::vpcc_from_codec_string(codec)?);
+            let cfg = Vp9Config::from_codec_string(codec).ok_or_else(|| {
+                ContainerError::InvalidInput(format!("'{codec}' is not a VP9 codec string like vp09.00.10.08"))
+            })?;
+            w.leaf(b"vpcC", &vpcc::build(&cfg));
             *b"vp09"
         }
         "av01" => {
-            w.leaf(b"av1C", &vp9_av1::av1c_for(codec, description)?);
+            w.leaf(b"av1C", &av1c_for(codec, description)?);
             *b"av01"
         }
         "mp4a" => {
-            let (oti, aot) = aac::parse_codec_string(codec)?;
+            let (oti, aot) = esds::parse_codec_string(codec)?;
             let audio = track.audio.as_ref().ok_or_else(|| {
                 ContainerError::InvalidInput("an audio track needs its sample rate and channels".into())
             })?;
             let asc = match (description, oti, aot) {
                 (Some(d), _, _) => Some(d.to_vec()),
-                (None, 0x40, Some(aot)) if aot < 31 => Some(aac::build_asc(aot, audio.sample_rate, audio.channels)),
+                (None, 0x40, Some(aot)) if aot < 31 => Some(aac::build(aot, audio.sample_rate, audio.channels)),
                 (None, 0x40, _) => {
                     return Err(ContainerError::InvalidInput(format!(
                         "'{codec}' needs its AudioSpecificConfig as description"
@@ -165,19 +187,37 @@ pub(super) fn for_track(track: &MuxTrack, track_id: u32) -> Result<EntryConfig, 
                 }
                 (None, _, _) => None,
             };
-            w.leaf(b"esds", &aac::build_esds(track_id as u16, oti, asc.as_deref()));
+            w.leaf(b"esds", &esds::build_esds(track_id as u16, oti, asc.as_deref()));
             *b"mp4a"
         }
         _ => {
+            let (channels, rate) = track.audio.as_ref().map_or((2, opus::SAMPLE_RATE), |a| (a.channels, a.sample_rate));
             let cfg = match description {
-                Some(d) => OpusConfig::from_opus_head(d)?,
-                None => OpusConfig::default_for(track.audio.as_ref().map_or(2, |a| a.channels))?,
+                Some(d) => OpusConfig::from_opus_head(d).ok_or_else(|| {
+                    ContainerError::InvalidInput("the Opus description is not an OpusHead header".into())
+                })?,
+                None => OpusConfig::default_for(channels, rate).ok_or_else(|| {
+                    ContainerError::InvalidInput(format!(
+                        "an Opus track with {channels} channels needs its OpusHead description"
+                    ))
+                })?,
             };
-            w.leaf(b"dOps", &cfg.to_dops());
+            w.leaf(b"dOps", &dops::build(&cfg));
             *b"Opus"
         }
     };
     Ok(EntryConfig { fourcc, boxes: w.into_bytes() })
+}
+
+/// The `av1C` body to store: the given description once checked, or one built from the `av01.…` string.
+fn av1c_for(codec: &str, description: Option<&[u8]>) -> Result<Vec<u8>, ContainerError> {
+    match description {
+        Some(d) if av1::codec_string(d).is_some() => Ok(d.to_vec()),
+        Some(_) => Err(ContainerError::InvalidInput("the AV1 description is not an av1C record".into())),
+        None => av1::av1c_from_codec_string(codec).ok_or_else(|| {
+            ContainerError::InvalidInput(format!("'{codec}' is not an AV1 codec string like av01.0.04M.08"))
+        }),
+    }
 }
 
 fn fourcc_of(prefix: &str) -> FourCc {

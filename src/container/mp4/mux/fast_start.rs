@@ -13,7 +13,7 @@
 use super::Output;
 use super::moov_writer::{Edit, TrackBoxes, moov, movie_ticks};
 use super::table_writer::{TableWriter, WORST_CASE_BYTES_PER_SAMPLE};
-use super::track_writer::TrackWriter;
+use super::track_writer::{TimedSample, TrackWriter};
 use crate::container::{ByteSink, ContainerError, Packet};
 use crate::time::ticks_to_us;
 use std::cmp::Ordering;
@@ -71,35 +71,21 @@ impl FastStart {
         })
     }
 
-    /// Appends the packet's bytes to the `mdat` and records the sample it completes.
+    /// Appends the packet's bytes to the `mdat` (its sample is recorded when the next one completes it).
     pub fn write_packet<S: ByteSink>(
         &mut self,
         out: &mut Output<S>,
-        track: &mut TrackWriter,
         index: usize,
         packet: &Packet,
     ) -> Result<(), ContainerError> {
-        let done = track.accept(packet)?;
         let offset = out.pos;
         out.write(&packet.data)?;
-        if let (Some(sample), Some(Some(at))) = (done, self.pending_offsets.get(index)) {
-            self.tables[index].push(&sample, *at);
-        }
         self.pending_offsets[index] = Some(offset);
         Ok(())
     }
 
-    /// Completes the tables, patches the `mdat` size and writes the `moov`.
-    pub fn finish<S: ByteSink>(
-        &mut self,
-        out: &mut Output<S>,
-        tracks: &mut [TrackWriter],
-    ) -> Result<(), ContainerError> {
-        for (i, track) in tracks.iter_mut().enumerate() {
-            if let (Some(sample), Some(at)) = (track.finish(), self.pending_offsets[i]) {
-                self.tables[i].push(&sample, at);
-            }
-        }
+    /// Patches the `mdat` size and writes the `moov` (every track's last sample already completed).
+    pub fn finish<S: ByteSink>(&mut self, out: &mut Output<S>, tracks: &[TrackWriter]) -> Result<(), ContainerError> {
         let mdat_len = out.pos - self.mdat_at;
         out.write_at(self.mdat_at + 8, &mdat_len.to_be_bytes())?;
         let boxes: Vec<TrackBoxes> = tracks
@@ -125,6 +111,13 @@ impl FastStart {
         }
         self.moov_at_start = Some(fits);
         Ok(())
+    }
+
+    /// Adds the sample `done` gives for the pending packet of track `index` (stored at its recorded offset).
+    pub fn complete(&mut self, index: usize, done: Option<TimedSample>) {
+        if let (Some(sample), Some(Some(at))) = (done, self.pending_offsets.get(index)) {
+            self.tables[index].push(&sample, *at);
+        }
     }
 
     /// After `finish`: whether the `moov` fit the reservation at the start.

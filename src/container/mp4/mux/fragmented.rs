@@ -58,16 +58,10 @@ impl Fragmented {
     pub fn write_packet<S: ByteSink>(
         &mut self,
         out: &mut Output<S>,
-        tracks: &mut [TrackWriter],
+        tracks: &[TrackWriter],
         index: usize,
         packet: &Packet,
     ) -> Result<(), ContainerError> {
-        if let Some(sample) = tracks[index].accept(packet)? {
-            let data = std::mem::take(&mut self.pending[index]);
-            let run = &mut self.runs[index];
-            run.samples.push(sample);
-            run.data.extend_from_slice(&data);
-        }
         let buffered: usize = self.runs.iter().map(|r| r.data.len()).sum();
         if index == self.primary {
             let cut_point = packet.keyframe || tracks[index].spec.kind == TrackKind::Audio;
@@ -87,24 +81,23 @@ impl Fragmented {
         Ok(())
     }
 
-    /// Completes every track's last sample and writes the last fragment.
-    pub fn finish<S: ByteSink>(
-        &mut self,
-        out: &mut Output<S>,
-        tracks: &mut [TrackWriter],
-    ) -> Result<(), ContainerError> {
-        for (i, track) in tracks.iter_mut().enumerate() {
-            if let Some(sample) = track.finish() {
-                let data = std::mem::take(&mut self.pending[i]);
-                self.runs[i].samples.push(sample);
-                self.runs[i].data.extend_from_slice(&data);
-            }
-        }
+    /// Writes the last fragment (every track's last sample already completed).
+    pub fn finish<S: ByteSink>(&mut self, out: &mut Output<S>, tracks: &[TrackWriter]) -> Result<(), ContainerError> {
         self.flush(out, tracks)?;
         if self.bases.is_none() {
             self.write_moov(out, tracks)?;
         }
         Ok(())
+    }
+
+    /// Moves the pending packet of track `index` into its run once `done` gives its sample.
+    pub fn complete(&mut self, index: usize, done: Option<TimedSample>) {
+        if let Some(sample) = done {
+            let data = std::mem::take(&mut self.pending[index]);
+            let run = &mut self.runs[index];
+            run.samples.push(sample);
+            run.data.extend_from_slice(&data);
+        }
     }
 
     fn write_moov<S: ByteSink>(&mut self, out: &mut Output<S>, tracks: &[TrackWriter]) -> Result<(), ContainerError> {

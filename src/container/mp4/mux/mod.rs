@@ -7,10 +7,10 @@ mod moov_writer;
 mod table_writer;
 mod track_writer;
 
-use crate::container::{ByteSink, ContainerError, MuxTrack, Muxer, Packet};
+use crate::container::{ByteSink, ContainerError, MuxTrack, Muxer, Packet, check_new, check_write};
 use fast_start::FastStart;
 use fragmented::Fragmented;
-use track_writer::TrackWriter;
+use track_writer::{TimedSample, TrackWriter};
 
 /// How the output file is laid out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,16 @@ enum Layout {
     FastStart(FastStart),
 }
 
+impl Layout {
+    /// Hands the layout the sample `done` gives for the pending packet of track `index`.
+    fn complete(&mut self, index: usize, done: Option<TimedSample>) {
+        match self {
+            Layout::Fragmented(f) => f.complete(index, done),
+            Layout::FastStart(f) => f.complete(index, done),
+        }
+    }
+}
+
 /// Streaming MP4 muxer for H.264, HEVC, VP9, AV1, AAC and Opus tracks.
 ///
 /// Timestamps are converted per packet from µs to the track timescale by
@@ -107,16 +117,11 @@ pub struct Mp4Muxer<S: ByteSink> {
 impl<S: ByteSink> Mp4Muxer<S> {
     /// Starts a file with `tracks` on `sink`, writing the `ftyp` (and for fast-start the reservation) right away.
     pub fn new(sink: S, tracks: &[MuxTrack], options: Mp4Options) -> Result<Self, ContainerError> {
-        if tracks.is_empty() {
-            return Err(ContainerError::NoTracks);
-        }
+        let fragmented = matches!(options.layout, Mp4Layout::Fragmented { .. });
+        check_new(tracks, fragmented, sink.seekable())?;
         let tracks: Vec<TrackWriter> =
             tracks.iter().enumerate().map(|(i, t)| TrackWriter::new(i as u32 + 1, t)).collect::<Result<_, _>>()?;
         let mut out = Output { sink, pos: 0 };
-        let fragmented = matches!(options.layout, Mp4Layout::Fragmented { .. });
-        if !fragmented && !out.sink.seekable() {
-            return Err(ContainerError::SinkNotSeekable);
-        }
         out.write(&moov_writer::ftyp(&tracks, fragmented))?;
         let layout = match options.layout {
             Mp4Layout::Fragmented { fragment_duration_us } => {
@@ -145,18 +150,12 @@ impl<S: ByteSink> Mp4Muxer<S> {
 
 impl<S: ByteSink> Muxer for Mp4Muxer<S> {
     fn write_packet(&mut self, track_index: usize, packet: &Packet) -> Result<(), ContainerError> {
-        if self.finished {
-            return Err(ContainerError::InvalidInput("a packet was written after finish()".into()));
-        }
-        if track_index >= self.tracks.len() {
-            return Err(ContainerError::InvalidInput(format!(
-                "track index {track_index} but the file has {} tracks",
-                self.tracks.len()
-            )));
-        }
+        check_write(self.finished, track_index, self.tracks.len())?;
+        let done = self.tracks[track_index].accept(packet)?;
+        self.layout.complete(track_index, done);
         match &mut self.layout {
-            Layout::Fragmented(f) => f.write_packet(&mut self.out, &mut self.tracks, track_index, packet),
-            Layout::FastStart(f) => f.write_packet(&mut self.out, &mut self.tracks[track_index], track_index, packet),
+            Layout::Fragmented(f) => f.write_packet(&mut self.out, &self.tracks, track_index, packet),
+            Layout::FastStart(f) => f.write_packet(&mut self.out, track_index, packet),
         }
     }
 
@@ -165,9 +164,12 @@ impl<S: ByteSink> Muxer for Mp4Muxer<S> {
             return Err(ContainerError::InvalidInput("finish() was called twice".into()));
         }
         self.finished = true;
+        for (i, track) in self.tracks.iter_mut().enumerate() {
+            self.layout.complete(i, track.finish());
+        }
         match &mut self.layout {
-            Layout::Fragmented(f) => f.finish(&mut self.out, &mut self.tracks),
-            Layout::FastStart(f) => f.finish(&mut self.out, &mut self.tracks),
+            Layout::Fragmented(f) => f.finish(&mut self.out, &self.tracks),
+            Layout::FastStart(f) => f.finish(&mut self.out, &self.tracks),
         }
     }
 }

@@ -1,10 +1,12 @@
-//! AAC in MP4: the `esds` descriptor chain and the AudioSpecificConfig inside it.
+//! AAC (and other MPEG-4 audio) in MP4: the `esds` descriptor chain around the
+//! AudioSpecificConfig.
 //!
 //! WebCodecs wants `mp4a.40.<audio object type>` and the AudioSpecificConfig
 //! bytes as description; `esds` wraps them in MPEG-4 descriptors (tag, 7-bit
 //! continued length, body).
 
 use crate::container::ContainerError;
+use crate::container::codec::aac;
 use crate::container::mp4::box_reader::{Cursor, malformed};
 
 const ES_DESCRIPTOR: u8 = 3;
@@ -14,9 +16,6 @@ const SL_CONFIG: u8 = 6;
 /// objectTypeIndication of MPEG-4 audio (AAC and friends).
 const MPEG4_AUDIO: u8 = 0x40;
 
-const FREQUENCIES: [u32; 13] =
-    [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
-
 /// What an `esds` box says about the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(in crate::container::mp4) struct Esds {
@@ -24,17 +23,6 @@ pub(in crate::container::mp4) struct Esds {
     pub object_type: u8,
     /// The DecoderSpecificInfo bytes (the AudioSpecificConfig for AAC).
     pub specific_info: Option<Vec<u8>>,
-}
-
-/// What an AudioSpecificConfig says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::container::mp4) struct AudioSpecificConfig {
-    /// Audio object type (2 = AAC-LC, 5 = SBR, 29 = PS).
-    pub object_type: u8,
-    /// Output sample rate (the SBR extension rate when signalled).
-    pub sample_rate: Option<u32>,
-    /// Channel count from the channel configuration (None when a PCE defines it).
-    pub channels: Option<u16>,
 }
 
 fn read_descriptor<'a>(c: &mut Cursor<'a>) -> Result<(u8, &'a [u8]), ContainerError> {
@@ -92,79 +80,6 @@ pub(in crate::container::mp4) fn parse_esds(body: &[u8]) -> Result<Esds, Contain
     Err(malformed("the 'esds' box has no decoder configuration"))
 }
 
-struct Bits<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-impl Bits<'_> {
-    fn read(&mut self, n: usize) -> Result<u32, ContainerError> {
-        let mut v = 0u32;
-        for _ in 0..n {
-            let byte =
-                self.data.get(self.pos / 8).ok_or_else(|| malformed("the AAC AudioSpecificConfig is cut short"))?;
-            v = (v << 1) | u32::from((byte >> (7 - self.pos % 8)) & 1);
-            self.pos += 1;
-        }
-        Ok(v)
-    }
-
-    fn object_type(&mut self) -> Result<u8, ContainerError> {
-        let t = self.read(5)?;
-        Ok(if t == 31 { 32 + self.read(6)? as u8 } else { t as u8 })
-    }
-
-    fn frequency(&mut self) -> Result<Option<u32>, ContainerError> {
-        let index = self.read(4)? as usize;
-        if index == 15 { Ok(Some(self.read(24)?)) } else { Ok(FREQUENCIES.get(index).copied()) }
-    }
-}
-
-/// Parses the leading fields of an AudioSpecificConfig.
-pub(in crate::container::mp4) fn parse_asc(asc: &[u8]) -> Result<AudioSpecificConfig, ContainerError> {
-    let mut b = Bits { data: asc, pos: 0 };
-    let object_type = b.object_type()?;
-    let mut sample_rate = b.frequency()?;
-    let channel_config = b.read(4)?;
-    if object_type == 5 || object_type == 29 {
-        sample_rate = b.frequency()?.or(sample_rate);
-    }
-    let channels = match channel_config {
-        1..=6 => Some(channel_config as u16),
-        7 | 12 | 14 => Some(8),
-        11 => Some(7),
-        _ => None,
-    };
-    Ok(AudioSpecificConfig { object_type, sample_rate, channels })
-}
-
-/// Builds a two-to-five-byte AudioSpecificConfig for `object_type` (below 31) at `sample_rate` with `channels`.
-pub(in crate::container::mp4) fn build_asc(object_type: u8, sample_rate: u32, channels: u16) -> Vec<u8> {
-    let mut bits: Vec<(u32, usize)> = vec![(u32::from(object_type & 0x1F), 5)];
-    match FREQUENCIES.iter().position(|&f| f == sample_rate) {
-        Some(i) => bits.push((i as u32, 4)),
-        None => bits.extend([(15, 4), (sample_rate & 0xFF_FFFF, 24)]),
-    }
-    let config = match channels {
-        1..=6 => u32::from(channels),
-        8 => 7,
-        _ => 0,
-    };
-    bits.extend([(config, 4), (0, 3)]); // GASpecificConfig: frameLength 1024, no core coder, no extension
-    let mut out = Vec::new();
-    let (mut acc, mut n) = (0u64, 0usize);
-    for (v, len) in bits {
-        acc = (acc << len) | u64::from(v);
-        n += len;
-    }
-    let padded = n.div_ceil(8) * 8;
-    acc <<= padded - n;
-    for i in (0..padded / 8).rev() {
-        out.push((acc >> (i * 8)) as u8);
-    }
-    out
-}
-
 fn descriptor(tag: u8, body: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = body.len();
@@ -194,7 +109,7 @@ pub(in crate::container::mp4) fn build_esds(track_id: u16, object_type: u8, spec
 
 /// The WebCodecs codec string for an `esds`: `mp4a.40.2` for AAC-LC, `mp4a.6b` for MP3, …
 pub(in crate::container::mp4) fn codec_string(esds: &Esds) -> String {
-    let aot = esds.specific_info.as_deref().and_then(|asc| parse_asc(asc).ok()).map(|a| a.object_type);
+    let aot = esds.specific_info.as_deref().and_then(aac::object_type);
     match (esds.object_type, aot) {
         (MPEG4_AUDIO, Some(aot)) => format!("mp4a.40.{aot}"),
         (oti, _) => format!("mp4a.{oti:02x}"),
@@ -216,28 +131,21 @@ mod tests {
 
     #[test]
     fn esds_round_trips_through_builder() {
-        let asc = build_asc(2, 48000, 1);
-        assert_eq!(asc, [0x11, 0x88]);
+        let asc = aac::build(2, 48000, 1);
         let esds = parse_esds(&build_esds(2, 0x40, Some(&asc))).unwrap();
         assert_eq!(esds, Esds { object_type: 0x40, specific_info: Some(asc.clone()) });
         assert_eq!(codec_string(&esds), "mp4a.40.2");
-        let cfg = parse_asc(&asc).unwrap();
-        assert_eq!((cfg.object_type, cfg.sample_rate, cfg.channels), (2, Some(48000), Some(1)));
         let big = vec![7u8; 300];
         assert_eq!(parse_esds(&build_esds(1, 0x40, Some(&big))).unwrap().specific_info.unwrap(), big);
     }
 
     #[test]
-    fn reads_ffmpeg_esds_and_he_aac() {
+    fn reads_ffmpeg_esds() {
         // As written by ffmpeg: 4-byte descriptor lengths.
         let esds = hex("0000000003808080250002000480808017401500000000010d8800010d880580808005118856e500068080800102");
         let e = parse_esds(&esds).unwrap();
         assert_eq!(e.specific_info.as_deref(), Some(&[0x11, 0x88, 0x56, 0xe5, 0x00][..]));
-        // HE-AAC explicit: AOT 5, 24 kHz core, extension 48 kHz, stereo.
-        let he = parse_asc(&[0x2B, 0x11, 0x88, 0x00]).unwrap();
-        assert_eq!((he.object_type, he.sample_rate, he.channels), (5, Some(48000), Some(2)));
         assert!(parse_esds(&[0, 0, 0, 0, 3, 0x80]).is_err());
-        assert_eq!(build_asc(2, 50000, 2).len(), 5);
         assert_eq!(parse_codec_string("mp4a.40.5").unwrap(), (0x40, Some(5)));
         assert!(parse_codec_string("mp4a.zz").is_err());
     }
