@@ -7,6 +7,7 @@
 
 pub mod audio;
 pub mod container;
+pub mod plan;
 pub mod project;
 pub mod time;
 

@@ -7,6 +7,8 @@
 mod blob_source;
 mod error;
 mod probe;
+mod render;
 
 pub use blob_source::BlobSource;
 pub use probe::probe;
+pub use render::{cancel_render, debug_stats, render};

@@ -1,0 +1,138 @@
+//! The `AudioEncoder` stage: 48 kHz stereo mixer blocks in (as f32-planar `AudioData`),
+//! [`Packet`]s out, with the decoder description (OpusHead or AudioSpecificConfig) from the
+//! first output's metadata.
+
+use super::cancel::Signal;
+use super::codec_events::CodecEvents;
+use super::counters::{Counted, closed, opened};
+use super::error::RenderError;
+use super::owned::Audio;
+use super::video_encode::{StreamConfig, bytes_of};
+use crate::audio::{AudioBlock, OUTPUT_CHANNELS, OUTPUT_RATE, frame_to_us};
+use crate::container::Packet;
+use crate::web::error::js_message;
+use js_sys::Float32Array;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    AudioData, AudioDataInit, AudioEncoder, AudioEncoderConfig, AudioEncoderInit, AudioSampleFormat, CodecState, EncodedAudioChunk,
+    EncodedAudioChunkMetadata,
+};
+
+/// Blocks queued in the encoder before `encode` waits for a `dequeue` event.
+const MAX_ENCODE_QUEUE: u32 = 4;
+
+/// An audio encoder and its output queue.
+pub(crate) struct AudioOut {
+    encoder: AudioEncoder,
+    events: CodecEvents,
+    _output: Closure<dyn FnMut(EncodedAudioChunk, JsValue)>,
+    packets: Rc<RefCell<VecDeque<Packet>>>,
+    stream: Rc<RefCell<Option<StreamConfig>>>,
+    signal: Signal,
+}
+
+/// The encoder config for `codec` at 48 kHz stereo and `bitrate_bps`.
+pub(crate) fn encoder_config(codec: &str, bitrate_bps: u64) -> AudioEncoderConfig {
+    let config = AudioEncoderConfig::new(codec, OUTPUT_CHANNELS as u32, OUTPUT_RATE);
+    config.set_bitrate_f64(bitrate_bps as f64);
+    config
+}
+
+impl AudioOut {
+    /// Opens an encoder with `config` (one `isConfigSupported` accepted).
+    pub(crate) fn open(config: &AudioEncoderConfig, signal: &Signal) -> Result<Self, RenderError> {
+        let packets: Rc<RefCell<VecDeque<Packet>>> = Rc::default();
+        let stream: Rc<RefCell<Option<StreamConfig>>> = Rc::default();
+        let (queue, described, woken) = (packets.clone(), stream.clone(), signal.clone());
+        let codec = config.get_codec();
+        let output = Closure::new(move |chunk: EncodedAudioChunk, metadata: JsValue| {
+            if described.borrow().is_none() {
+                let description = metadata
+                    .dyn_ref::<EncodedAudioChunkMetadata>()
+                    .and_then(EncodedAudioChunkMetadata::get_decoder_config)
+                    .and_then(|c| c.get_description())
+                    .map(|d| bytes_of(&d));
+                *described.borrow_mut() = Some((codec.clone(), description));
+            }
+            queue.borrow_mut().push_back(to_packet(&chunk));
+            woken.wake();
+        });
+        let events = CodecEvents::new(signal);
+        let init = AudioEncoderInit::new(events.error_fn(), output.as_ref().unchecked_ref());
+        let encoder = AudioEncoder::new(&init).map_err(|e| RenderError::internal("AudioEncoder", &e))?;
+        opened(Counted::AudioEncoder);
+        encoder.set_ondequeue(Some(events.dequeue_fn()));
+        let out = AudioOut { encoder, events, _output: output, packets, stream, signal: signal.clone() };
+        out.encoder.configure(config).map_err(|e| RenderError::EncodeFailed(js_message(&e)))?;
+        Ok(out)
+    }
+
+    /// Encodes one 48 kHz stereo block, waiting while the encoder is busy.
+    pub(crate) async fn encode(&mut self, block: &AudioBlock) -> Result<(), RenderError> {
+        if block.frames() == 0 {
+            return Ok(());
+        }
+        while self.encoder.encode_queue_size() >= MAX_ENCODE_QUEUE {
+            self.check()?;
+            self.signal.wait().await?;
+        }
+        self.check()?;
+        let planar = Float32Array::from(block.to_planar().as_slice());
+        let init = AudioDataInit::new(
+            &planar,
+            AudioSampleFormat::F32Planar,
+            block.channels() as u32,
+            block.frames() as u32,
+            OUTPUT_RATE as f32,
+            0,
+        );
+        init.set_timestamp_f64(frame_to_us(block.start()) as f64);
+        let data = Audio::new(AudioData::new(&init).map_err(|e| RenderError::internal("AudioData", &e))?);
+        self.encoder.encode(data.get()).map_err(|e| RenderError::EncodeFailed(js_message(&e)))
+    }
+
+    /// Flushes the encoder and waits until every packet is out.
+    pub(crate) async fn finish(&mut self) -> Result<(), RenderError> {
+        let flushed = self.signal.watch(self.encoder.flush());
+        while !flushed.get() {
+            self.check()?;
+            self.signal.wait().await?;
+        }
+        self.check()
+    }
+
+    /// The codec string and description, once the first packet is out.
+    pub(crate) fn stream(&self) -> Option<StreamConfig> {
+        self.stream.borrow().clone()
+    }
+
+    /// Takes the packets encoded so far.
+    pub(crate) fn take_packets(&mut self) -> Vec<Packet> {
+        self.packets.borrow_mut().drain(..).collect()
+    }
+
+    fn check(&self) -> Result<(), RenderError> {
+        self.signal.check()?;
+        self.events.error().map_or(Ok(()), |m| Err(RenderError::EncodeFailed(m)))
+    }
+}
+
+impl Drop for AudioOut {
+    fn drop(&mut self) {
+        if self.encoder.state() != CodecState::Closed {
+            let _ = self.encoder.close();
+        }
+        closed(Counted::AudioEncoder);
+    }
+}
+
+/// Copies `chunk` into a packet.
+fn to_packet(chunk: &EncodedAudioChunk) -> Packet {
+    let mut data = vec![0u8; chunk.byte_length() as usize];
+    let _ = chunk.copy_to_with_u8_slice(&mut data);
+    let pts_us = chunk.timestamp() as i64;
+    Packet { track_id: 0, pts_us, dts_us: pts_us, duration_us: chunk.duration().unwrap_or(0.0) as i64, keyframe: true, data }
+}

@@ -1,0 +1,122 @@
+//! Compositing on an `OffscreenCanvas` at output size: the scene background, then each
+//! visible layer drawn with the plan's [`Placement`] (clip quad, `setTransform` affine from
+//! coded pixels to output pixels, opacity), read back as a `VideoFrame`.
+//!
+//! The fast path skips the canvas: when one opaque video layer exactly covers the frame
+//! with its whole, unrotated picture, the decoded frame itself is re-timestamped and sent to
+//! the encoder, which scales it to the output size if needed.
+
+use super::error::RenderError;
+use super::owned::Frame;
+use crate::plan::{Placement, Rotation};
+use crate::project::Color;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsCast;
+use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d, VideoFrame, VideoFrameInit};
+
+/// How far (in output pixels) a placement may be from an exact cover to count as one.
+const COVER_EPSILON: f64 = 1e-3;
+
+/// One layer to draw.
+pub(crate) struct Draw<'a> {
+    /// The decoded source frame.
+    pub frame: &'a VideoFrame,
+    /// Where it goes.
+    pub placement: &'a Placement,
+    /// Its opacity now (0–1).
+    pub opacity: f64,
+}
+
+/// The output canvas.
+pub(crate) struct Compositor {
+    canvas: OffscreenCanvas,
+    ctx: OffscreenCanvasRenderingContext2d,
+    width: f64,
+    height: f64,
+}
+
+impl Compositor {
+    /// A `width × height` opaque canvas.
+    pub(crate) fn new(width: u32, height: u32) -> Result<Self, RenderError> {
+        let fail = |e| RenderError::internal("OffscreenCanvas", &e);
+        let canvas = OffscreenCanvas::new(width, height).map_err(fail)?;
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"alpha".into(), &false.into());
+        let ctx = canvas
+            .get_context_with_context_options("2d", &options)
+            .map_err(fail)?
+            .and_then(|c| c.dyn_into::<OffscreenCanvasRenderingContext2d>().ok())
+            .ok_or_else(|| RenderError::Internal("OffscreenCanvas has no 2d context".into()))?;
+        let _ = Reflect::set(&ctx, &"imageSmoothingQuality".into(), &"high".into());
+        Ok(Compositor { canvas, ctx, width: f64::from(width), height: f64::from(height) })
+    }
+
+    /// Draws `background` and `layers` (bottom first) and returns the picture as a frame.
+    pub(crate) fn compose(&self, background: Color, layers: &[Draw<'_>], timestamp_us: i64, duration_us: i64) -> Result<Frame, RenderError> {
+        let ctx = &self.ctx;
+        let fail = |e| RenderError::internal("canvas drawing", &e);
+        ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(fail)?;
+        ctx.set_global_alpha(1.0);
+        ctx.set_fill_style_str(&format!("rgb({},{},{})", background.r, background.g, background.b));
+        ctx.fill_rect(0.0, 0.0, self.width, self.height);
+        for layer in layers {
+            let p = layer.placement;
+            ctx.save();
+            if let Some(quad) = &p.clip {
+                ctx.begin_path();
+                for (i, point) in quad.iter().enumerate() {
+                    if i == 0 { ctx.move_to(point.x, point.y) } else { ctx.line_to(point.x, point.y) }
+                }
+                ctx.close_path();
+                ctx.clip();
+            }
+            let [a, b, c, d, e, f] = p.transform.to_array();
+            ctx.set_transform(a, b, c, d, e, f).map_err(fail)?;
+            ctx.set_global_alpha(layer.opacity.clamp(0.0, 1.0));
+            let r = &p.src_rect;
+            ctx.draw_image_with_video_frame_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                layer.frame, r.x, r.y, r.width, r.height, r.x, r.y, r.width, r.height,
+            )
+            .map_err(fail)?;
+            ctx.restore();
+        }
+        let init = frame_init(timestamp_us, duration_us);
+        let frame = VideoFrame::new_with_offscreen_canvas_and_video_frame_init(&self.canvas, &init).map_err(fail)?;
+        Ok(Frame::new(frame))
+    }
+}
+
+/// True when `placement` shows a whole `width × height` picture, unrotated and uncropped,
+/// exactly covering the `out_w × out_h` frame (so the encoder may take the frame as is).
+pub(crate) fn covers_exactly(placement: &Placement, width: u32, height: u32, out_w: u32, out_h: u32) -> bool {
+    let t = &placement.transform;
+    let r = &placement.src_rect;
+    let near = |x: f64, y: f64| (x - y).abs() < COVER_EPSILON;
+    placement.source_rotation == Rotation::R0
+        && placement.clip.is_none()
+        && near(r.x, 0.0)
+        && near(r.y, 0.0)
+        && near(r.width, f64::from(width))
+        && near(r.height, f64::from(height))
+        && near(t.b, 0.0)
+        && near(t.c, 0.0)
+        && near(t.e, 0.0)
+        && near(t.f, 0.0)
+        && near(t.a * f64::from(width), f64::from(out_w))
+        && near(t.d * f64::from(height), f64::from(out_h))
+}
+
+/// The decoded `frame` re-timestamped for the encoder (the fast path).
+pub(crate) fn retime(frame: &VideoFrame, timestamp_us: i64, duration_us: i64) -> Result<Frame, RenderError> {
+    let init = frame_init(timestamp_us, duration_us);
+    VideoFrame::new_with_video_frame_and_video_frame_init(frame, &init)
+        .map(Frame::new)
+        .map_err(|e| RenderError::internal("VideoFrame", &e))
+}
+
+fn frame_init(timestamp_us: i64, duration_us: i64) -> VideoFrameInit {
+    let init = VideoFrameInit::new();
+    init.set_timestamp_f64(timestamp_us as f64);
+    init.set_duration_f64(duration_us as f64);
+    init
+}

@@ -1,0 +1,42 @@
+//! One track's packets from a source file, read through its own demuxer.
+
+use super::error::RenderError;
+use crate::container::{Demuxer, Packet, open_demuxer};
+use crate::web::BlobSource;
+use web_sys::Blob;
+
+/// Packets of one track, in decode order.
+pub(crate) struct TrackPackets {
+    demuxer: Box<dyn Demuxer>,
+    track_id: u32,
+    source_id: String,
+}
+
+impl TrackPackets {
+    /// Opens `blob` (source `source_id`) and reads track `track_id`.
+    pub(crate) fn open(blob: &Blob, source_id: &str, track_id: u32) -> Result<Self, RenderError> {
+        let corrupt = |error| RenderError::CorruptSource { source_id: source_id.to_owned(), error };
+        let source = BlobSource::new(blob.clone()).map_err(corrupt)?;
+        let demuxer = open_demuxer(Box::new(source)).map_err(corrupt)?;
+        Ok(TrackPackets { demuxer, track_id, source_id: source_id.to_owned() })
+    }
+
+    /// The source id, for errors.
+    pub(crate) fn source_id(&self) -> &str {
+        &self.source_id
+    }
+
+    /// The track's next packet, or `None` at the end of the file.
+    pub(crate) fn next(&mut self) -> Result<Option<Packet>, RenderError> {
+        loop {
+            let packet = self.demuxer.next_packet().map_err(|error| RenderError::CorruptSource {
+                source_id: self.source_id.clone(),
+                error,
+            })?;
+            match packet {
+                Some(p) if p.track_id != self.track_id => continue,
+                other => return Ok(other),
+            }
+        }
+    }
+}

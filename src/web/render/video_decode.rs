@@ -1,0 +1,188 @@
+//! A source-frame cursor: reads one video track from its decode-start keyframe, decodes it
+//! with a `VideoDecoder`, and yields the latest frame whose timestamp is at or before a
+//! requested source time, closing every frame it passes.
+//!
+//! Backpressure: at most [`MAX_DECODE_QUEUE`] chunks wait in the decoder and input stops
+//! while a decoded frame is waiting to be shown, so only a handful of frames are ever open.
+
+use super::cancel::Signal;
+use super::codec_events::CodecEvents;
+use super::counters::{Counted, closed, opened};
+use super::error::RenderError;
+use super::owned::Frame;
+use super::packets::TrackPackets;
+use crate::container::{Packet, TrackInfo};
+use js_sys::Uint8Array;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, CodecState, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoDecoderInit, VideoFrame};
+
+/// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
+const MAX_DECODE_QUEUE: u32 = 4;
+
+/// What the cursor reads: a track of a source from a keyframe up to a source time.
+pub(crate) struct VideoInput<'a> {
+    /// The source file.
+    pub blob: &'a Blob,
+    /// The source id, for errors.
+    pub source_id: &'a str,
+    /// The probed track.
+    pub track: &'a TrackInfo,
+    /// Where decoding starts (a keyframe's timestamp).
+    pub decode_from_us: i64,
+    /// The last source time that will be asked for.
+    pub to_us: i64,
+}
+
+/// The decoder config for `track`.
+pub(crate) fn decoder_config(track: &TrackInfo) -> VideoDecoderConfig {
+    let config = VideoDecoderConfig::new(&track.codec);
+    if let Some(video) = &track.video {
+        config.set_coded_width(video.width);
+        config.set_coded_height(video.height);
+    }
+    if let Some(description) = &track.description {
+        config.set_description_u8_array(&Uint8Array::from(description.as_slice()));
+    }
+    config.set_optimize_for_latency(true);
+    config
+}
+
+/// Decodes one track and hands out frames by source time.
+pub(crate) struct VideoCursor {
+    decoder: VideoDecoder,
+    events: CodecEvents,
+    _output: Closure<dyn FnMut(VideoFrame)>,
+    decoded: Rc<RefCell<VecDeque<Frame>>>,
+    packets: TrackPackets,
+    decode_from_us: i64,
+    to_us: i64,
+    started: bool,
+    input_done: bool,
+    flushed: Option<Rc<Cell<bool>>>,
+    current: Option<Frame>,
+    signal: Signal,
+}
+
+impl VideoCursor {
+    /// Opens the source and configures a decoder for its track.
+    pub(crate) fn open(input: VideoInput<'_>, signal: &Signal) -> Result<Self, RenderError> {
+        let packets = TrackPackets::open(input.blob, input.source_id, input.track.id)?;
+        let decoded: Rc<RefCell<VecDeque<Frame>>> = Rc::default();
+        let (queue, woken) = (decoded.clone(), signal.clone());
+        let output = Closure::new(move |frame: VideoFrame| {
+            queue.borrow_mut().push_back(Frame::new(frame));
+            woken.wake();
+        });
+        let events = CodecEvents::new(signal);
+        let init = VideoDecoderInit::new(events.error_fn(), output.as_ref().unchecked_ref());
+        let decoder = VideoDecoder::new(&init).map_err(|e| RenderError::internal("VideoDecoder", &e))?;
+        opened(Counted::VideoDecoder);
+        decoder.set_ondequeue(Some(events.dequeue_fn()));
+        let cursor = VideoCursor {
+            decoder,
+            events,
+            _output: output,
+            decoded,
+            packets,
+            decode_from_us: input.decode_from_us,
+            to_us: input.to_us,
+            started: false,
+            input_done: false,
+            flushed: None,
+            current: None,
+            signal: signal.clone(),
+        };
+        cursor.decoder.configure(&decoder_config(input.track)).map_err(|e| RenderError::DecodeFailed {
+            source_id: input.source_id.to_owned(),
+            message: crate::web::error::js_message(&e),
+        })?;
+        Ok(cursor)
+    }
+
+    /// Moves to the latest frame at or before source time `t_us` (the first frame when all
+    /// are later), decoding as far as needed; see [`VideoCursor::current`].
+    pub(crate) async fn seek(&mut self, t_us: i64) -> Result<(), RenderError> {
+        loop {
+            self.check()?;
+            self.advance(t_us);
+            let finished = self.flushed.as_ref().is_some_and(|f| f.get());
+            if !self.decoded.borrow().is_empty() || finished {
+                return Ok(());
+            }
+            self.feed()?;
+            self.signal.wait().await?;
+        }
+    }
+
+    /// The frame found by the last [`VideoCursor::seek`] (`None` when the track has no frames
+    /// in range).
+    pub(crate) fn current(&self) -> Option<&Frame> {
+        self.current.as_ref()
+    }
+
+    /// Moves `current` to the latest decoded frame at or before `t_us`, closing passed frames.
+    fn advance(&mut self, t_us: i64) {
+        let mut decoded = self.decoded.borrow_mut();
+        while let Some(ts) = decoded.front().map(Frame::timestamp_us) {
+            if ts > t_us && self.current.is_some() {
+                break;
+            }
+            self.current = decoded.pop_front();
+        }
+    }
+
+    /// Queues chunks while the decoder has room; flushes once the input is done.
+    fn feed(&mut self) -> Result<(), RenderError> {
+        while !self.input_done && self.decoder.decode_queue_size() < MAX_DECODE_QUEUE {
+            let Some(packet) = self.packets.next()? else {
+                self.input_done = true;
+                break;
+            };
+            if !self.started && !(packet.keyframe && packet.pts_us >= self.decode_from_us) {
+                continue;
+            }
+            self.started = true;
+            self.decoder.decode(&chunk(&packet)?).map_err(|e| self.failed(crate::web::error::js_message(&e)))?;
+            // Packets come in decode order and pts ≥ dts, so none after this one is needed.
+            self.input_done = packet.dts_us > self.to_us;
+        }
+        if self.input_done && self.flushed.is_none() {
+            self.flushed = Some(self.signal.watch(self.decoder.flush()));
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), RenderError> {
+        self.signal.check()?;
+        match self.events.error() {
+            Some(message) => Err(self.failed(message)),
+            None => Ok(()),
+        }
+    }
+
+    fn failed(&self, message: String) -> RenderError {
+        RenderError::DecodeFailed { source_id: self.packets.source_id().to_owned(), message }
+    }
+}
+
+/// An `EncodedVideoChunk` holding a copy of `packet`.
+fn chunk(packet: &Packet) -> Result<EncodedVideoChunk, RenderError> {
+    let kind = if packet.keyframe { EncodedVideoChunkType::Key } else { EncodedVideoChunkType::Delta };
+    let data = Uint8Array::from(packet.data.as_slice());
+    let init = EncodedVideoChunkInit::new(&data, 0, kind);
+    init.set_timestamp_f64(packet.pts_us as f64);
+    init.set_duration_f64(packet.duration_us.max(0) as f64);
+    EncodedVideoChunk::new(&init).map_err(|e| RenderError::internal("EncodedVideoChunk", &e))
+}
+
+impl Drop for VideoCursor {
+    fn drop(&mut self) {
+        if self.decoder.state() != CodecState::Closed {
+            let _ = self.decoder.close();
+        }
+        closed(Counted::VideoDecoder);
+    }
+}

@@ -1,0 +1,119 @@
+//! The video path of the timeline: for each output frame, seek every visible video layer's
+//! [`VideoCursor`] to its source time, composite (or take the fast path), and encode at the
+//! plan's exact frame time. Cursors open when their layer first shows and close (with their
+//! decoders and frames) when it ends.
+
+use super::cancel::Signal;
+use super::compositor::{Compositor, Draw, covers_exactly, retime};
+use super::error::RenderError;
+use super::media::Media;
+use super::video_decode::{VideoCursor, VideoInput};
+use super::video_encode::VideoOut;
+use crate::plan::{RenderPlan, Segment, VideoVisual, Visual};
+use std::collections::BTreeMap;
+
+/// Video decoding, compositing and encoding for one job.
+pub(crate) struct VideoStage {
+    cursors: BTreeMap<usize, VideoCursor>,
+    compositor: Option<Compositor>,
+    out: VideoOut,
+    fast_frames: u64,
+    signal: Signal,
+}
+
+/// The video content of visual layer `index`.
+fn video_of(plan: &RenderPlan, index: usize) -> Result<&VideoVisual, RenderError> {
+    match plan.visuals.get(index).map(|v| &v.content) {
+        Some(Visual::Video(video)) => Ok(video),
+        _ => Err(RenderError::Internal(format!("visual layer {index} is not a video"))),
+    }
+}
+
+impl VideoStage {
+    /// A stage encoding into `out`.
+    pub(crate) fn new(out: VideoOut, signal: &Signal) -> Self {
+        VideoStage { cursors: BTreeMap::new(), compositor: None, out, fast_frames: 0, signal: signal.clone() }
+    }
+
+    /// Frames that took the fast path (no canvas).
+    pub(crate) fn fast_frames(&self) -> u64 {
+        self.fast_frames
+    }
+
+    /// The encoder.
+    pub(crate) fn out(&mut self) -> &mut VideoOut {
+        &mut self.out
+    }
+
+    /// Opens the cursors `segment` needs and closes those it no longer shows.
+    pub(crate) fn enter(&mut self, plan: &RenderPlan, segment: &Segment, media: &Media) -> Result<(), RenderError> {
+        self.cursors.retain(|index, _| segment.layers.contains(index));
+        for &index in &segment.layers {
+            if self.cursors.contains_key(&index) {
+                continue;
+            }
+            let (video, layer) = (video_of(plan, index)?, &plan.visuals[index]);
+            let (blob, track) = media.track(&video.source, video.track_id)?;
+            let input = VideoInput {
+                blob,
+                source_id: &video.source,
+                track,
+                decode_from_us: video.decode_from_us,
+                to_us: video.time.source_time_us(layer.end_us),
+            };
+            self.cursors.insert(index, VideoCursor::open(input, &self.signal)?);
+        }
+        Ok(())
+    }
+
+    /// Renders and encodes output frame `n` of `segment`.
+    pub(crate) async fn frame(&mut self, plan: &RenderPlan, segment: &Segment, n: u64) -> Result<(), RenderError> {
+        let (t_us, duration_us) = (plan.output.frame_time_us(n), plan.output.frame_duration_us(n));
+        let mut visible = Vec::with_capacity(segment.layers.len());
+        for &index in &segment.layers {
+            let layer = &plan.visuals[index];
+            let opacity = layer.opacity.at(t_us);
+            if opacity <= 0.0 {
+                continue;
+            }
+            let video = video_of(plan, index)?;
+            let cursor = self.cursors.get_mut(&index).ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
+            cursor.seek(video.time.source_time_us(t_us)).await?;
+            visible.push((index, opacity));
+        }
+        let draws: Vec<Draw<'_>> = visible
+            .iter()
+            .filter_map(|&(index, opacity)| {
+                let frame = self.cursors.get(&index)?.current()?;
+                let placement = &video_of(plan, index).ok()?.placement;
+                Some(Draw { frame: frame.get(), placement, opacity })
+            })
+            .collect();
+        let out = &plan.output;
+        let fast = match draws.as_slice() {
+            [only] if only.opacity >= 1.0 => {
+                let (w, h) = (only.frame.display_width(), only.frame.display_height());
+                covers_exactly(only.placement, w, h, out.width, out.height)
+            }
+            _ => false,
+        };
+        let frame = if fast {
+            self.fast_frames += 1;
+            retime(draws[0].frame, t_us, duration_us)?
+        } else {
+            let compositor = match &self.compositor {
+                Some(c) => c,
+                None => self.compositor.insert(Compositor::new(out.width, out.height)?),
+            };
+            compositor.compose(segment.background, &draws, t_us, duration_us)?
+        };
+        drop(draws);
+        let interval = plan.encoding.video.keyframe_interval_frames.max(1);
+        self.out.encode(frame.get(), n % interval == 0).await
+    }
+
+    /// Closes every cursor (after the last frame).
+    pub(crate) fn close_inputs(&mut self) {
+        self.cursors.clear();
+    }
+}
