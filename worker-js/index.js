@@ -1,16 +1,20 @@
 // frameloom: the browser entry. The Rust core runs as WebAssembly inside a
 // dedicated module worker; this file is the thin promise-based client for it.
 
-/** An error reported by the engine, with a stable machine-readable `code`. */
+/** An error reported by the engine, with a stable machine-readable `code` (and, per code, details such as `codec` or `sourceId`). */
 export class FrameloomError extends Error {
   /**
    * @param {string} code stable error code, e.g. `unknown_format`
    * @param {string} message what went wrong and what the user can do
+   * @param {object} [details] extra fields for this code (`codec`, `sourceId`, `errors`, ...)
    */
-  constructor(code, message) {
+  constructor(code, message, details = {}) {
     super(message);
     this.name = 'FrameloomError';
     this.code = code;
+    for (const [key, value] of Object.entries(details)) {
+      if (key !== 'code' && key !== 'message') this[key] = value;
+    }
   }
 }
 
@@ -21,12 +25,20 @@ function spawnWorker(workerUrl) {
     : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }
 
+/** The rejection of a cancelled job. */
+function abortError() {
+  return new DOMException('the render was cancelled', 'AbortError');
+}
+
+const ROUTES = ['auto', 'client', 'server'];
+
 /** A frameloom engine: one worker running the wasm core. Create it with `Engine.create()`. */
 export class Engine {
   #worker;
   #pending = new Map();
   #nextId = 1;
   #closed = null;
+  #apiKey = null;
 
   /** Base URL of a frameloom render server, or `null` when none was given. */
   server;
@@ -34,7 +46,9 @@ export class Engine {
   /** Use `Engine.create()`; the constructor only wires a worker that is not initialized yet. */
   constructor(worker, server = null) {
     this.#worker = worker;
-    this.server = server == null ? null : String(server);
+    const url = server != null && typeof server === 'object' && !(server instanceof URL) ? server.url : server;
+    this.server = url == null ? null : String(url);
+    this.#apiKey = server?.apiKey ?? null;
     worker.addEventListener('message', (event) => this.#settle(event.data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -48,7 +62,7 @@ export class Engine {
 
   /**
    * Starts the worker and loads the wasm; resolves once the engine is ready.
-   * @param {{ workerUrl?: string | URL, wasmUrl?: string | URL, server?: string | URL }} [options]
+   * @param {{ workerUrl?: string | URL, wasmUrl?: string | URL, server?: string | URL | { url: string | URL, apiKey?: string } }} [options]
    * @returns {Promise<Engine>}
    */
   static async create({ workerUrl, wasmUrl, server } = {}) {
@@ -76,16 +90,77 @@ export class Engine {
     return this.#call('probe', { blob });
   }
 
+  /**
+   * Renders a project. Returns at once with `{ id, done, cancel }`; `done` resolves to
+   * `{ blob, mimeType, route, reason, stats }` or rejects with a `FrameloomError`
+   * (an `AbortError` `DOMException` when cancelled).
+   * @param {object | string} project a v1 project (object or JSON text)
+   * @param {{ files?: Record<string, Blob>, route?: 'auto' | 'client' | 'server', signal?: AbortSignal,
+   *           onProgress?: (event: { stage: string, fraction: number, fps: number, eta: number | null }) => void,
+   *           storage?: 'auto' | 'memory' }} [options]
+   */
+  render(project, { files = {}, route = 'auto', signal, onProgress, storage = 'auto' } = {}) {
+    const id = this.#nextId++;
+    let settled = false;
+    const cancel = () => {
+      if (!settled && !this.#closed) this.#worker.postMessage({ id: 0, type: 'cancel', jobId: id });
+    };
+    const start = () => {
+      if (!ROUTES.includes(route)) {
+        throw new FrameloomError('invalid_argument', `route must be 'auto', 'client' or 'server', not ${JSON.stringify(route)}`);
+      }
+      if (route === 'server') {
+        throw new FrameloomError('server_unavailable', 'server rendering is not available yet; use route "client" or "auto"');
+      }
+      if (files == null || typeof files !== 'object') {
+        throw new FrameloomError('invalid_argument', 'options.files must map source ids to File or Blob objects');
+      }
+      for (const [sourceId, blob] of Object.entries(files)) {
+        if (!(blob instanceof Blob)) {
+          throw new FrameloomError('invalid_argument', `options.files["${sourceId}"] is not a File or Blob`);
+        }
+      }
+      if (signal?.aborted) throw abortError();
+      const json = typeof project === 'string' ? project : JSON.stringify(project);
+      const reason = route === 'client'
+        ? 'the client route was asked for'
+        : this.server
+          ? 'server rendering is not available yet; rendered in this browser'
+          : 'no server configured; rendered in this browser';
+      signal?.addEventListener('abort', cancel, { once: true });
+      return this.#call('render', { project: json, files, storage }, { id, onProgress }).then(
+        (result) => ({ ...result, route: 'client', reason }),
+        (error) => {
+          throw error?.code === 'aborted' ? abortError() : error;
+        },
+      ).finally(() => {
+        settled = true;
+        signal?.removeEventListener('abort', cancel);
+      });
+    };
+    let done;
+    try {
+      done = start();
+    } catch (error) {
+      done = Promise.reject(error);
+    }
+    return { id, done, cancel };
+  }
+
+  /** Open codecs and unclosed frames in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData }`. */
+  async debugStats() {
+    return this.#call('debugStats', {});
+  }
+
   /** Stops the worker; pending and later calls reject with code `terminated`. */
   terminate() {
     this.#close(new FrameloomError('terminated', 'the engine was terminated'));
   }
 
-  #call(type, payload) {
+  #call(type, payload, { id = this.#nextId++, onProgress } = {}) {
     if (this.#closed) return Promise.reject(this.#closed);
-    const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve, reject, onProgress });
       try {
         this.#worker.postMessage({ id, type, ...payload });
       } catch (error) {
@@ -98,11 +173,20 @@ export class Engine {
   #settle(message) {
     const call = this.#pending.get(message?.id);
     if (!call) return;
+    if (message.progress) {
+      try {
+        call.onProgress?.(message.progress);
+      } catch (error) {
+        console.error('frameloom: onProgress threw', error);
+      }
+      return;
+    }
     this.#pending.delete(message.id);
     if (message.ok) {
       call.resolve(message.result);
     } else {
-      call.reject(new FrameloomError(message.error.code, message.error.message));
+      const { code, message: text, ...details } = message.error;
+      call.reject(new FrameloomError(code, text, details));
     }
   }
 

@@ -1,10 +1,13 @@
 // The engine worker: loads the wasm core and answers requests from index.js.
 // Requests are `{ id, type, ...payload }`; replies are `{ id, ok: true, result }`
-// or `{ id, ok: false, error: { code, message } }`.
+// or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
+// `{ id, progress }` events before its reply.
 
-import init, { probe } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats } from './wasm/frameloom.js';
 
 let ready = false;
+/** This worker's OPFS folder for render outputs (removed by the next engine once this one is gone). */
+let outputDir = null;
 
 self.addEventListener('message', async ({ data }) => {
   try {
@@ -16,13 +19,25 @@ self.addEventListener('message', async ({ data }) => {
 });
 
 async function handle(request) {
+  if (request.type === 'init') {
+    await load(request.wasmUrl);
+    outputDir = await claimOutputDir();
+    return null;
+  }
+  if (!ready) throw { code: 'not_ready', message: 'the engine is not initialized; use Engine.create()' };
   switch (request.type) {
-    case 'init':
-      await load(request.wasmUrl);
-      return null;
     case 'probe':
-      if (!ready) throw { code: 'not_ready', message: 'the engine is not initialized; use Engine.create()' };
       return withDecodability(probe(request.blob));
+    case 'render': {
+      const options = { outputDir: outputDir ?? 'frameloom', outputName: `render-${request.id}`, storage: request.storage ?? 'auto' };
+      const progress = (event) => self.postMessage({ id: request.id, progress: event });
+      return await render(request.id, request.project, request.files, options, progress);
+    }
+    case 'cancel':
+      cancelRender(request.jobId);
+      return null;
+    case 'debugStats':
+      return debugStats();
     default:
       throw { code: 'invalid_argument', message: `unknown request type '${request.type}'` };
   }
@@ -40,10 +55,39 @@ async function load(wasmUrl) {
   }
 }
 
-/** The wasm throws `{ code, message }` objects; anything else is an engine bug. */
+/**
+ * Picks this worker's OPFS output folder and holds a Web Lock on it for the worker's life,
+ * then removes the folders of engines that are gone (their lock is free). Render results are
+ * Blobs backed by these files, so a live engine's folder is never touched.
+ */
+async function claimOutputDir() {
+  if (!self.navigator?.storage?.getDirectory || !self.navigator?.locks) return null;
+  const name = `frameloom-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  await new Promise((held) => {
+    self.navigator.locks.request(name, () => {
+      held();
+      return new Promise(() => {}); // released when the worker ends
+    });
+  });
+  try {
+    const root = await self.navigator.storage.getDirectory();
+    const { held = [] } = await self.navigator.locks.query();
+    const live = new Set(held.map((lock) => lock.name));
+    const stale = [];
+    for await (const [entry, handle] of root.entries()) {
+      if (handle.kind === 'directory' && entry.startsWith('frameloom-') && !live.has(entry)) stale.push(entry);
+    }
+    for (const entry of stale) await root.removeEntry(entry, { recursive: true }).catch(() => {});
+  } catch {
+    // OPFS is unavailable (e.g. a private window): renders fall back to memory.
+  }
+  return name;
+}
+
+/** The wasm throws `{ code, message, ...details }` objects; anything else is an engine bug. */
 function plainError(error) {
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    return { code: error.code, message: error.message };
+    return { ...error };
   }
   return { code: 'internal', message: `the engine failed unexpectedly (${error?.message ?? error}); please report this with the file` };
 }

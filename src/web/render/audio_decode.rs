@@ -159,6 +159,8 @@ fn to_block(data: &AudioData) -> Result<AudioBlock, RenderError> {
 
 impl Drop for AudioSource {
     fn drop(&mut self) {
+        // A `dequeue` event already queued must not reach the callback dropped with this.
+        self.decoder.set_ondequeue(None);
         if self.decoder.state() != CodecState::Closed {
             let _ = self.decoder.close();
         }

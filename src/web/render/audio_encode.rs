@@ -50,9 +50,9 @@ impl AudioOut {
         let codec = config.get_codec();
         let output = Closure::new(move |chunk: EncodedAudioChunk, metadata: JsValue| {
             if described.borrow().is_none() {
-                let description = metadata
-                    .dyn_ref::<EncodedAudioChunkMetadata>()
-                    .and_then(EncodedAudioChunkMetadata::get_decoder_config)
+                let description = Some(metadata.unchecked_ref::<EncodedAudioChunkMetadata>())
+                    .filter(|_| metadata.is_object())
+                    .and_then(|m| m.get_decoder_config())
                     .and_then(|c| c.get_description())
                     .map(|d| bytes_of(&d));
                 *described.borrow_mut() = Some((codec.clone(), description));
@@ -122,6 +122,8 @@ impl AudioOut {
 
 impl Drop for AudioOut {
     fn drop(&mut self) {
+        // A `dequeue` event already queued must not reach the callback dropped with this.
+        self.encoder.set_ondequeue(None);
         if self.encoder.state() != CodecState::Closed {
             let _ = self.encoder.close();
         }

@@ -25,7 +25,7 @@ use web_sys::Blob;
 pub(crate) struct OutputOptions {
     /// OPFS folder.
     pub dir: String,
-    /// File name in it.
+    /// File name in it, without the extension.
     pub name: String,
     /// Keep the output in memory even where OPFS works.
     pub memory: bool,
@@ -54,7 +54,8 @@ pub(crate) async fn run(
     check_decoders(&plan, &media).await?;
     let encoders = choose_encoders(&plan).await?;
     signal.check()?;
-    let sink = Sink::open(&options.dir, &options.name, options.memory).await;
+    let extension = if plan.output.format == Format::Webm { "webm" } else { "mp4" };
+    let sink = Sink::open(&options.dir, &format!("{}.{extension}", options.name), options.memory).await;
     let storage = sink.kind();
     let mut video = VideoStage::new(VideoOut::open(&encoders.video, signal)?, signal);
     let mut audio = match &encoders.audio {

@@ -180,6 +180,8 @@ fn chunk(packet: &Packet) -> Result<EncodedVideoChunk, RenderError> {
 
 impl Drop for VideoCursor {
     fn drop(&mut self) {
+        // A `dequeue` event already queued must not reach the callback dropped with this.
+        self.decoder.set_ondequeue(None);
         if self.decoder.state() != CodecState::Closed {
             let _ = self.decoder.close();
         }

@@ -46,9 +46,9 @@ impl VideoOut {
         let codec = config.get_codec();
         let output = Closure::new(move |chunk: EncodedVideoChunk, metadata: JsValue| {
             if described.borrow().is_none() {
-                let description = metadata
-                    .dyn_ref::<EncodedVideoChunkMetadata>()
-                    .and_then(EncodedVideoChunkMetadata::get_decoder_config)
+                let description = Some(metadata.unchecked_ref::<EncodedVideoChunkMetadata>())
+                    .filter(|_| metadata.is_object())
+                    .and_then(|m| m.get_decoder_config())
                     .and_then(|c| c.get_description())
                     .map(|d| bytes_of(&d));
                 *described.borrow_mut() = Some((codec.clone(), description));
@@ -106,6 +106,8 @@ impl VideoOut {
 
 impl Drop for VideoOut {
     fn drop(&mut self) {
+        // A `dequeue` event already queued must not reach the callback dropped with this.
+        self.encoder.set_ondequeue(None);
         if self.encoder.state() != CodecState::Closed {
             let _ = self.encoder.close();
         }
