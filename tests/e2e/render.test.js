@@ -35,8 +35,8 @@ const RECIPES = {
   'b360.mp4': colorClip('640x360', ['blue', 'yellow'], 4, 880, 48000),
   'c1080.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
-  'rot.mp4': ['-f', 'lavfi', '-i', 'color=c=blue:s=640x360:r=30:d=2,drawbox=x=0:y=0:w=640:h=90:color=red:t=fill',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-metadata:s:v:0', 'rotate=90'],
+  'upright.mp4': ['-f', 'lavfi', '-i', 'color=c=blue:s=640x360:r=30:d=2,drawbox=x=0:y=0:w=640:h=90:color=red:t=fill',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
   'tone440.m4a': ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4', '-ac', '2', '-c:a', 'aac'],
   'tone880.m4a': ['-f', 'lavfi', '-i', 'sine=frequency=880:sample_rate=48000:duration=4', '-ac', '2', '-c:a', 'aac'],
   'hevc.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=1', '-c:v', 'libx265', '-preset', 'ultrafast',
@@ -50,6 +50,9 @@ before(async () => {
   await mkdir(OUT, { recursive: true });
   await Promise.all(Object.entries(RECIPES).map(([name, args]) =>
     run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, path.join(dir, name)])));
+  // ffmpeg 5.1 writes the rotate tag (a display matrix) only when copying.
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', path.join(dir, 'upright.mp4'), '-c', 'copy',
+    '-metadata:s:v:0', 'rotate=90', path.join(dir, 'rot.mp4')]);
   // A file cut in the middle of its media data: the header reads fine, the packets do not.
   await copyFile(path.join(dir, 'a360.mp4'), path.join(dir, 'truncated.mp4'));
   const { size } = await stat(path.join(dir, 'truncated.mp4'));
@@ -138,7 +141,8 @@ async function assertStreams(got, { codec, audio, frames: count, seconds, width,
     assert.equal(info.audio?.codec_name, audio);
     assert.equal(Number(info.audio.sample_rate), 48000);
     assert.equal(info.audio.channels, 2);
-    assert.ok(Math.abs(Number(info.audio.duration) - seconds) < 0.1, `audio duration ${info.audio.duration} is not about ${seconds} s`);
+    const heard = (await samples(got.file)).length / 48000;
+    assert.ok(Math.abs(heard - seconds) < 0.1, `the sound lasts ${heard} s, not about ${seconds} s`);
   }
   return info;
 }
@@ -183,5 +187,171 @@ describe('render in a worker', () => {
     assert.equal(got.events.at(-1).fraction, 1);
     assert.ok(got.events.some((e) => e.stage === 'render' && e.fps > 0 && typeof e.eta === 'number'));
     console.log(`(a) 720p trim: ${got.stats.fps.toFixed(1)} fps, ${got.stats.frames} frames in ${got.stats.seconds.toFixed(2)} s`);
+  });
+});
+
+describe('timeline', () => {
+  test('(b) splice clipA[0–4] + clipB[2–6] to MP4: scenes in sequence', async () => {
+    const got = await renderInPage(project(MP4_360, { clipA: 'a360.mp4', clipB: 'b360.mp4' }, SPLICE), { clipA: 'a360.mp4', clipB: 'b360.mp4' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 240, seconds: 8, width: 640, height: 360 });
+    // clipA 0–4 is red; clipB 2–4 blue, 4–6 yellow.
+    await assertColors(got.file, 64, 36, { 0: 'red', 119: 'red', 120: 'blue', 179: 'blue', 181: 'yellow', 239: 'yellow' });
+    const pcm = await samples(got.file);
+    assert.ok(Math.abs(frequency(pcm, 0.5, 3.5) - 440) < 10, 'clipA sounds at 440 Hz');
+    assert.ok(Math.abs(frequency(pcm, 4.5, 7.5) - 880) < 15, 'clipB sounds at 880 Hz');
+  });
+
+  test('(c) the same splice to WebM: VP9 + Opus', async () => {
+    const output = { ...MP4_360, format: 'webm', videoCodec: 'vp9', audioCodec: 'opus' };
+    const got = await renderInPage(project(output, { clipA: 'a360.mp4', clipB: 'b360.mp4' }, SPLICE), { clipA: 'a360.mp4', clipB: 'b360.mp4' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'vp9', audio: 'opus', frames: 240, seconds: 8 });
+    assert.match(got.mimeType, /^video\/webm; codecs="vp09\.[0-9.]+, opus"$/);
+    await assertColors(got.file, 64, 36, { 0: 'red', 119: 'red', 120: 'blue', 181: 'yellow', 239: 'yellow' });
+  });
+
+  test('(d) downscale 1080p to 720p (the encoder scales the decoded frames)', async () => {
+    const proj = project({ ...MP4_720, audioCodec: 'opus' }, { clip: 'c1080.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2 }]]);
+    const got = await renderInPage(proj, { clip: 'c1080.mp4' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 60, seconds: 2, width: 1280, height: 720 });
+    assert.equal(got.stats.fastPath, 'passthrough');
+    const quality = await psnr(got.file, path.join(dir, 'c1080.mp4'), 1280, 720);
+    assert.ok(quality >= 30, `PSNR ${quality} dB against ffmpeg's downscale`);
+    console.log(`(d) 1080p→720p: ${got.stats.fps.toFixed(1)} fps, PSNR ${quality.toFixed(1)} dB`);
+  });
+
+  test('(e) rotation metadata: upright and pillarboxed in 1280×720', async () => {
+    const proj = project({ ...MP4_720, audioCodec: 'none' }, { clip: 'rot.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 1 }]]);
+    const got = await renderInPage(proj, { clip: 'rot.mp4' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'h264', frames: 30, seconds: 1, width: 1280, height: 720 });
+    assert.equal(got.stats.fastPath, 'none');
+    // ffmpeg shows the source upright (it applies the rotation): 360×640. Fitted into 1280×720
+    // it is 405×720 at x = 437.5; everything else is black.
+    const [reference] = await frames(path.join(dir, 'rot.mp4'), [0], 360, 640);
+    const [out] = await frames(got.file, [0], 1280, 720);
+    for (const [x, y] of [[20, 20], [180, 40], [340, 320], [60, 600], [300, 620], [180, 320]]) {
+      const want = reference.at(x, y);
+      const have = out.at(Math.round(437.5 + x * 1.125), Math.round(y * 1.125));
+      assert.ok(near(have, want), `display (${x}, ${y}) is ${have}, ffmpeg shows ${want}`);
+    }
+    for (const [x, y] of [[10, 360], [400, 100], [880, 600], [1270, 360]]) {
+      assert.ok(near(out.at(x, y), COLORS.black, 16), `pillar (${x}, ${y}) is ${out.at(x, y)}`);
+    }
+  });
+
+  test('speed 2× and 0.5× with audio: lengths follow the speed, the pitch stays', async () => {
+    const proj = project(MP4_360, { clip: 'a360.mp4' }, [
+      [{ type: 'video', source: 'clip', trimStart: 0, trimEnd: 8, speed: 2 }],
+      [{ type: 'video', source: 'clip', trimStart: 4, trimEnd: 5, speed: 0.5 }],
+    ]);
+    const got = await renderInPage(proj, { clip: 'a360.mp4' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 180, seconds: 6 });
+    // 2×: source 4.5 s (red → green) is at 2.25 s; 0.5×: source 4–5 s is 4–6 s, green from 5 s.
+    await assertColors(got.file, 64, 36, { 10: 'red', 66: 'red', 69: 'green', 119: 'green', 121: 'red', 148: 'red', 152: 'green' });
+    const pcm = await samples(got.file);
+    assert.ok(Math.abs(frequency(pcm, 0.5, 3.5) - 440) < 15, `2×: ${frequency(pcm, 0.5, 3.5)} Hz`);
+    assert.ok(Math.abs(frequency(pcm, 4.2, 5.8) - 440) < 15, `0.5×: ${frequency(pcm, 4.2, 5.8)} Hz`);
+    assert.ok(rms(pcm, 0.5, 5.8) > 0.05, `the sound is there: ${rms(pcm, 0.5, 5.8)}`);
+  });
+
+  test('output at 24 fps from a 30 fps source, by timestamp', async () => {
+    const proj = project({ ...MP4_360, fps: 24 }, { clip: 'a360.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 8 }]]);
+    const got = await renderInPage(proj, { clip: 'a360.mp4' });
+    assertRendered(got);
+    const info = await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 192, seconds: 8 });
+    assert.equal(info.video.r_frame_rate, '24/1');
+    // Green starts at source 4.5 s: frame 107 (4.458 s) is red, 108 (4.5 s) green.
+    await assertColors(got.file, 64, 36, { 0: 'red', 107: 'red', 108: 'green', 191: 'green' });
+  });
+
+  test('two audio layers mixed with volume and fades', async () => {
+    const proj = project(MP4_360, { clip: 'a360.mp4', low: 'tone440.m4a', high: 'tone880.m4a' }, [[
+      { type: 'video', source: 'clip', trimEnd: 4, volume: 0 },
+      { type: 'audio', source: 'low', trimEnd: 4, fadeIn: 1 },
+      { type: 'audio', source: 'high', start: 2, trimEnd: 2, volume: 0.5, fadeOut: 1 },
+    ]]);
+    const got = await renderInPage(proj, { clip: 'a360.mp4', low: 'tone440.m4a', high: 'tone880.m4a' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 120, seconds: 4 });
+    const pcm = await samples(got.file);
+    const [fading, steady, both, end] = [rms(pcm, 0.1, 0.3), rms(pcm, 1.2, 1.8), rms(pcm, 2.1, 2.6), rms(pcm, 3.8, 3.95)];
+    assert.ok(fading < steady * 0.5, `fade-in: ${fading} vs ${steady}`);
+    assert.ok(both > steady * 1.05, `both layers: ${both} vs ${steady}`);
+    assert.ok(end < both && end > steady * 0.9, `the 880 Hz layer fades out: ${end}`);
+    assert.ok(Math.abs(frequency(pcm, 1.2, 1.9) - 440) < 10, 'only the 440 Hz layer before 2 s');
+  });
+});
+
+describe('failures and cancelling', () => {
+  test('(f) cancel midway: AbortError within 500 ms, nothing left open, the engine renders again', async () => {
+    const proj = project(MP4_720, { clip: 'a720.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 9, opacity: 0.9 }]]);
+    const got = await renderInPage(proj, { clip: 'a720.mp4' }, { cancelAt: 0.3 });
+    assert.equal(got.ok, false, 'the job finished before it was cancelled');
+    assert.equal(got.name, 'AbortError');
+    assert.ok(got.rejectedAfterMs < 500, `rejected ${got.rejectedAfterMs} ms after abort`);
+    assert.deepEqual(await debugStats(), NOTHING_OPEN);
+    const files = await page.evaluate(async () => {
+      const names = [];
+      const root = await navigator.storage.getDirectory();
+      for await (const [name, handle] of root.entries()) {
+        if (handle.kind === 'directory') for await (const [file] of handle.entries()) names.push(`${name}/${file}`);
+      }
+      return names;
+    });
+    assert.ok(!files.some((f) => f.endsWith(`render-${got.id}.mp4`)), `the cancelled output is still in OPFS: ${files}`);
+    const next = await renderInPage(project(MP4_360, { clip: 'a360.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 1 }]]), { clip: 'a360.mp4' });
+    assertRendered(next);
+    await assertStreams(next, { codec: 'h264', audio: 'opus', frames: 30, seconds: 1 });
+  });
+
+  test('(g) a corrupt source: typed errors, then the same engine renders', async () => {
+    const one = (source) => project(MP4_360, { clip: source }, [[{ type: 'video', source: 'clip', trimEnd: 4 }]]);
+    const garbage = await renderInPage(one('garbage.mp4'), { clip: 'garbage.mp4' });
+    assert.equal(garbage.ok, false);
+    assert.equal(garbage.code, 'corrupt_source');
+    assert.equal(garbage.sourceId, 'clip');
+    const truncated = await renderInPage(one('truncated.mp4'), { clip: 'truncated.mp4' });
+    assert.equal(truncated.ok, false, 'a file cut in half rendered');
+    assert.equal(truncated.code, 'corrupt_source', truncated.message);
+    assert.match(truncated.message, /"clip"/);
+    assert.deepEqual(await debugStats(), NOTHING_OPEN);
+    const next = await renderInPage(one('a360.mp4'), { clip: 'a360.mp4' });
+    assertRendered(next);
+  });
+
+  test('a codec this browser cannot decode: codec_unsupported naming it', async () => {
+    const got = await renderInPage(project(MP4_360, { clip: 'hevc.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 1 }]]), { clip: 'hevc.mp4' });
+    assert.equal(got.ok, false);
+    assert.equal(got.code, 'codec_unsupported');
+    assert.match(got.codec, /^hvc1\./);
+    assert.equal(got.sourceId, 'clip');
+    assert.match(got.message, /cannot decode hvc1/);
+  });
+
+  test('invalid projects, missing files and the server route are typed errors', async () => {
+    const bad = await renderInPage({ ...project(MP4_360, { clip: 'a360.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 4 }]]), version: 1, output: { ...MP4_360, width: 641 } }, { clip: 'a360.mp4' });
+    assert.equal(bad.code, 'invalid_project');
+    assert.equal(bad.errors[0].path, 'output.width');
+    const past = await renderInPage(project(MP4_360, { clip: 'a360.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 60 }]]), { clip: 'a360.mp4' });
+    assert.equal(past.code, 'invalid_project');
+    assert.equal(past.errors[0].code, 'trim_past_end');
+    const missing = await renderInPage(project(MP4_360, { clip: 'a360.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 1 }]]), {});
+    assert.equal(missing.code, 'missing_file');
+    const server = await page.evaluate(async () => {
+      const job = window.engine.render({}, { route: 'server' });
+      return job.done.catch((e) => ({ code: e.code, message: e.message }));
+    });
+    assert.equal(server.code, 'server_unavailable');
+  });
+
+  test('in-memory output when asked (the fallback where OPFS is missing)', async () => {
+    const got = await renderInPage(project(MP4_360, { clip: 'a360.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2 }]]), { clip: 'a360.mp4' }, { storage: 'memory' });
+    assertRendered(got);
+    assert.equal(got.stats.storage, 'memory');
+    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 60, seconds: 2 });
   });
 });
