@@ -40,6 +40,8 @@ pub struct Envelope {
     fade_in: u64,
     fade_out: u64,
     curve: FadeCurve,
+    /// The uncut length the fades are placed on (`frames` is shorter after a cut).
+    span: u64,
 }
 
 impl Envelope {
@@ -52,7 +54,13 @@ impl Envelope {
                 (fade_in, frames - fade_in)
             }
         };
-        Self { frames, volume: volume.get(), fade_in, fade_out, curve }
+        Self { frames, volume: volume.get(), fade_in, fade_out, curve, span: frames }
+    }
+
+    /// Cuts the layer after `frames` frames without moving its fade-out, which still ends at
+    /// the uncut length (a layer cut short by its scene is cut, not faded).
+    pub fn cut(self, frames: u64) -> Self {
+        Self { frames: frames.min(self.frames), ..self }
     }
 
     /// Makes a constant-gain envelope without fades.
@@ -60,7 +68,7 @@ impl Envelope {
         Self::new(frames, volume, 0, 0, FadeCurve::default())
     }
 
-    /// The layer's length in frames.
+    /// The layer's length in frames (after any [`cut`](Self::cut)).
     pub fn frames(&self) -> u64 {
         self.frames
     }
@@ -79,7 +87,7 @@ impl Envelope {
         if i < self.fade_in {
             gain *= self.curve.gain(i as f64 / self.fade_in as f64);
         }
-        let from_end = self.frames - 1 - i;
+        let from_end = self.span - 1 - i;
         if from_end < self.fade_out {
             gain *= self.curve.gain(from_end as f64 / self.fade_out as f64);
         }
@@ -89,7 +97,7 @@ impl Envelope {
     /// Adds `input` times the envelope to `out`, where `input[0]` is layer frame `first`.
     pub fn mix_into(&self, first: u64, input: &[f32], out: &mut [f32]) {
         let gain = self.volume as f32;
-        let steady = self.fade_in..self.frames - self.fade_out;
+        let steady = self.fade_in..(self.span - self.fade_out).min(self.frames);
         for ((o, &x), i) in out.iter_mut().zip(input).zip(first..) {
             *o += x * if steady.contains(&i) { gain } else { self.at(i) };
         }
@@ -122,6 +130,20 @@ mod tests {
         assert_eq!(Envelope::new(100, Volume::UNITY, 150, 50, FadeCurve::Linear).fades(), (75, 25));
         assert_eq!(Envelope::new(100, Volume::UNITY, u64::MAX, u64::MAX, FadeCurve::Linear).fades(), (50, 50));
         assert_eq!(Envelope::new(0, Volume::UNITY, 10, 0, FadeCurve::Linear).fades(), (0, 0));
+    }
+
+    #[test]
+    fn a_cut_keeps_the_fade_out_where_it_was() {
+        let whole = Envelope::new(1000, Volume::UNITY, 0, 400, FadeCurve::Linear);
+        let cut = whole.cut(800);
+        assert_eq!(cut.frames(), 800);
+        assert_eq!(cut.at(700), whole.at(700));
+        assert_eq!((cut.at(799), cut.at(800)), (whole.at(799), 0.0));
+        assert!(cut.at(799) > 0.49, "cut mid-fade, not faded to silence");
+        assert_eq!(whole.cut(5000).frames(), 1000);
+        let (mut mixed, input) = (vec![0.0f32; 1000], vec![1.0f32; 1000]);
+        cut.mix_into(0, &input, &mut mixed);
+        assert!(mixed.iter().enumerate().all(|(i, &v)| v == cut.at(i as u64)));
     }
 
     #[test]
