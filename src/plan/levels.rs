@@ -3,7 +3,7 @@
 //! H.264 uses ITU-T H.264 Table A-1 (macroblocks per frame and per second, frame side at most
 //! √(8·MaxFS) macroblocks, max VCL bitrate; High profile allows 1.25× the bitrate). AV1 uses
 //! the AV1 spec's Annex A (luma samples per picture and per second, width and height, main
-//! tier bitrate). VP9's table lives with the WebM code that already estimates it.
+//! tier bitrate). VP9's table lives in `container::codec::vp9`, which the WebM writer shares.
 
 use super::frames::FrameRate;
 
@@ -118,5 +118,5 @@ pub fn av1_level(width: u32, height: u32, rate: FrameRate, bitrate_bps: u64) -> 
 
 /// The VP9 level × 10 for `width × height` at `rate` (the WebM writer's estimate).
 pub fn vp9_level(width: u32, height: u32, rate: FrameRate) -> u8 {
-    crate::container::webm::estimate_vp9_level(width, height, Some(rate.fps()))
+    crate::container::codec::vp9::estimate_level(width, height, Some(rate.fps()))
 }

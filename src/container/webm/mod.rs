@@ -42,7 +42,6 @@ mod vp9_private;
 
 pub use demuxer::WebmDemuxer;
 pub use muxer::{WebmMuxer, WebmOptions};
-pub use vp9::estimate_level as estimate_vp9_level;
 
 use super::{ByteSource, ContainerError, ProbeInfo};
 
