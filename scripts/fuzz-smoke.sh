@@ -16,6 +16,9 @@
 # Tunables (environment): FUZZ_SECONDS per target (default 20), FUZZ_TARGETS
 # (default "probe demux project").
 set -euo pipefail
+# Nothing here reads standard input; detach it so stray input (or a caller's pipe) can never
+# reach rustc, which reads its target-info probe source from stdin.
+exec </dev/null
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${FUZZ_SECONDS:-20}

@@ -2,7 +2,8 @@
 //!
 //! `project` parses and validates the v1 project format; `container` probes,
 //! demuxes and muxes MP4/MOV and WebM/Matroska; `audio` resamples, stretches and
-//! mixes decoded audio for the renderer. `web` (wasm32 only) is the thin
+//! mixes decoded audio for the renderer; `plan` turns a project and the probes of its
+//! media into the render plan both renderers follow. `web` (wasm32 only) is the thin
 //! browser layer that exposes the core to the Web Worker.
 
 pub mod audio;

@@ -7,7 +7,7 @@
 pub mod mp4;
 pub mod webm;
 
-pub(crate) mod codec;
+pub mod codec;
 mod demuxer;
 mod error;
 mod io;

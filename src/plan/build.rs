@@ -6,9 +6,9 @@ use super::decode::{AUDIO_PREROLL_US, SourceNeeds, TrackRange, keyframe_before};
 use super::error::{PlanError, PlanErrorKind};
 use super::placement::{LayerBox, Rotation, placement, placement_field};
 use super::timing::{Opacity, TimeMap};
-use super::visual::{ImageVisual, Visual, VideoVisual, VisualLayer};
+use super::visual::{ImageVisual, VideoVisual, Visual, VisualLayer};
 use crate::container::{ProbeInfo, TrackInfo, TrackKind};
-use crate::project::{AudioCodec, Fades, Layer, Project, SubtitlesContent, TextStyle, Trim, VideoLayer};
+use crate::project::{AudioCodec, AudioLayer, Fades, Layer, Project, SubtitlesContent, TextStyle, Trim, VideoLayer};
 use std::collections::BTreeMap;
 
 /// A layer being planned: where it is in the project and on the timeline.
@@ -58,18 +58,7 @@ pub(crate) fn gather(project: &Project, probes: &BTreeMap<String, ProbeInfo>) ->
                     let content = Visual::Image(ImageVisual { source: i.source.clone(), fit: i.fit, crop: i.crop });
                     g.visual(&at, i.placement.opacity, (&i.placement).into(), i.fades, content);
                 }
-                Layer::Audio(a) if with_audio => {
-                    if let Some(probe) = g.probe(&at, &a.source, probes) {
-                        let track = first_track(probe, TrackKind::Audio);
-                        if track.is_none() {
-                            let kind = PlanErrorKind::NoAudioTrack { source_id: a.source.clone() };
-                            g.errors.push(PlanError::new(at.path("source"), kind));
-                        }
-                        if g.check_trim(&at, &a.source, probe, &a.trim) {
-                            g.sound(&at, &a.source, track, &a.trim, a.volume, a.fades);
-                        }
-                    }
-                }
+                Layer::Audio(a) if with_audio => g.audio_layer(&at, a, probes),
                 Layer::Audio(_) => {}
                 Layer::Text(t) => {
                     g.font(&t.style);
@@ -97,7 +86,8 @@ impl Gathered {
     /// Plans a video layer: its picture and, when the output has sound, its audio.
     fn video(&mut self, at: &At, v: &VideoLayer, probes: &BTreeMap<String, ProbeInfo>, with_audio: bool) {
         let Some(probe) = self.probe(at, &v.source, probes) else { return };
-        let Some((track, video)) = first_track(probe, TrackKind::Video).and_then(|t| Some((t, t.video.as_ref()?))) else {
+        let Some((track, video)) = first_track(probe, TrackKind::Video).and_then(|t| Some((t, t.video.as_ref()?)))
+        else {
             let kind = PlanErrorKind::NoVideoTrack { source_id: v.source.clone() };
             self.errors.push(PlanError::new(at.path("source"), kind));
             return;
@@ -138,6 +128,19 @@ impl Gathered {
         self.visual(at, v.placement.opacity, layer_box, v.fades, content);
         if with_audio {
             self.sound(at, &v.source, first_track(probe, TrackKind::Audio), &v.trim, v.volume, v.fades);
+        }
+    }
+
+    /// Plans an audio layer: its source must have an audio track.
+    fn audio_layer(&mut self, at: &At, a: &AudioLayer, probes: &BTreeMap<String, ProbeInfo>) {
+        let Some(probe) = self.probe(at, &a.source, probes) else { return };
+        let track = first_track(probe, TrackKind::Audio);
+        if track.is_none() {
+            let kind = PlanErrorKind::NoAudioTrack { source_id: a.source.clone() };
+            self.errors.push(PlanError::new(at.path("source"), kind));
+        }
+        if self.check_trim(at, &a.source, probe, &a.trim) {
+            self.sound(at, &a.source, track, &a.trim, a.volume, a.fades);
         }
     }
 
@@ -195,7 +198,8 @@ impl Gathered {
         let longest_track = probe.tracks.iter().filter_map(|t| t.duration_us).max();
         match probe.duration_us.or(longest_track) {
             Some(duration_us) if trim.end_us > duration_us => {
-                let kind = PlanErrorKind::TrimPastEnd { source_id: source.to_owned(), trim_end_us: trim.end_us, duration_us };
+                let kind =
+                    PlanErrorKind::TrimPastEnd { source_id: source.to_owned(), trim_end_us: trim.end_us, duration_us };
                 self.errors.push(PlanError::new(at.path("trimEnd"), kind));
                 false
             }

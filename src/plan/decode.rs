@@ -37,7 +37,8 @@ impl SourceNeeds {
     /// The source time spans to read, `(decode_from_us, to_us)` over all tracks, sorted, with
     /// overlapping or touching spans merged (for range-only uploads and reads).
     pub fn spans(&self) -> Vec<(i64, i64)> {
-        let mut spans: Vec<(i64, i64)> = self.video.iter().chain(&self.audio).map(|r| (r.decode_from_us, r.to_us)).collect();
+        let mut spans: Vec<(i64, i64)> =
+            self.video.iter().chain(&self.audio).map(|r| (r.decode_from_us, r.to_us)).collect();
         spans.sort_unstable();
         let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
         for (from, to) in spans {

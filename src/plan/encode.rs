@@ -80,8 +80,7 @@ pub(crate) fn choose(output: &Output, rate: FrameRate, duration_us: i64) -> Resu
     let audio_bps = audio.as_ref().map_or(0, |a| a.bitrate_bps);
     let bitrate_bps = video_bitrate(output, rate, duration_us, audio_bps)?;
     let candidates = candidates(output.video_codec, output.width, output.height, rate, bitrate_bps);
-    let interval = (i128::from(KEYFRAME_INTERVAL_US) * i128::from(rate.num)
-        + i128::from(rate.den) * 500_000)
+    let interval = (i128::from(KEYFRAME_INTERVAL_US) * i128::from(rate.num) + i128::from(rate.den) * 500_000)
         / (i128::from(rate.den) * 1_000_000);
     let video = VideoEncoding {
         codec: output.video_codec,
@@ -95,10 +94,12 @@ pub(crate) fn choose(output: &Output, rate: FrameRate, duration_us: i64) -> Resu
 /// The codec strings to try for `codec`, best first.
 pub fn candidates(codec: VideoCodec, width: u32, height: u32, rate: FrameRate, bitrate_bps: u64) -> Vec<String> {
     match codec {
-        VideoCodec::H264 => [H264Profile::High, H264Profile::Main, H264Profile::ConstrainedBaseline, H264Profile::Baseline]
-            .iter()
-            .map(|&p| p.codec_string(h264_level(width, height, rate, bitrate_bps, p)))
-            .collect(),
+        VideoCodec::H264 => {
+            [H264Profile::High, H264Profile::Main, H264Profile::ConstrainedBaseline, H264Profile::Baseline]
+                .iter()
+                .map(|&p| p.codec_string(h264_level(width, height, rate, bitrate_bps, p)))
+                .collect()
+        }
         VideoCodec::Vp9 => vec![format!("vp09.00.{:02}.08", vp9_level(width, height, rate))],
         VideoCodec::Av1 => vec![format!("av01.0.{:02}M.08", av1_level(width, height, rate, bitrate_bps))],
         VideoCodec::Vp8 => vec!["vp8".to_owned()],

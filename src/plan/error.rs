@@ -63,7 +63,9 @@ pub enum PlanErrorKind {
         source_id: String,
     },
     /// A video layer's source has no video track.
-    #[error("source \"{source_id}\" has no video track; use an audio layer for a sound-only file, or pick a file with video")]
+    #[error(
+        "source \"{source_id}\" has no video track; use an audio layer for a sound-only file, or pick a file with video"
+    )]
     NoVideoTrack {
         /// The source id.
         source_id: String,
@@ -107,7 +109,9 @@ pub enum PlanErrorKind {
         height: u32,
     },
     /// The source's rotation metadata is not a quarter turn.
-    #[error("the picture is rotated by {degrees}°; only 0, 90, 180 and 270 are supported: re-encode the source without rotation")]
+    #[error(
+        "the picture is rotated by {degrees}°; only 0, 90, 180 and 270 are supported: re-encode the source without rotation"
+    )]
     UnsupportedRotation {
         /// The rotation found.
         degrees: u16,
@@ -119,7 +123,9 @@ pub enum PlanErrorKind {
         fps: f64,
     },
     /// `targetSizeBytes` leaves too few bits for the video.
-    #[error("{target_bytes} bytes are too few for this video (about {needed_bytes} bytes at the lowest useful bitrate); raise targetSizeBytes, or lower the resolution, frame rate or length")]
+    #[error(
+        "{target_bytes} bytes are too few for this video (about {needed_bytes} bytes at the lowest useful bitrate); raise targetSizeBytes, or lower the resolution, frame rate or length"
+    )]
     TargetSizeTooSmall {
         /// The `targetSizeBytes` given.
         target_bytes: u64,
@@ -156,9 +162,13 @@ mod tests {
 
     #[test]
     fn shows_path_message_and_code() {
-        let kind = PlanErrorKind::TrimPastEnd { source_id: "clipA".into(), trim_end_us: 12_000_000, duration_us: 10_000_000 };
+        let kind =
+            PlanErrorKind::TrimPastEnd { source_id: "clipA".into(), trim_end_us: 12_000_000, duration_us: 10_000_000 };
         let e = PlanError::new("scenes[0].layers[0].trimEnd", kind);
-        assert_eq!(e.to_string(), "scenes[0].layers[0].trimEnd: is 12.0 s but clipA lasts 10.0 s; lower trimEnd to at most 10.0");
+        assert_eq!(
+            e.to_string(),
+            "scenes[0].layers[0].trimEnd: is 12.0 s but clipA lasts 10.0 s; lower trimEnd to at most 10.0"
+        );
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["code"], "trim_past_end");
         assert_eq!(json["path"], "scenes[0].layers[0].trimEnd");

@@ -122,7 +122,8 @@ mod tests {
 
     #[test]
     fn frame_at_inverts_frame_time() {
-        for rate in [FrameRate { num: 30000, den: 1001 }, FrameRate { num: 25, den: 2 }, FrameRate { num: 120, den: 1 }] {
+        for rate in [FrameRate { num: 30000, den: 1001 }, FrameRate { num: 25, den: 2 }, FrameRate { num: 120, den: 1 }]
+        {
             for n in [0u64, 1, 2, 999, 1_000_001] {
                 let t = rate.frame_time_us(n);
                 assert_eq!(rate.frame_at(t), n);

@@ -3,7 +3,7 @@
 //! H.264 uses ITU-T H.264 Table A-1 (macroblocks per frame and per second, frame side at most
 //! √(8·MaxFS) macroblocks, max VCL bitrate; High profile allows 1.25× the bitrate). AV1 uses
 //! the AV1 spec's Annex A (luma samples per picture and per second, width and height, main
-//! tier bitrate). VP9's table lives with the WebM code that already estimates it.
+//! tier bitrate). VP9's table lives in `container::codec::vp9`, which the WebM writer shares.
 
 use super::frames::FrameRate;
 

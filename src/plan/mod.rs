@@ -39,7 +39,7 @@ pub use levels::{H264Profile, av1_level, h264_level, vp9_level};
 pub use placement::{LayerBox, Placement, Rotation, placement};
 pub use segment::{Segment, Treatment};
 pub use timing::{FRAME_PICK_TOLERANCE_US, Opacity, TimeMap};
-pub use visual::{ImageVisual, Visual, VideoVisual, VisualLayer};
+pub use visual::{ImageVisual, VideoVisual, Visual, VisualLayer};
 
 use crate::audio::{AudioError, Mixer, us_to_frame};
 use crate::container::ProbeInfo;

@@ -118,7 +118,9 @@ impl LayerBox {
     /// text and captions are laid out in box-local coordinates and drawn through this.
     pub fn transform(&self) -> Affine {
         let (hw, hh) = (self.width / 2.0, self.height / 2.0);
-        Affine::translate(-hw, -hh).then(Affine::rotate(self.rotation)).then(Affine::translate(self.x + hw, self.y + hh))
+        Affine::translate(-hw, -hh)
+            .then(Affine::rotate(self.rotation))
+            .then(Affine::translate(self.x + hw, self.y + hh))
     }
 
     /// The box's corners in output pixels, clockwise from its own top-left.

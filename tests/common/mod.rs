@@ -63,30 +63,21 @@ fn make(name: &str) -> PathBuf {
             }
         }
     }
-    let tmp = dir.join(format!("{name}.tmp"));
+    // Write to a temp name with the same extension (ffmpeg picks the muxer from it), then rename,
+    // so an interrupted run never leaves a half-written fixture behind.
+    let tmp = dir.join(format!("tmp_{name}"));
     let dir_s = dir.to_str().expect("utf-8 fixture dir");
-    let mut args: Vec<String> = vec!["-hide_banner".into(), "-v".into(), "error".into(), "-y".into()];
-    let to_pipe = recipe.args.last() == Some(&"pipe:1");
-    for a in recipe.args {
+    let target = format!("{dir_s}/{name}");
+    let args = recipe.args.iter().map(|a| {
         let a = a.replace("{dir}", dir_s);
-        args.push(if a == path.to_str().unwrap() { tmp.to_str().unwrap().to_string() } else { a });
-    }
+        if a == target { tmp.to_str().expect("utf-8 fixture dir").to_string() } else { a }
+    });
     let mut cmd = Command::new("ffmpeg");
-    cmd.args(&args);
-    let out = if to_pipe {
-        let file = std::fs::File::create(&tmp).expect("create fixture");
-        cmd.stdout(file).output()
-    } else {
-        // ffmpeg picks the muxer from the extension; keep it by renaming to a same-extension temp.
-        let ext_tmp = dir.join(format!("tmp_{name}"));
-        let args: Vec<String> = args.iter().map(|a| if *a == tmp.to_str().unwrap() { ext_tmp.to_str().unwrap().to_string() } else { a.clone() }).collect();
-        let out = Command::new("ffmpeg").args(&args).output();
-        if out.as_ref().map(|o| o.status.success()).unwrap_or(false) {
-            std::fs::rename(&ext_tmp, &tmp).expect("rename fixture");
-        }
-        out
+    cmd.args(["-hide_banner", "-v", "error", "-y"]).args(args);
+    if recipe.args.last() == Some(&"pipe:1") {
+        cmd.stdout(std::fs::File::create(&tmp).expect("create fixture"));
     }
-    .expect("ffmpeg runs (install it with `make test`)");
+    let out = cmd.output().expect("ffmpeg runs (install it with `make test`)");
     assert!(out.status.success(), "ffmpeg failed making {name}: {}", String::from_utf8_lossy(&out.stderr));
     std::fs::rename(&tmp, &path).expect("rename fixture");
     path

@@ -141,10 +141,10 @@ impl VideoCursor {
                 self.input_done = true;
                 break;
             };
-            if !self.started && !(packet.keyframe && packet.pts_us >= self.decode_from_us) {
+            self.started = self.started || (packet.keyframe && packet.pts_us >= self.decode_from_us);
+            if !self.started {
                 continue;
             }
-            self.started = true;
             self.decoder.decode(&chunk(&packet)?).map_err(|e| self.failed(crate::web::error::js_message(&e)))?;
             // Packets come in decode order and pts ≥ dts, so none after this one is needed.
             self.input_done = packet.dts_us > self.to_us;
