@@ -15,6 +15,16 @@ export type ErrorCode =
   | 'unsupported'
   | 'limit_exceeded'
   | 'no_tracks'
+  // From rendering:
+  | 'invalid_project'
+  | 'missing_file'
+  | 'corrupt_source'
+  | 'codec_unsupported'
+  | 'decode_failed'
+  | 'encode_failed'
+  | 'output_failed'
+  | 'unsupported_feature'
+  | 'server_unavailable'
   // From the JS layer and the worker:
   | 'invalid_argument'
   | 'wasm_init_failed'
@@ -93,16 +103,126 @@ export interface EngineOptions {
   workerUrl?: string | URL;
   /** URL of `frameloom_bg.wasm`; defaults to `./wasm/frameloom_bg.wasm` next to this module. */
   wasmUrl?: string | URL;
-  /** Base URL of a frameloom render server, kept on {@link Engine.server}. */
-  server?: string | URL;
+  /** A frameloom render server (URL, or URL and API key); its URL is kept on {@link Engine.server}. */
+  server?: string | URL | { url: string | URL; apiKey?: string };
+}
+
+/** Where a render runs. `auto` picks for you (for now always the browser); `server` is not available yet. */
+export type Route = 'auto' | 'client' | 'server';
+
+/** A stage of a render, as reported by progress events. */
+export type RenderStage = 'probe' | 'decode' | 'render' | 'encode' | 'mux' | 'upload' | 'server';
+
+/** A progress event of a render. */
+export interface RenderProgress {
+  /** What the engine is doing now. */
+  stage: RenderStage;
+  /** How much of the whole job is done, 0 to 1 (reaches 1 when the file is complete). */
+  fraction: number;
+  /** Output frames per second so far. */
+  fps: number;
+  /** Seconds left at the current speed, or `null` before it is known. */
+  eta: number | null;
+}
+
+/** Options for {@link Engine.render}. */
+export interface RenderOptions {
+  /** The media files, by source id (`project.sources`): every source a video or audio layer uses. */
+  files?: Record<string, Blob>;
+  /** Where to render; default `auto`. */
+  route?: Route;
+  /** Aborting it cancels the job: codecs stop, frames are freed, and `done` rejects with an `AbortError`. */
+  signal?: AbortSignal;
+  /** Called with progress events while the job runs. */
+  onProgress?: (event: RenderProgress) => void;
+  /** `auto` (default) writes the output to the origin-private file system where available, else memory; `memory` always keeps it in memory. */
+  storage?: 'auto' | 'memory';
+}
+
+/** Facts about a finished render. */
+export interface RenderStats {
+  /** Video frames written. */
+  frames: number;
+  /** Wall-clock seconds the job took. */
+  seconds: number;
+  /** Frames per second over the whole job. */
+  fps: number | null;
+  /** Length of the output in seconds. */
+  duration: number;
+  /** The video codec string used, e.g. `avc1.64001f`. */
+  encoder: string;
+  /** The audio codec string used (`opus`, `mp4a.40.2`), or `null` without sound. */
+  audioEncoder: string | null;
+  /** Why the audio codec differs from the project's `audioCodec` (e.g. no AAC encoder in this browser), else `null`. */
+  audioFallback: string | null;
+  /** `passthrough` when every frame went to the encoder without compositing, `partial` when some did, else `none`. */
+  fastPath: 'none' | 'partial' | 'passthrough';
+  /** Size of the output in bytes. */
+  bytes: number;
+  /** Where the output was written: `opfs` (origin-private file system) or `memory`. */
+  storage: 'opfs' | 'memory';
+}
+
+/** A finished render. */
+export interface RenderResult {
+  /** The file. With `storage: 'opfs'` it is backed by a file of this engine, kept until the engine is gone (the next engine removes it). */
+  blob: Blob;
+  /** Its type with codecs, e.g. `video/mp4; codecs="avc1.64001f, opus"`. */
+  mimeType: string;
+  /** Where it was rendered. */
+  route: 'client';
+  /** Why that route was taken. */
+  reason: string;
+  /** Facts about the job. */
+  stats: RenderStats;
+}
+
+/** A render in progress, returned at once by {@link Engine.render}. */
+export interface RenderJob {
+  /** The job's id within its engine. */
+  id: number;
+  /** Resolves with the result; rejects with a {@link FrameloomError}, or a `DOMException` named `AbortError` when cancelled. */
+  done: Promise<RenderResult>;
+  /** Cancels the job (the same as aborting its signal). */
+  cancel(): void;
+}
+
+/** Open codecs and unclosed media objects in the engine's worker (all 0 when no job runs). */
+export interface DebugStats {
+  videoDecoders: number;
+  audioDecoders: number;
+  videoEncoders: number;
+  audioEncoders: number;
+  videoFrames: number;
+  audioData: number;
+}
+
+/** One problem with a project (validation or planning against its media). */
+export interface ProjectProblem {
+  /** JSON path of the field to change, e.g. `scenes[0].layers[0].trimEnd`. */
+  path: string;
+  /** What is wrong and what to do. */
+  message: string;
+  /** A stable code, e.g. `out_of_range`, `trim_past_end`. */
+  code: string;
 }
 
 /** An error reported by the engine, with a stable machine-readable `code`. */
 export class FrameloomError extends Error {
-  constructor(code: ErrorCode, message: string);
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>);
   /** The stable error code. */
   readonly code: ErrorCode;
   readonly name: 'FrameloomError';
+  /** `codec_unsupported`: the codec string this browser cannot handle. */
+  readonly codec?: string;
+  /** `codec_unsupported`: `decode` or `encode`. */
+  readonly action?: 'decode' | 'encode';
+  /** `missing_file`, `corrupt_source`, `decode_failed`, `codec_unsupported` (decoding): the source id. */
+  readonly sourceId?: string;
+  /** `corrupt_source`: the container reader's code (`truncated`, `malformed`, …). */
+  readonly containerCode?: string;
+  /** `invalid_project`: every problem found. */
+  readonly errors?: ProjectProblem[];
 }
 
 /** A frameloom engine: one dedicated worker running the wasm core. */
@@ -113,6 +233,13 @@ export class Engine {
   readonly server: string | null;
   /** Reads the container headers of a `File` or `Blob`; rejects with a {@link FrameloomError} (e.g. `unknown_format`, `truncated`). */
   probe(blob: Blob): Promise<ProbeInfo>;
+  /**
+   * Renders `project` (a v1 project object or its JSON) with the given files. Returns at once;
+   * the job's `done` settles when the file is ready.
+   */
+  render(project: object | string, options?: RenderOptions): RenderJob;
+  /** Open codecs and unclosed frames in the worker (for leak checks). */
+  debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */
   terminate(): void;
 }
