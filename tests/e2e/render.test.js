@@ -242,6 +242,30 @@ describe('timeline', () => {
     }
   });
 
+  test('compositing: position, size, crop, box rotation and opacity over the background', async () => {
+    const output = { ...MP4_360, audioCodec: 'none', background: '#ffffff' };
+    const proj = project(output, { red: 'a360.mp4', blue: 'b360.mp4' }, [[
+      { type: 'video', source: 'red', trimEnd: 1, x: 100, y: 50, width: 200, height: 100, fit: 'fill', opacity: 0.5 },
+      { type: 'video', source: 'blue', trimEnd: 1, x: 400, y: 100, width: 160, height: 90, rotation: 90,
+        crop: { x: 0, y: 0, width: 320, height: 180 } },
+    ]]);
+    const got = await renderInPage(proj, { red: 'a360.mp4', blue: 'b360.mp4' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'h264', frames: 30, seconds: 1, width: 640, height: 360 });
+    assert.equal(got.stats.fastPath, 'none');
+    const [frame] = await frames(got.file, [15], 640, 360);
+    const expect = (x, y, rgb, what) => assert.ok(near(frame.at(x, y), rgb), `${what} at (${x}, ${y}) is ${frame.at(x, y)}`);
+    expect(200, 100, [255, 128, 128], 'half-transparent red');
+    expect(110, 60, [255, 128, 128], 'the red box corner');
+    expect(90, 100, COLORS.white, 'left of the red box');
+    expect(200, 160, COLORS.white, 'below the red box');
+    // The 160×90 box turned a quarter around its centre (480, 145): 90 wide, 160 high.
+    expect(480, 75, COLORS.blue, 'the turned box top');
+    expect(480, 215, COLORS.blue, 'the turned box bottom');
+    expect(420, 145, COLORS.white, 'left of the turned box');
+    expect(540, 145, COLORS.white, 'right of the turned box');
+  });
+
   test('speed 2× and 0.5× with audio: lengths follow the speed, the pitch stays', async () => {
     const proj = project(MP4_360, { clip: 'a360.mp4' }, [
       [{ type: 'video', source: 'clip', trimStart: 0, trimEnd: 8, speed: 2 }],
