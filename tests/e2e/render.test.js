@@ -20,19 +20,20 @@ let dir;
 const OUT = path.join(repoRoot, 'target/e2e-render');
 
 /** A solid-colour clip: `colors` of `seconds` each at `size`, with a sine tone of `hz`. */
-function colorClip(size, colors, seconds, hz, rate = 44100) {
+function colorClip(size, colors, seconds, hz, rate = 44100, preset = 'ultrafast') {
   const inputs = colors.flatMap((c) => ['-f', 'lavfi', '-i', `color=c=${c}:s=${size}:r=30:d=${seconds}`]);
   const total = colors.length * seconds;
   const chain = colors.map((_, i) => `[${i}:v]`).join('') + `concat=n=${colors.length}:v=1:a=0[v]`;
   return [...inputs, '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=${rate}:duration=${total}`,
     '-filter_complex', chain, '-map', '[v]', '-map', `${colors.length}:a`, '-ac', '2',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'];
+    '-c:v', 'libx264', '-preset', preset, '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart'];
 }
 
 const RECIPES = {
   'a720.mp4': colorClip('1280x720', ['red', 'green'], 4.5, 440),
   'a360.mp4': colorClip('640x360', ['red', 'green'], 4.5, 440),
-  'b360.mp4': colorClip('640x360', ['blue', 'yellow'], 4, 880, 48000),
+  // With B-frames (decode order differs from presentation order) and an edit list.
+  'b360.mp4': colorClip('640x360', ['blue', 'yellow'], 4, 880, 48000, 'veryfast'),
   'c1080.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
   'upright.mp4': ['-f', 'lavfi', '-i', 'color=c=blue:s=640x360:r=30:d=2,drawbox=x=0:y=0:w=640:h=90:color=red:t=fill',
@@ -317,6 +318,8 @@ describe('failures and cancelling', () => {
     assert.equal(got.ok, false, 'the job finished before it was cancelled');
     assert.equal(got.name, 'AbortError');
     assert.ok(got.rejectedAfterMs < 500, `rejected ${got.rejectedAfterMs} ms after abort`);
+    const fps = got.events.filter((e) => e.stage === 'render').at(-1).fps;
+    console.log(`(f) 720p through the canvas: ${fps.toFixed(1)} fps; rejected ${got.rejectedAfterMs.toFixed(0)} ms after abort`);
     assert.deepEqual(await debugStats(), NOTHING_OPEN);
     const files = await page.evaluate(async () => {
       const names = [];

@@ -173,7 +173,9 @@ impl MemoryParts {
             if index == self.parts.len() {
                 self.parts.push(Vec::with_capacity(PART_BYTES));
             }
-            let part = &mut self.parts[index];
+            let Some(part) = self.parts.get_mut(index) else {
+                return Err(ContainerError::InvalidInput(format!("write at {at} leaves a gap")));
+            };
             let n = data.len().min(PART_BYTES - within);
             let overlap = n.min(part.len().saturating_sub(within));
             part[within..within + overlap].copy_from_slice(&data[..overlap]);

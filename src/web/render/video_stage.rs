@@ -9,7 +9,7 @@ use super::error::RenderError;
 use super::media::Media;
 use super::video_decode::{VideoCursor, VideoInput};
 use super::video_encode::VideoOut;
-use crate::plan::{RenderPlan, Segment, VideoVisual, Visual};
+use crate::plan::{RenderPlan, Segment, VideoVisual, Visual, VisualLayer};
 use std::collections::BTreeMap;
 
 /// Video decoding, compositing and encoding for one job.
@@ -21,10 +21,10 @@ pub(crate) struct VideoStage {
     signal: Signal,
 }
 
-/// The video content of visual layer `index`.
-fn video_of(plan: &RenderPlan, index: usize) -> Result<&VideoVisual, RenderError> {
-    match plan.visuals.get(index).map(|v| &v.content) {
-        Some(Visual::Video(video)) => Ok(video),
+/// Visual layer `index` and its video content.
+fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, &VideoVisual), RenderError> {
+    match plan.visuals.get(index) {
+        Some(layer @ VisualLayer { content: Visual::Video(video), .. }) => Ok((layer, video)),
         _ => Err(RenderError::Internal(format!("visual layer {index} is not a video"))),
     }
 }
@@ -52,7 +52,7 @@ impl VideoStage {
             if self.cursors.contains_key(&index) {
                 continue;
             }
-            let (video, layer) = (video_of(plan, index)?, &plan.visuals[index]);
+            let (layer, video) = video_of(plan, index)?;
             let (blob, track) = media.track(&video.source, video.track_id)?;
             let input = VideoInput {
                 blob,
@@ -71,12 +71,11 @@ impl VideoStage {
         let (t_us, duration_us) = (plan.output.frame_time_us(n), plan.output.frame_duration_us(n));
         let mut visible = Vec::with_capacity(segment.layers.len());
         for &index in &segment.layers {
-            let layer = &plan.visuals[index];
+            let (layer, video) = video_of(plan, index)?;
             let opacity = layer.opacity.at(t_us);
             if opacity <= 0.0 {
                 continue;
             }
-            let video = video_of(plan, index)?;
             let cursor = self.cursors.get_mut(&index).ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
             cursor.seek(video.time.source_time_us(t_us)).await?;
             visible.push((index, opacity));
@@ -85,7 +84,7 @@ impl VideoStage {
             .iter()
             .filter_map(|&(index, opacity)| {
                 let frame = self.cursors.get(&index)?.current()?;
-                let placement = &video_of(plan, index).ok()?.placement;
+                let placement = &video_of(plan, index).ok()?.1.placement;
                 Some(Draw { frame: frame.get(), placement, opacity })
             })
             .collect();
