@@ -1,5 +1,5 @@
 // Test media made by ffmpeg at test time, and the native CLI's reading of it.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,13 +45,16 @@ export async function makeFixtures() {
  */
 export async function nativeProbe(file) {
   const args = ['run', '--quiet', '-p', 'frameloom-server', '--', 'probe', file];
-  let stdout;
-  try {
-    ({ stdout } = await run('cargo', args, { cwd: REPO, maxBuffer: 64 << 20 }));
-  } catch (failure) {
-    if (!failure.stdout) throw failure;
-    stdout = failure.stdout;
-  }
+  // stdin is closed: cargo's rustc probes read stdin, and must never see a terminal's stray bytes.
+  const child = spawn('cargo', args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const chunks = [];
+  child.stdout.on('data', (chunk) => chunks.push(chunk));
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const stdout = Buffer.concat(chunks).toString('utf8');
+  if (code !== 0 && !stdout) throw new Error(`frameloom-server probe exited with ${code} and printed nothing`);
   const json = JSON.parse(stdout);
   return json.error ? { ok: false, error: json.error } : { ok: true, info: json };
 }
