@@ -80,3 +80,23 @@ fn sweep_sources(jobs: &Jobs) {
 fn entries(dir: &Path) -> impl Iterator<Item = std::fs::DirEntry> {
     std::fs::read_dir(dir).into_iter().flatten().flatten()
 }
+
+/// Stops renderers left running by a crashed server process: any process of ours whose
+/// working folder is a job scratch folder under `tmp_dir` (renderers run there). Linux only
+/// (reads `/proc`); elsewhere it does nothing.
+pub fn stop_orphans(tmp_dir: &Path) {
+    let Ok(tmp_dir) = tmp_dir.canonicalize() else { return };
+    let me = std::process::id().to_string();
+    for entry in entries(Path::new("/proc")) {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else { continue };
+        let in_job_dir = cwd.strip_prefix(&tmp_dir).ok().and_then(|rest| rest.to_str()).is_some_and(|rest| is_job_id(rest));
+        if in_job_dir {
+            tracing::warn!("stopping orphaned renderer process {pid} in {}", cwd.display());
+            let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
+        }
+    }
+}

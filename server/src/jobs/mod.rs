@@ -83,6 +83,7 @@ impl Jobs {
         for dir in [config.data_dir.join("sources"), config.data_dir.join("outputs"), config.tmp_dir.clone()] {
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
+        janitor::stop_orphans(&config.tmp_dir);
         let db = config.data_dir.join("jobs.sqlite3");
         let store = SqliteStore::open(&db).map_err(|e| format!("cannot open {}: {e}", db.display()))?;
         // No process runs this data dir's jobs but this one, so every `running` row is stale.

@@ -175,6 +175,8 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     }
     let ext = project.output.format.as_str();
     let work_dir = jobs.work_dir(&job.id);
+    // A fresh folder: an ffmpeg orphaned by a crash may still hold the old files open.
+    let _ = std::fs::remove_dir_all(&work_dir);
     std::fs::create_dir_all(&work_dir).map_err(|e| io_error(&work_dir, &e))?;
     let tmp = work_dir.join(format!("out.tmp.{ext}"));
     let megapixels = f64::from(project.output.width) * f64::from(project.output.height) / 1e6;
