@@ -173,10 +173,11 @@ pub fn render(req: &RenderRequest, progress: &mut dyn FnMut(Progress), cancel: &
     }
     let status = child.wait().map_err(|e| RenderError::Io(format!("waiting for ffmpeg: {e}")))?;
     let stderr_tail = tail_thread.join().unwrap_or_default();
+    // ffmpeg 5.1 can exit 0 after failing to write the trailer, so ENOSPC is checked on every exit.
+    if stderr_tail.contains("No space left on device") {
+        return Err(RenderError::DiskFull(format!("writing {}", req.output.display())));
+    }
     if !status.success() {
-        if stderr_tail.contains("No space left on device") {
-            return Err(RenderError::DiskFull(format!("writing {}", req.output.display())));
-        }
         return Err(RenderError::Ffmpeg { exit_code: status.code(), stderr_tail });
     }
     let bytes = std::fs::metadata(&req.output).map_err(|e| RenderError::Io(e.to_string()))?.len();
