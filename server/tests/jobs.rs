@@ -210,3 +210,26 @@ fn rejects_bad_requests() {
     assert_eq!(get(&server.url("/jobs/..%2F..%2Fetc%2Fpasswd/output")).status, 404);
     assert_eq!(delete(&server.url(&format!("/jobs/{}", "0".repeat(32)))).status, 404);
 }
+
+#[test]
+fn janitor_removes_expired_outputs_and_stale_scratch() {
+    let dir = TempDir::new("janitor");
+    let file = make_source(&dir.path, "tiny.mp4", "64x64", 0.5);
+    let (sha, bytes) = install_source(&dir.data(), &file);
+    let stale = dir.data().join("tmp").join("0123456789abcdef0123456789abcdef");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(stale.join("out.tmp.mp4"), b"partial").unwrap();
+    std::fs::write(dir.data().join("tmp/not-a-job.txt"), b"someone else's").unwrap();
+    let server = Server::start(&dir.data(), &["--output-ttl", "1", "--janitor-interval", "1", "--source-ttl", "3600"]);
+    let id = submit(&server, &project(&sha, bytes, (64, 64), 0.0, 0.5));
+    assert_eq!(wait_finished(&server, &id, Duration::from_secs(30))["status"], "succeeded");
+    let start = Instant::now();
+    while get(&server.url(&format!("/jobs/{id}"))).status != 404 {
+        assert!(start.elapsed() < Duration::from_secs(10), "the finished job expires");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(std::fs::read_dir(dir.data().join("outputs")).unwrap().count(), 0, "its output is removed");
+    assert!(!stale.exists(), "stale scratch is removed");
+    assert!(dir.data().join("tmp/not-a-job.txt").exists(), "only job folders are touched");
+    assert!(dir.data().join("sources").join(&sha).exists(), "sources within their TTL stay");
+}

@@ -93,7 +93,7 @@ pub fn stop_orphans(tmp_dir: &Path) {
             continue;
         }
         let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else { continue };
-        let in_job_dir = cwd.strip_prefix(&tmp_dir).ok().and_then(|rest| rest.to_str()).is_some_and(|rest| is_job_id(rest));
+        let in_job_dir = cwd.strip_prefix(&tmp_dir).ok().and_then(|rest| rest.to_str()).is_some_and(is_job_id);
         if in_job_dir {
             tracing::warn!("stopping orphaned renderer process {pid} in {}", cwd.display());
             let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();

@@ -223,3 +223,19 @@ fn io_error(path: &Path, e: &std::io::Error) -> RenderError {
         RenderError::Io(format!("{}: {e}", path.display()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_only_failures_that_may_pass() {
+        assert!(is_transient(&RenderError::Io("reset".into())));
+        assert!(is_transient(&RenderError::Ffmpeg { exit_code: None, stderr_tail: String::new() }));
+        assert!(!is_transient(&RenderError::Ffmpeg { exit_code: Some(1), stderr_tail: String::new() }));
+        assert!(!is_transient(&RenderError::DiskFull("x".into())));
+        assert!(!is_transient(&RenderError::Cancelled));
+        let e = job_error(&RenderError::Ffmpeg { exit_code: Some(1), stderr_tail: "bad input".into() });
+        assert_eq!((e.code.as_str(), e.stderr_tail.as_deref()), ("ffmpeg_failed", Some("bad input")));
+    }
+}

@@ -278,3 +278,88 @@ impl JobStore for SqliteStore {
         Ok(set)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(id: &str) -> Job {
+        Job {
+            id: id.into(),
+            status: JobStatus::Queued,
+            project: "{}".into(),
+            attempts: 0,
+            error: None,
+            progress: None,
+            created_at: 1,
+            started_at: None,
+            finished_at: None,
+            output: None,
+        }
+    }
+
+    fn store() -> (SqliteStore, std::path::PathBuf) {
+        let path = std::env::temp_dir().join(format!("frameloom-store-{}-{:?}.sqlite3", std::process::id(), std::thread::current().id()));
+        let _ = std::fs::remove_file(&path);
+        (SqliteStore::open(&path).unwrap(), path)
+    }
+
+    #[test]
+    fn claims_in_order_bounds_the_queue_and_survives_reopen() {
+        let (s, path) = store();
+        assert_eq!(s.insert(&job("a"), &["h1".into()], 2).unwrap(), Inserted::Queued);
+        assert_eq!(s.insert(&job("b"), &["h2".into()], 2).unwrap(), Inserted::Queued);
+        assert_eq!(s.insert(&job("c"), &[], 2).unwrap(), Inserted::QueueFull);
+        let a = s.claim_next(10, 20).unwrap().unwrap();
+        assert_eq!((a.id.as_str(), a.status, a.attempts, a.started_at), ("a", JobStatus::Running, 1, Some(10)));
+        assert_eq!(s.sources_in_use().unwrap(), HashSet::from(["h1".to_string(), "h2".to_string()]));
+        let counts = s.counts().unwrap();
+        assert_eq!((counts.queued, counts.running), (1, 1));
+        drop(s);
+        // A crash leaves `a` running; reopening and requeuing puts it back first in line.
+        let s = SqliteStore::open(&path).unwrap();
+        assert_eq!(s.requeue_stale(i64::MAX, 3, 30).unwrap(), 1);
+        let again = s.claim_next(40, 50).unwrap().unwrap();
+        assert_eq!((again.id.as_str(), again.attempts), ("a", 2));
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn finishing_only_applies_to_running_jobs() {
+        let (s, path) = store();
+        s.insert(&job("a"), &[], 10).unwrap();
+        assert_eq!(s.cancel("a", 5).unwrap(), Some(JobStatus::Queued));
+        assert!(s.claim_next(6, 7).unwrap().is_none(), "a cancelled job is never claimed");
+        let out = JobOutput { bytes: 3, ext: "mp4".into() };
+        assert!(!s.complete("a", &out, 8).unwrap(), "cancelled stays cancelled");
+        s.insert(&job("b"), &[], 10).unwrap();
+        s.claim_next(9, 10).unwrap();
+        let progress = JobProgress { stage: "encode".into(), fraction: 0.5, fps: 30.0, eta_seconds: Some(1.0) };
+        assert!(s.heartbeat("b", &progress, 99).unwrap());
+        assert_eq!(s.get("b").unwrap().unwrap().progress, Some(progress.clone()));
+        let err = JobError { code: "io".into(), message: "m".into(), stderr_tail: None };
+        assert!(s.retry("b", &err).unwrap());
+        assert!(!s.heartbeat("b", &progress, 99).unwrap(), "a requeued job takes no heartbeats");
+        s.claim_next(11, 12).unwrap();
+        assert!(s.complete("b", &out, 13).unwrap());
+        let b = s.get("b").unwrap().unwrap();
+        assert_eq!((b.status, b.attempts, b.output, b.error), (JobStatus::Succeeded, 2, Some(out), None));
+        assert_eq!(s.finished_before(14).unwrap().len(), 2);
+        assert!(s.delete("a").unwrap() && s.get("a").unwrap().is_none());
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn gives_up_after_max_attempts_of_interrupted_runs() {
+        let (s, path) = store();
+        s.insert(&job("a"), &[], 10).unwrap();
+        for _ in 0..3 {
+            s.claim_next(1, 2).unwrap().unwrap();
+            s.requeue_stale(i64::MAX, 3, 5).unwrap();
+        }
+        let a = s.get("a").unwrap().unwrap();
+        assert_eq!(a.status, JobStatus::Failed);
+        assert_eq!(a.error.map(|e| e.code), Some("interrupted".to_string()));
+        let _ = std::fs::remove_file(&path);
+    }
+}
