@@ -37,7 +37,9 @@ pub fn run() -> Result<Table, String> {
     let (served, reference) = (JOBS as f64 / burst.wall.as_secs_f64(), JOBS as f64 / direct.as_secs_f64());
     let mut latencies = burst.latencies;
     latencies.sort_unstable();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+    let pct = |p: f64| {
+        latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    };
     Ok(Table {
         title: "render server: burst of 50 small jobs (server vs the same ffmpeg commands run directly, same run)".into(),
         headers: vec!["input", "jobs", "workers", "server jobs/s", "direct ffmpeg jobs/s", "server/direct", "p50 latency ms", "p99 latency ms", "429s", "5xx", "server peak RSS MB"],
@@ -126,7 +128,8 @@ impl Server {
 
     fn peak_rss_mb(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+        let kb: u64 =
+            status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
         Some(kb / 1024)
     }
 }
@@ -185,7 +188,8 @@ fn burst(server: &Server, body: &str) -> Result<Burst, String> {
                             let mut c = counts.lock().unwrap_or_else(|p| p.into_inner());
                             match status {
                                 202 => {
-                                    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                                    let v: serde_json::Value =
+                                        serde_json::from_str(&text).map_err(|e| e.to_string())?;
                                     ids.push((v["id"].as_str().unwrap_or_default().to_string(), first));
                                     break;
                                 }
@@ -201,7 +205,10 @@ fn burst(server: &Server, body: &str) -> Result<Burst, String> {
                 })
             })
             .collect();
-        clients.into_iter().map(|c| c.join().unwrap_or_else(|_| Err("a client panicked".into()))).collect::<Result<Vec<_>, _>>()
+        clients
+            .into_iter()
+            .map(|c| c.join().unwrap_or_else(|_| Err("a client panicked".into())))
+            .collect::<Result<Vec<_>, _>>()
     })?
     .into_iter()
     .flatten()
@@ -215,7 +222,11 @@ fn burst(server: &Server, body: &str) -> Result<Burst, String> {
             if status >= 500 {
                 counts.lock().unwrap_or_else(|p| p.into_inner()).1 += 1;
             }
-            match serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| v["status"].as_str().map(String::from)).as_deref() {
+            match serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v["status"].as_str().map(String::from))
+                .as_deref()
+            {
                 Some("succeeded") => latencies.push(first.elapsed()),
                 Some("failed" | "cancelled") => return Err(format!("job {id} did not succeed: {text}")),
                 _ => still.push((id, first)),

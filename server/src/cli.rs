@@ -5,8 +5,8 @@ use crate::http::HttpConfig;
 use crate::jobs::JobsConfig;
 use crate::serve::{self, ServeConfig};
 use clap::{Parser, Subcommand};
-use std::net::SocketAddr;
 use frameloom::container::{self, FileSource};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -74,7 +74,19 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
-        Command::Serve { listen, data_dir, www, cors_origins, api_keys, workers, max_queued, output_ttl, source_ttl, janitor_interval, tmp_dir } => {
+        Command::Serve {
+            listen,
+            data_dir,
+            www,
+            cors_origins,
+            api_keys,
+            workers,
+            max_queued,
+            output_ttl,
+            source_ttl,
+            janitor_interval,
+            tmp_dir,
+        } => {
             let jobs = JobsConfig {
                 tmp_dir: tmp_dir.unwrap_or_else(|| data_dir.join("tmp")),
                 data_dir,
@@ -84,7 +96,8 @@ pub fn run() -> ExitCode {
                 source_ttl: Duration::from_secs(source_ttl),
                 janitor_interval: Duration::from_secs(janitor_interval),
             };
-            let config = ServeConfig { listen, http: HttpConfig { www, cors_origins, api_keys: ApiKeys::new(api_keys) }, jobs };
+            let config =
+                ServeConfig { listen, http: HttpConfig { www, cors_origins, api_keys: ApiKeys::new(api_keys) }, jobs };
             match serve::run(config) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

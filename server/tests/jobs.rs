@@ -31,7 +31,8 @@ fn submit_stream_and_download() {
     let last = events.last().expect("some events");
     assert_eq!(last.name, "done", "{events:?}");
     assert_eq!(last.data["status"], "succeeded");
-    let fractions: Vec<f64> = events.iter().filter(|e| e.name == "progress").filter_map(|e| e.data["fraction"].as_f64()).collect();
+    let fractions: Vec<f64> =
+        events.iter().filter(|e| e.name == "progress").filter_map(|e| e.data["fraction"].as_f64()).collect();
     assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "fractions never go back: {fractions:?}");
     assert!(fractions.iter().any(|f| *f > 0.0 && *f < 1.0), "intermediate progress: {events:?}");
     let encode = events.iter().find(|e| e.data["stage"] == "encode").expect("an encode progress event");
@@ -59,11 +60,13 @@ fn submit_stream_and_download() {
     assert_eq!(part.status, 206);
     assert_eq!(part.header("content-range"), Some(format!("bytes 100-1099/{size}").as_str()));
     assert_eq!(part.body, full.body[100..1100]);
-    let past = request("GET", &server.url(&format!("/jobs/{id}/output")), &[("Range", &format!("bytes={size}-"))], None);
+    let past =
+        request("GET", &server.url(&format!("/jobs/{id}/output")), &[("Range", &format!("bytes={size}-"))], None);
     assert_eq!(past.status, 416);
 
     // Only the renamed, complete file is visible; the scratch folder is gone.
-    let outputs: Vec<_> = std::fs::read_dir(dir.data().join("outputs")).unwrap().flatten().map(|e| e.file_name()).collect();
+    let outputs: Vec<_> =
+        std::fs::read_dir(dir.data().join("outputs")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(outputs, [std::ffi::OsString::from(format!("{id}.mp4"))]);
     assert_eq!(std::fs::read_dir(dir.data().join("tmp")).unwrap().count(), 0);
 
@@ -118,7 +121,10 @@ fn delete_mid_render_kills_ffmpeg() {
     let ffmpeg_pid = loop {
         let job = get(&server.url(&format!("/jobs/{id}"))).json();
         let children = ffmpeg_children(server.pid());
-        if job["status"] == "running" && job["progress"]["fraction"].as_f64().unwrap_or(0.0) > 0.0 && !children.is_empty() {
+        if job["status"] == "running"
+            && job["progress"]["fraction"].as_f64().unwrap_or(0.0) > 0.0
+            && !children.is_empty()
+        {
             break children[0];
         }
         assert!(start.elapsed() < Duration::from_secs(30), "the render starts: {job}");

@@ -15,7 +15,10 @@ fn full_disk_fails_the_job_and_the_server_keeps_serving() {
     let dir = TempDir::new("diskfull");
     let small = dir.path.join("small");
     std::fs::create_dir_all(&small).unwrap();
-    let probe = Command::new("unshare").args(["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$0\""]).arg(&small).status();
+    let probe = Command::new("unshare")
+        .args(["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$0\""])
+        .arg(&small)
+        .status();
     if !probe.is_ok_and(|s| s.success()) {
         eprintln!("skipped: cannot mount a tmpfs in a private mount namespace here");
         return;
@@ -23,7 +26,10 @@ fn full_disk_fails_the_job_and_the_server_keeps_serving() {
     let file = make_source(&dir.path, "src.mp4", "320x240", 4.0);
     let (sha, bytes) = install_source(&dir.data(), &file);
     let mut wrapper = Command::new("unshare");
-    wrapper.args(["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$0\" && exec \"$@\""]).arg(&small).arg(env!("CARGO_BIN_EXE_frameloom-server"));
+    wrapper
+        .args(["-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$0\" && exec \"$@\""])
+        .arg(&small)
+        .arg(env!("CARGO_BIN_EXE_frameloom-server"));
     let tmp = small.to_str().unwrap().to_string();
     let server = Server::start_with(wrapper, &dir.data(), &["--workers", "1", "--tmp-dir", &tmp]);
 

@@ -32,7 +32,11 @@ pub fn routes() -> Router<Arc<Jobs>> {
 }
 
 fn not_found(id: &str) -> Response {
-    json_error(StatusCode::NOT_FOUND, "job_not_found", format!("no job {id:?} (finished jobs expire after --output-ttl)"))
+    json_error(
+        StatusCode::NOT_FOUND,
+        "job_not_found",
+        format!("no job {id:?} (finished jobs expire after --output-ttl)"),
+    )
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
@@ -60,7 +64,8 @@ async fn create(State(jobs): State<Arc<Jobs>>, body: String) -> Response {
     let err = match submitted {
         Ok(Ok(job)) => {
             let location = HeaderValue::from_str(&format!("/jobs/{}", job.id)).ok();
-            let mut resp = (StatusCode::ACCEPTED, Json(json!({ "id": job.id, "status": job.status.as_str() }))).into_response();
+            let mut resp =
+                (StatusCode::ACCEPTED, Json(json!({ "id": job.id, "status": job.status.as_str() }))).into_response();
             if let Some(location) = location {
                 resp.headers_mut().insert(header::LOCATION, location);
             }
@@ -70,7 +75,9 @@ async fn create(State(jobs): State<Arc<Jobs>>, body: String) -> Response {
         Err(e) => return internal(e),
     };
     match err {
-        SubmitError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "errors": errors }))).into_response(),
+        SubmitError::Invalid(errors) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "errors": errors }))).into_response()
+        }
         SubmitError::MissingSources(ref missing) => {
             let body = json!({ "error": { "code": err.code(), "message": err.to_string(), "missing": missing } });
             (StatusCode::CONFLICT, Json(body)).into_response()

@@ -90,10 +90,30 @@ impl Metrics {
         };
         gauge(&mut out, "frameloom_jobs_queued", "Jobs waiting for a worker.", queued);
         gauge(&mut out, "frameloom_jobs_running", "Jobs being rendered.", running);
-        counter(&mut out, "frameloom_jobs_completed_total", "Jobs that succeeded since the server started.", &self.completed);
-        counter(&mut out, "frameloom_jobs_failed_total", "Jobs that failed for good since the server started.", &self.failed);
-        counter(&mut out, "frameloom_jobs_cancelled_total", "Jobs cancelled since the server started.", &self.cancelled);
-        counter(&mut out, "frameloom_jobs_retried_total", "Retries after transient failures since the server started.", &self.retried);
+        counter(
+            &mut out,
+            "frameloom_jobs_completed_total",
+            "Jobs that succeeded since the server started.",
+            &self.completed,
+        );
+        counter(
+            &mut out,
+            "frameloom_jobs_failed_total",
+            "Jobs that failed for good since the server started.",
+            &self.failed,
+        );
+        counter(
+            &mut out,
+            "frameloom_jobs_cancelled_total",
+            "Jobs cancelled since the server started.",
+            &self.cancelled,
+        );
+        counter(
+            &mut out,
+            "frameloom_jobs_retried_total",
+            "Retries after transient failures since the server started.",
+            &self.retried,
+        );
         let t = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let name = "frameloom_render_seconds";
         let _ = writeln!(out, "# HELP {name} Wall-clock seconds of successful renders.\n# TYPE {name} histogram");
@@ -102,7 +122,8 @@ impl Metrics {
             cumulative += n;
             let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
         }
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}\n{name}_sum {}\n{name}_count {}", t.count, t.sum, t.count);
+        let _ =
+            writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}\n{name}_sum {}\n{name}_count {}", t.count, t.sum, t.count);
         out
     }
 }

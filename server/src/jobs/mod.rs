@@ -92,7 +92,13 @@ impl Jobs {
             tracing::info!("requeued {requeued} job(s) interrupted by the last shutdown");
         }
         let workers = config.workers.max(1);
-        Ok(Arc::new(Jobs { config, store: Arc::new(store), events: EventHub::default(), metrics: Metrics::default(), pool: Pool::new(workers) }))
+        Ok(Arc::new(Jobs {
+            config,
+            store: Arc::new(store),
+            events: EventHub::default(),
+            metrics: Metrics::default(),
+            pool: Pool::new(workers),
+        }))
     }
 
     /// Starts the workers and the janitor on the current tokio runtime.

@@ -34,7 +34,9 @@ impl JobStatus {
 
     /// Reads a name written by [`as_str`](Self::as_str).
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Queued, Self::Running, Self::Succeeded, Self::Failed, Self::Cancelled].into_iter().find(|v| v.as_str() == s)
+        [Self::Queued, Self::Running, Self::Succeeded, Self::Failed, Self::Cancelled]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 
     /// True once the job will not change any more.
@@ -138,7 +140,8 @@ impl Job {
             v["error"] = json!(error);
         }
         if let Some(out) = &self.output {
-            v["output"] = json!({ "bytes": out.bytes, "mimeType": out.mime_type(), "url": format!("/jobs/{}/output", self.id) });
+            v["output"] =
+                json!({ "bytes": out.bytes, "mimeType": out.mime_type(), "url": format!("/jobs/{}/output", self.id) });
         }
         v
     }

@@ -109,14 +109,23 @@ async fn run(jobs: &Arc<Jobs>, job: Job) {
 }
 
 /// Stores the outcome of a render: success, retry, failure, or (cancelled) nothing.
-fn record(jobs: &Jobs, job: &Job, result: Result<(RenderStats, JobOutput, f64), RenderError>) -> Result<(), super::store::StoreError> {
+fn record(
+    jobs: &Jobs,
+    job: &Job,
+    result: Result<(RenderStats, JobOutput, f64), RenderError>,
+) -> Result<(), super::store::StoreError> {
     let (store, now) = (&jobs.store, now_ms());
     match result {
         Ok((stats, output, megapixels)) => {
             if store.complete(&job.id, &output, now)? {
                 tracing::info!(
                     "job {}: {} frames in {:.2} s with {} (fast path: {}), {} bytes",
-                    job.id, stats.frames, stats.seconds, stats.encoder, stats.fast_path, stats.bytes
+                    job.id,
+                    stats.frames,
+                    stats.seconds,
+                    stats.encoder,
+                    stats.fast_path,
+                    stats.bytes
                 );
                 jobs.metrics.succeeded(megapixels, stats.seconds);
                 if let Some(done) = store.get(&job.id)? {
@@ -165,12 +174,14 @@ fn job_error(e: &RenderError) -> JobError {
 /// Runs on a blocking thread: renders into the scratch folder, then moves the file into `outputs/`.
 /// Returns the stats, the output, and the megapixels rendered.
 fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStats, JobOutput, f64), RenderError> {
-    let project = frameloom::project::validate(&job.project)
-        .map_err(|errs| RenderError::Unsupported(format!("the stored project no longer validates: {} problem(s)", errs.len())))?;
+    let project = frameloom::project::validate(&job.project).map_err(|errs| {
+        RenderError::Unsupported(format!("the stored project no longer validates: {} problem(s)", errs.len()))
+    })?;
     let mut sources = BTreeMap::new();
     for (id, source) in &project.sources {
         let path = source.sha256.as_deref().map(|sha| jobs.source_path(sha)).filter(|p| p.is_file());
-        let path = path.ok_or_else(|| RenderError::Unsupported(format!("the file of source {id} is gone; upload it again")))?;
+        let path =
+            path.ok_or_else(|| RenderError::Unsupported(format!("the file of source {id} is gone; upload it again")))?;
         sources.insert(id.clone(), path);
     }
     let ext = project.output.format.as_str();
@@ -183,7 +194,8 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     let req = RenderRequest { project, sources, output: tmp.clone(), threads: jobs.pool.threads_per_job, work_dir };
     let mut last_beat: Option<Instant> = None;
     let mut on_progress = |p: render::Progress| {
-        let progress = JobProgress { stage: p.stage.to_string(), fraction: p.fraction, fps: p.fps, eta_seconds: p.eta_seconds };
+        let progress =
+            JobProgress { stage: p.stage.to_string(), fraction: p.fraction, fps: p.fps, eta_seconds: p.eta_seconds };
         if last_beat.is_none_or(|t| t.elapsed() >= HEARTBEAT) {
             last_beat = Some(Instant::now());
             // A job no longer `running` in the store was cancelled (possibly by another process).

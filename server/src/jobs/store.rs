@@ -106,7 +106,8 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, finished_at);
 ";
 
-const COLUMNS: &str = "id, status, project, attempts, error, progress, created_at, started_at, finished_at, output_bytes, output_ext";
+const COLUMNS: &str =
+    "id, status, project, attempts, error, progress, created_at, started_at, finished_at, output_bytes, output_ext";
 
 impl SqliteStore {
     /// Opens (creating if needed) the job database at `path`.
@@ -213,7 +214,8 @@ impl JobStore for SqliteStore {
 
     fn cancel(&self, id: &str, now: i64) -> Result<Option<JobStatus>, StoreError> {
         let conn = self.conn();
-        let before: Option<String> = conn.query_row("SELECT status FROM jobs WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let before: Option<String> =
+            conn.query_row("SELECT status FROM jobs WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         let before = before.and_then(|s| JobStatus::parse(&s));
         if matches!(before, Some(JobStatus::Queued | JobStatus::Running)) {
             conn.execute(
@@ -249,7 +251,9 @@ impl JobStore for SqliteStore {
 
     fn counts(&self) -> Result<Counts, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT status, COUNT(*) FROM jobs WHERE status IN ('queued', 'running') GROUP BY status")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT status, COUNT(*) FROM jobs WHERE status IN ('queued', 'running') GROUP BY status",
+        )?;
         let mut counts = Counts::default();
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64)))? {
             match row? {
@@ -262,7 +266,9 @@ impl JobStore for SqliteStore {
 
     fn finished_before(&self, before: i64) -> Result<Vec<Job>, StoreError> {
         let conn = self.conn();
-        let sql = format!("SELECT {COLUMNS} FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?1");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?1"
+        );
         let mut stmt = conn.prepare(&sql)?;
         let jobs = stmt.query_map([before], job_from_row)?.collect::<Result<_, _>>()?;
         Ok(jobs)
@@ -299,7 +305,11 @@ mod tests {
     }
 
     fn store() -> (SqliteStore, std::path::PathBuf) {
-        let path = std::env::temp_dir().join(format!("frameloom-store-{}-{:?}.sqlite3", std::process::id(), std::thread::current().id()));
+        let path = std::env::temp_dir().join(format!(
+            "frameloom-store-{}-{:?}.sqlite3",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let _ = std::fs::remove_file(&path);
         (SqliteStore::open(&path).unwrap(), path)
     }

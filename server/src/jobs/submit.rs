@@ -92,7 +92,9 @@ impl Jobs {
                 self.pool.wake();
                 Ok(job)
             }
-            Inserted::QueueFull => Err(SubmitError::QueueFull { max: self.config.max_queued, retry_after: self.retry_after() }),
+            Inserted::QueueFull => {
+                Err(SubmitError::QueueFull { max: self.config.max_queued, retry_after: self.retry_after() })
+            }
         }
     }
 

@@ -95,7 +95,11 @@ impl RenderError {
 const STDERR_LINES: usize = 20;
 
 /// Renders `req`, reporting progress and stopping within ~0.1 s once `cancel` is set.
-pub fn render(req: &RenderRequest, progress: &mut dyn FnMut(Progress), cancel: &AtomicBool) -> Result<RenderStats, RenderError> {
+pub fn render(
+    req: &RenderRequest,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<RenderStats, RenderError> {
     let started = Instant::now();
     let layer = req.project.scenes.first().and_then(|s| {
         s.layers.iter().find_map(|l| match l {
@@ -104,7 +108,10 @@ pub fn render(req: &RenderRequest, progress: &mut dyn FnMut(Progress), cancel: &
         })
     });
     let layer = layer.ok_or_else(|| RenderError::Unsupported("the stand-in renders one video layer".into()))?;
-    let src = req.sources.get(&layer.source).ok_or_else(|| RenderError::Io(format!("no file for source {}", layer.source)))?;
+    let src = req
+        .sources
+        .get(&layer.source)
+        .ok_or_else(|| RenderError::Io(format!("no file for source {}", layer.source)))?;
     let out = &req.project.output;
     let (vcodec, acodec) = encoders(out.format, out.video_codec, out.audio_codec);
     let duration_us = (layer.trim.end_us - layer.trim.start_us).max(1);
@@ -182,7 +189,13 @@ pub fn render(req: &RenderRequest, progress: &mut dyn FnMut(Progress), cancel: &
     }
     let bytes = std::fs::metadata(&req.output).map_err(|e| RenderError::Io(e.to_string()))?.len();
     progress(Progress { stage: "encode", fraction: 1.0, fps, eta_seconds: Some(0.0) });
-    Ok(RenderStats { frames, seconds: started.elapsed().as_secs_f64(), encoder: vcodec.into(), bytes, fast_path: "none".into() })
+    Ok(RenderStats {
+        frames,
+        seconds: started.elapsed().as_secs_f64(),
+        encoder: vcodec.into(),
+        bytes,
+        fast_path: "none".into(),
+    })
 }
 
 /// ffmpeg encoder names for the output codecs.

@@ -100,7 +100,8 @@ impl Reply {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("JSON body ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("JSON body ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn text(&self) -> String {
@@ -109,7 +110,11 @@ impl Reply {
 }
 
 pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(60))).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
 }
 
 fn reply(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
@@ -121,7 +126,8 @@ fn reply(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
 
 /// A request with the test key and extra headers.
 pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Reply {
-    let mut req = ureq::http::Request::builder().method(method).uri(url).header("Authorization", format!("Bearer {KEY}"));
+    let mut req =
+        ureq::http::Request::builder().method(method).uri(url).header("Authorization", format!("Bearer {KEY}"));
     for (n, v) in headers {
         req = req.header(*n, *v);
     }
@@ -153,7 +159,24 @@ pub fn make_source(dir: &Path, name: &str, size: &str, seconds: f64) -> PathBuf 
     let video = format!("testsrc2=size={size}:rate=30:duration={seconds}");
     let audio = format!("sine=frequency=440:duration={seconds}");
     let p = path.to_str().unwrap();
-    ffmpeg(&["-f", "lavfi", "-i", &video, "-f", "lavfi", "-i", &audio, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", p]);
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &video,
+        "-f",
+        "lavfi",
+        "-i",
+        &audio,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-c:a",
+        "aac",
+        "-shortest",
+        p,
+    ]);
     path
 }
 
@@ -220,7 +243,8 @@ pub fn ffmpeg_children(pid: u32) -> Vec<u32> {
 
 /// True while process `pid` exists (and is not a zombie).
 pub fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.rsplit_once(')').is_some_and(|(_, t)| !t.trim_start().starts_with('Z')))
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| s.rsplit_once(')').is_some_and(|(_, t)| !t.trim_start().starts_with('Z')))
 }
 
 /// ffprobe's duration (seconds) and codec names of a file, or None if it is not valid media.
