@@ -11,6 +11,14 @@ struct Recipe {
 
 const RECIPES: &[Recipe] = &[
     Recipe {
+        name: "h264_aac_64x64_0.5s.mp4",
+        args: &[
+            "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=30:duration=0.5",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=0.5",
+            "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest",
+        ],
+    },
+    Recipe {
         name: "h264_aac_1080p30_20s.mp4",
         args: &[
             "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=20",

@@ -1,12 +1,15 @@
 //! The command-line contract: `probe`, `validate` and `serve`.
 
+use crate::auth::ApiKeys;
 use crate::http::HttpConfig;
+use crate::jobs::JobsConfig;
 use crate::serve::{self, ServeConfig};
 use clap::{Parser, Subcommand};
-use std::net::SocketAddr;
 use frameloom::container::{self, FileSource};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// frameloom render server and tools.
 #[derive(Parser)]
@@ -42,6 +45,27 @@ enum Command {
         /// Origin allowed to call the API from a browser; repeat it, or `*` for any.
         #[arg(long = "cors-origin", env = "FRAMELOOM_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        /// API key accepted as `Authorization: Bearer KEY`; repeat for several. Without any, the API is open.
+        #[arg(long = "api-key", env = "FRAMELOOM_API_KEYS", value_delimiter = ',', hide_env_values = true)]
+        api_keys: Vec<String>,
+        /// Concurrent renders [default: half the cores, at least 1]; each ffmpeg gets cores / workers threads.
+        #[arg(long, env = "FRAMELOOM_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
+        workers: Option<u16>,
+        /// Jobs allowed to wait; past this `POST /jobs` answers 429 with Retry-After.
+        #[arg(long, default_value_t = 100, env = "FRAMELOOM_MAX_QUEUED")]
+        max_queued: u64,
+        /// Seconds a finished job and its output are kept before the janitor removes them.
+        #[arg(long, default_value_t = 86_400, env = "FRAMELOOM_OUTPUT_TTL")]
+        output_ttl: u64,
+        /// Seconds an uploaded source file is kept after its last write when no waiting or running job uses it.
+        #[arg(long, default_value_t = 86_400, env = "FRAMELOOM_SOURCE_TTL")]
+        source_ttl: u64,
+        /// Seconds between janitor passes (scratch files, expired outputs and sources).
+        #[arg(long, default_value_t = 60, env = "FRAMELOOM_JANITOR_INTERVAL", value_parser = clap::value_parser!(u64).range(1..))]
+        janitor_interval: u64,
+        /// Scratch folder for running renders [default: DATA_DIR/tmp].
+        #[arg(long, env = "FRAMELOOM_TMP_DIR")]
+        tmp_dir: Option<PathBuf>,
     },
 }
 
@@ -50,8 +74,30 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
-        Command::Serve { listen, data_dir, www, cors_origins } => {
-            let config = ServeConfig { listen, data_dir, http: HttpConfig { www, cors_origins } };
+        Command::Serve {
+            listen,
+            data_dir,
+            www,
+            cors_origins,
+            api_keys,
+            workers,
+            max_queued,
+            output_ttl,
+            source_ttl,
+            janitor_interval,
+            tmp_dir,
+        } => {
+            let jobs = JobsConfig {
+                tmp_dir: tmp_dir.unwrap_or_else(|| data_dir.join("tmp")),
+                data_dir,
+                workers: workers.map_or_else(JobsConfig::default_workers, usize::from),
+                max_queued,
+                output_ttl: Duration::from_secs(output_ttl),
+                source_ttl: Duration::from_secs(source_ttl),
+                janitor_interval: Duration::from_secs(janitor_interval),
+            };
+            let config =
+                ServeConfig { listen, http: HttpConfig { www, cors_origins, api_keys: ApiKeys::new(api_keys) }, jobs };
             match serve::run(config) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -1,7 +1,10 @@
 //! `frameloom-server`: the command-line entry point and render server.
 
+mod auth;
 mod cli;
 mod http;
+mod jobs;
+mod render;
 mod serve;
 
 fn main() -> std::process::ExitCode {

@@ -1,0 +1,102 @@
+//! The janitor: every `--janitor-interval` it removes scratch folders of jobs that are not
+//! running, finished jobs (and their outputs) older than `--output-ttl`, leftover `.part`
+//! files, and source files unused for `--source-ttl` that no queued or running job needs.
+
+use super::model::{is_job_id, now_ms};
+use super::{Jobs, remove_file};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// Runs [`sweep`] every `janitor_interval`, starting at once.
+pub async fn run(jobs: Arc<Jobs>) {
+    let mut tick = tokio::time::interval(jobs.config.janitor_interval);
+    loop {
+        tick.tick().await;
+        let jobs = Arc::clone(&jobs);
+        if let Err(e) = tokio::task::spawn_blocking(move || sweep(&jobs)).await {
+            tracing::error!("janitor stopped unexpectedly: {e}");
+        }
+    }
+}
+
+/// One cleaning pass.
+pub fn sweep(jobs: &Jobs) {
+    let is_running = |id: &str| jobs.pool.is_running(id);
+    for entry in entries(&jobs.config.tmp_dir) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // Only names shaped like job ids: `--tmp-dir` may point at a folder shared with others.
+        if is_job_id(&name) && !is_running(&name) {
+            let path = entry.path();
+            let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+            if let Err(e) = removed {
+                tracing::warn!("janitor: cannot remove {}: {e}", path.display());
+            }
+        }
+    }
+    for entry in entries(&jobs.config.data_dir.join("outputs")) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.strip_suffix(".part").is_some_and(|id| !is_running(id)) {
+            remove_file(&entry.path());
+        }
+    }
+    let ttl_ms = i64::try_from(jobs.config.output_ttl.as_millis()).unwrap_or(i64::MAX);
+    match jobs.store.finished_before(now_ms().saturating_sub(ttl_ms)) {
+        Ok(expired) => {
+            for job in expired {
+                if let Some(out) = &job.output {
+                    remove_file(&jobs.output_path(&job.id, &out.ext));
+                }
+                if let Err(e) = jobs.store.delete(&job.id) {
+                    tracing::warn!("janitor: cannot forget job {}: {e}", job.id);
+                }
+            }
+        }
+        Err(e) => tracing::warn!("janitor: cannot list expired jobs: {e}"),
+    }
+    sweep_sources(jobs);
+    jobs.events.prune(|id| is_running(id));
+}
+
+/// Removes source files older than `source_ttl` that no queued or running job uses.
+fn sweep_sources(jobs: &Jobs) {
+    let in_use = match jobs.store.sources_in_use() {
+        Ok(set) => set,
+        Err(e) => return tracing::warn!("janitor: cannot list sources in use: {e}"),
+    };
+    let cutoff = SystemTime::now().checked_sub(jobs.config.source_ttl);
+    for entry in entries(&jobs.config.data_dir.join("sources")) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_hash = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
+        let modified = entry.metadata().and_then(|m| m.modified()).ok();
+        let old = matches!((modified, cutoff), (Some(m), Some(c)) if m < c);
+        if is_hash && old && !in_use.contains(&name) {
+            remove_file(&entry.path());
+        }
+    }
+}
+
+/// The entries of a folder (none if it cannot be read).
+fn entries(dir: &Path) -> impl Iterator<Item = std::fs::DirEntry> {
+    std::fs::read_dir(dir).into_iter().flatten().flatten()
+}
+
+/// Stops renderers left running by a crashed server process: any process of ours whose
+/// working folder is a job scratch folder under `tmp_dir` (renderers run there). Linux only
+/// (reads `/proc`); elsewhere it does nothing.
+pub fn stop_orphans(tmp_dir: &Path) {
+    let Ok(tmp_dir) = tmp_dir.canonicalize() else { return };
+    let me = std::process::id().to_string();
+    for entry in entries(Path::new("/proc")) {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else { continue };
+        let in_job_dir = cwd.strip_prefix(&tmp_dir).ok().and_then(|rest| rest.to_str()).is_some_and(is_job_id);
+        if in_job_dir {
+            tracing::warn!("stopping orphaned renderer process {pid} in {}", cwd.display());
+            let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The render job service: a persistent queue ([`store`]), a worker pool ([`pool`]),
+//! live progress ([`events`]), counters ([`metrics`]) and a [`janitor`].
+//!
+//! Files under the data dir: `jobs.sqlite3` (the queue), `sources/<sha256>` (inputs,
+//! written by uploads), `outputs/<id>.<ext>` (finished renders) and, unless `--tmp-dir`
+//! moves it, `tmp/<id>/` (a running job's scratch; the renderer writes `out.tmp.<ext>`
+//! there and the file is renamed into `outputs/` only once complete).
+//! One server process owns a data dir at a time.
+
+pub mod events;
+pub mod janitor;
+pub mod metrics;
+pub mod model;
+pub mod pool;
+pub mod store;
+pub mod submit;
+
+use events::EventHub;
+use metrics::Metrics;
+use model::{Job, JobStatus, now_ms};
+use pool::Pool;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use store::{JobStore, SqliteStore, StoreError};
+
+/// A job is tried at most this many times (the first run plus 2 retries).
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// Settings of the job service, from `serve` flags.
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    /// The data dir (queue, sources, outputs).
+    pub data_dir: PathBuf,
+    /// Scratch folder for running renders.
+    pub tmp_dir: PathBuf,
+    /// Concurrent renders.
+    pub workers: usize,
+    /// Queued jobs accepted before `POST /jobs` answers 429.
+    pub max_queued: u64,
+    /// How long finished jobs and their outputs are kept.
+    pub output_ttl: Duration,
+    /// How long unused source files are kept.
+    pub source_ttl: Duration,
+    /// How often the janitor runs.
+    pub janitor_interval: Duration,
+}
+
+impl JobsConfig {
+    /// The default worker count: one per two cores (ffmpeg uses several threads each), at least 1.
+    pub fn default_workers() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+    }
+}
+
+/// The job service shared by the HTTP handlers, the workers and the janitor.
+pub struct Jobs {
+    /// Settings.
+    pub config: JobsConfig,
+    /// The persistent queue.
+    pub store: Arc<dyn JobStore>,
+    /// Live progress channels.
+    pub events: EventHub,
+    /// Counters and throughput.
+    pub metrics: Metrics,
+    /// Running renders and the wake-up signal for idle workers.
+    pub pool: Pool,
+}
+
+/// What `DELETE /jobs/{id}` did.
+pub enum Cancelled {
+    /// No such job.
+    NotFound,
+    /// The queued or running job is now cancelled (a running render was stopped).
+    Stopped(Box<Job>),
+    /// The finished job and its output were removed.
+    Removed,
+}
+
+impl Jobs {
+    /// Opens the queue in `config.data_dir`, requeuing jobs a previous process left running.
+    pub fn open(config: JobsConfig) -> Result<Arc<Jobs>, String> {
+        for dir in [config.data_dir.join("sources"), config.data_dir.join("outputs"), config.tmp_dir.clone()] {
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        janitor::stop_orphans(&config.tmp_dir);
+        let db = config.data_dir.join("jobs.sqlite3");
+        let store = SqliteStore::open(&db).map_err(|e| format!("cannot open {}: {e}", db.display()))?;
+        // No process runs this data dir's jobs but this one, so every `running` row is stale.
+        let requeued = store.requeue_stale(i64::MAX, MAX_ATTEMPTS, now_ms()).map_err(|e| e.to_string())?;
+        if requeued > 0 {
+            tracing::info!("requeued {requeued} job(s) interrupted by the last shutdown");
+        }
+        let workers = config.workers.max(1);
+        Ok(Arc::new(Jobs {
+            config,
+            store: Arc::new(store),
+            events: EventHub::default(),
+            metrics: Metrics::default(),
+            pool: Pool::new(workers),
+        }))
+    }
+
+    /// Starts the workers and the janitor on the current tokio runtime.
+    pub fn start(self: &Arc<Self>) {
+        for _ in 0..self.pool.workers() {
+            tokio::spawn(pool::worker(Arc::clone(self)));
+        }
+        tokio::spawn(janitor::run(Arc::clone(self)));
+    }
+
+    /// Where the source file with this SHA-256 lives.
+    pub fn source_path(&self, sha256: &str) -> PathBuf {
+        self.config.data_dir.join("sources").join(sha256)
+    }
+
+    /// Where a succeeded job's output lives.
+    pub fn output_path(&self, id: &str, ext: &str) -> PathBuf {
+        self.config.data_dir.join("outputs").join(format!("{id}.{ext}"))
+    }
+
+    /// A job's scratch folder.
+    pub fn work_dir(&self, id: &str) -> PathBuf {
+        self.config.tmp_dir.join(id)
+    }
+
+    /// Cancels a queued or running job (stopping its ffmpeg), or removes a finished one.
+    pub async fn cancel(&self, id: &str) -> Result<Cancelled, StoreError> {
+        let Some(before) = self.store.cancel(id, now_ms())? else {
+            return Ok(Cancelled::NotFound);
+        };
+        if before.is_finished() {
+            if let Some(out) = self.store.get(id)?.and_then(|j| j.output) {
+                remove_file(&self.output_path(id, &out.ext));
+            }
+            self.store.delete(id)?;
+            return Ok(Cancelled::Removed);
+        }
+        self.metrics.cancelled();
+        if before == JobStatus::Running {
+            self.pool.stop(id, Duration::from_secs(10)).await;
+        }
+        let job = self.store.get(id)?.ok_or_else(|| StoreError::gone(id))?;
+        self.events.finish(&job);
+        Ok(Cancelled::Stopped(Box::new(job)))
+    }
+}
+
+/// Removes a file, ignoring "not found" and logging anything else.
+pub fn remove_file(path: &Path) {
+    if let Err(e) = std::fs::remove_file(path) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!("cannot remove {}: {e}", path.display());
+        }
+    }
+}
