@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { repoRoot } from './fixtures.js';
 import { startHarness } from './harness.js';
 import { COLORS, frames, frequency, near, probeFile, psnr, rms, samples } from './media-check.js';
+import { project, renderInPage as renderPage } from './render-page.js';
 
 const run = promisify(execFile);
 let world;
@@ -70,54 +71,9 @@ after(async () => {
   await world?.close();
 });
 
-/** A v1 project with one scene per entry of `scenes` (arrays of layers). */
-function project(output, sources, scenes) {
-  const kinds = { m4a: 'audio' };
-  const entries = Object.entries(sources).map(([id, file]) => [id, { kind: kinds[file.split('.').pop()] ?? 'video', name: file, size: 1 }]);
-  return { version: 1, output, sources: Object.fromEntries(entries), scenes: scenes.map((layers) => ({ layers })) };
-}
-
-/**
- * Renders `proj` in the page with `sources` ({ id: fixture name }); writes the output to a file.
- * `cancelAt` (fraction) aborts through an AbortSignal once progress passes it.
- */
-async function renderInPage(proj, sources, { cancelAt = null, storage = 'auto' } = {}) {
-  const outcome = await page.evaluate(async ({ proj, sources, cancelAt, storage }) => {
-    const files = {};
-    for (const [id, name] of Object.entries(sources)) files[id] = await (await fetch(`/fixtures/${name}`)).blob();
-    const controller = new AbortController();
-    const events = [];
-    let abortedAt = null;
-    const job = window.engine.render(proj, {
-      files,
-      storage,
-      signal: controller.signal,
-      onProgress: (event) => {
-        events.push(event);
-        if (cancelAt != null && abortedAt == null && event.stage === 'render' && event.fraction >= cancelAt) {
-          abortedAt = performance.now();
-          controller.abort();
-        }
-      },
-    });
-    try {
-      const result = await job.done;
-      const bytes = new Uint8Array(await result.blob.arrayBuffer());
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return { ok: true, id: job.id, base64: btoa(binary), mimeType: result.mimeType, blobType: result.blob.type,
-        route: result.route, reason: result.reason, stats: result.stats, events };
-    } catch (error) {
-      return { ok: false, name: error.name, code: error.code, message: error.message, codec: error.codec, sourceId: error.sourceId,
-        errors: error.errors, rejectedAfterMs: abortedAt == null ? null : performance.now() - abortedAt, events };
-    }
-  }, { proj, sources, cancelAt, storage });
-  if (outcome.ok) {
-    outcome.file = path.join(OUT, `out-${outcome.id}.${proj.output.format ?? 'mp4'}`);
-    await writeFile(outcome.file, Buffer.from(outcome.base64, 'base64'));
-    delete outcome.base64;
-  }
-  return outcome;
+/** Renders `proj` in the test page and writes the output under OUT. */
+function renderInPage(proj, sources, options) {
+  return renderPage(page, OUT, proj, sources, options);
 }
 
 function debugStats() {

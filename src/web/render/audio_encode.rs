@@ -1,6 +1,13 @@
 //! The `AudioEncoder` stage: 48 kHz stereo mixer blocks in (as f32-planar `AudioData`),
 //! [`Packet`]s out, with the decoder description (OpusHead or AudioSpecificConfig) from the
 //! first output's metadata.
+//!
+//! Packet times follow the container convention (as ffmpeg's): a packet's time is that of
+//! its first decoded sample, priming included. The encoder stamps its first packet with the
+//! first input block's time although that packet starts with the codec's priming (Opus:
+//! the OpusHead pre-skip, 312 samples = 6.5 ms from Chromium's libopus), so every packet is
+//! moved earlier by the priming; the muxers turn the negative start back into an edit list
+//! (MP4) or CodecDelay (WebM), and players drop the priming, keeping the sound in sync.
 
 use super::cancel::Signal;
 use super::codec_events::CodecEvents;
@@ -10,6 +17,7 @@ use super::owned::Audio;
 use super::video_encode::{StreamConfig, bytes_of};
 use crate::audio::{AudioBlock, OUTPUT_CHANNELS, OUTPUT_RATE, frame_to_us};
 use crate::container::Packet;
+use crate::container::codec::opus::OpusConfig;
 use crate::web::error::js_message;
 use js_sys::Float32Array;
 use std::cell::RefCell;
@@ -48,6 +56,7 @@ impl AudioOut {
         let stream: Rc<RefCell<Option<StreamConfig>>> = Rc::default();
         let (queue, described, woken) = (packets.clone(), stream.clone(), signal.clone());
         let codec = config.get_codec();
+        let mut priming_us = 0;
         let output = Closure::new(move |chunk: EncodedAudioChunk, metadata: JsValue| {
             if described.borrow().is_none() {
                 let description = Some(metadata.unchecked_ref::<EncodedAudioChunkMetadata>())
@@ -55,9 +64,10 @@ impl AudioOut {
                     .and_then(|m| m.get_decoder_config())
                     .and_then(|c| c.get_description())
                     .map(|d| bytes_of(&d));
+                priming_us = priming_of(&codec, description.as_deref());
                 *described.borrow_mut() = Some((codec.clone(), description));
             }
-            queue.borrow_mut().push_back(to_packet(&chunk));
+            queue.borrow_mut().push_back(to_packet(&chunk, priming_us));
             woken.wake();
         });
         let events = CodecEvents::new(signal);
@@ -131,10 +141,20 @@ impl Drop for AudioOut {
     }
 }
 
-/// Copies `chunk` into a packet.
-fn to_packet(chunk: &EncodedAudioChunk) -> Packet {
+/// The priming (µs) at the start of the stream that `description` describes: the Opus
+/// pre-skip. AAC encoders prime too (typically 1024 or 2112 samples), but WebCodecs does not
+/// say how much, so AAC output is not shifted.
+fn priming_of(codec: &str, description: Option<&[u8]>) -> i64 {
+    match (codec, description.and_then(OpusConfig::from_opus_head)) {
+        ("opus", Some(head)) => frame_to_us(i64::from(head.pre_skip)),
+        _ => 0,
+    }
+}
+
+/// Copies `chunk` into a packet, `priming_us` earlier than the encoder stamped it.
+fn to_packet(chunk: &EncodedAudioChunk, priming_us: i64) -> Packet {
     let mut data = vec![0u8; chunk.byte_length() as usize];
     let _ = chunk.copy_to_with_u8_slice(&mut data);
-    let pts_us = chunk.timestamp() as i64;
+    let pts_us = chunk.timestamp() as i64 - priming_us;
     Packet { track_id: 0, pts_us, dts_us: pts_us, duration_us: chunk.duration().unwrap_or(0.0) as i64, keyframe: true, data }
 }

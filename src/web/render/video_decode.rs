@@ -3,7 +3,9 @@
 //! requested source time, closing every frame it passes.
 //!
 //! Backpressure: at most [`MAX_DECODE_QUEUE`] chunks wait in the decoder and input stops
-//! while a decoded frame is waiting to be shown, so only a handful of frames are ever open.
+//! while [`MAX_DECODED`] decoded frames are waiting to be shown, so only a handful of frames
+//! are ever open; below that the decoder is topped up on every seek, so it decodes ahead
+//! while the encoder works.
 
 use super::cancel::Signal;
 use super::codec_events::CodecEvents;
@@ -21,6 +23,8 @@ use web_sys::{Blob, CodecState, EncodedVideoChunk, EncodedVideoChunkInit, Encode
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
 const MAX_DECODE_QUEUE: u32 = 4;
+/// Decoded frames waiting to be shown before the cursor stops feeding the decoder.
+const MAX_DECODED: usize = 4;
 
 /// What the cursor reads: a track of a source from a keyframe up to a source time.
 pub(crate) struct VideoInput<'a> {
@@ -46,7 +50,7 @@ pub(crate) fn decoder_config(track: &TrackInfo) -> VideoDecoderConfig {
     if let Some(description) = &track.description {
         config.set_description_u8_array(&Uint8Array::from(description.as_slice()));
     }
-    config.set_optimize_for_latency(true);
+    config.set_optimize_for_latency(false);
     config
 }
 
@@ -108,11 +112,13 @@ impl VideoCursor {
         loop {
             self.check()?;
             self.advance(t_us);
+            // Topping up on every call keeps the decoder busy while the encoder works on the
+            // frames already out (feeding only once they are used up ran the two in turns).
+            self.feed()?;
             let finished = self.flushed.as_ref().is_some_and(|f| f.get());
             if !self.decoded.borrow().is_empty() || finished {
                 return Ok(());
             }
-            self.feed()?;
             self.signal.wait().await?;
         }
     }
@@ -136,7 +142,7 @@ impl VideoCursor {
 
     /// Queues chunks while the decoder has room; flushes once the input is done.
     fn feed(&mut self) -> Result<(), RenderError> {
-        while !self.input_done && self.decoder.decode_queue_size() < MAX_DECODE_QUEUE {
+        while !self.input_done && self.decoder.decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
             let Some(packet) = self.packets.next()? else {
                 self.input_done = true;
                 break;

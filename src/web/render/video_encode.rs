@@ -22,7 +22,7 @@ use web_sys::{
 };
 
 /// Frames queued in the encoder before `encode` waits for a `dequeue` event.
-const MAX_ENCODE_QUEUE: u32 = 2;
+const MAX_ENCODE_QUEUE: u32 = 4;
 
 /// The codec string and decoder description of the encoded stream.
 pub(crate) type StreamConfig = (String, Option<Vec<u8>>);

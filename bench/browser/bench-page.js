@@ -1,0 +1,159 @@
+// The browser bench page: for one case, times frameloom's `Engine.render`, the bare WebCodecs
+// ceiling (ceiling-worker.js) and Mediabunny on the same inputs in this page, interleaved,
+// and returns every time (run.mjs takes medians and prints the table).
+import { Engine } from '/frameloom/index.js';
+import {
+  ALL_FORMATS, AudioSampleSink, AudioSampleSource, BlobSource, BufferTarget, Conversion, Input, Mp4OutputFormat, Output,
+  VideoSampleSink, VideoSampleSource, WebMOutputFormat,
+} from '/mediabunny/mediabunny.mjs';
+
+/** Bits per pixel per frame at quality `high`, as src/plan/encode.rs (VP9 gets 0.65× H.264's). */
+const BPP = { h264: 0.1, vp9: 0.065 };
+/** Opus at quality `high`, as src/plan/encode.rs. */
+const AUDIO_BPS = 128_000;
+/** The engine forces a keyframe every 2 s. */
+const KEY_SECONDS = 2;
+
+let engine;
+const blobs = new Map();
+
+async function file(name) {
+  if (!blobs.has(name)) blobs.set(name, await (await fetch(`/fixtures/${name}`)).blob());
+  return blobs.get(name);
+}
+
+/** The project for `spec` ({ output, sources: { id: file }, scenes: [[{ source, trimStart, trimEnd }]] }). */
+function project(spec) {
+  const sources = Object.fromEntries(Object.entries(spec.sources).map(([id, name]) => [id, { kind: 'video', name, size: 1 }]));
+  return { version: 1, output: spec.output, sources, scenes: spec.scenes.map((layers) => ({ layers: layers.map((l) => ({ type: 'video', ...l })) })) };
+}
+
+function videoBitrate(output) {
+  return Math.round(BPP[output.videoCodec] * output.width * output.height * output.fps);
+}
+
+/** The spliced segments of `spec`: [{ blob, start, end }]. */
+async function segments(spec) {
+  const out = [];
+  for (const [layer] of spec.scenes) out.push({ blob: await file(spec.sources[layer.source]), start: layer.trimStart ?? 0, end: layer.trimEnd });
+  return out;
+}
+
+/** frameloom: from `render()` to `done`. */
+async function runEngine(spec) {
+  const files = {};
+  for (const [id, name] of Object.entries(spec.sources)) files[id] = await file(name);
+  const t0 = performance.now();
+  const { blob, stats } = await engine.render(project(spec), { files }).done;
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath };
+}
+
+/** The ceiling loop in a fresh worker with the engine's encoder config. */
+async function runCeiling(spec, codec) {
+  const { output } = spec;
+  const config = { codec, width: output.width, height: output.height, bitrate: videoBitrate(output), framerate: output.fps };
+  if (codec.startsWith('avc1')) config.avc = { format: 'avc' };
+  const worker = new Worker(new URL('./ceiling-worker.js', import.meta.url), { type: 'module' });
+  try {
+    const answer = await new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => resolve(data);
+      worker.onerror = (e) => reject(new Error(e.message));
+      segments(spec).then((segs) => worker.postMessage({ segments: segs, config, keyEvery: KEY_SECONDS * output.fps }));
+    });
+    if (!answer.ok) throw new Error(`ceiling: ${answer.message}`);
+    return answer.result;
+  } finally {
+    worker.terminate();
+  }
+}
+
+function mediabunnyOutput(output) {
+  const format = output.format === 'webm' ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' });
+  return new Output({ format, target: new BufferTarget() });
+}
+
+const MB_CODEC = { h264: 'avc', vp9: 'vp9' };
+
+/**
+ * Mediabunny: one input → `Conversion` (trim, resize, codecs, bitrates, forced transcode);
+ * a splice (which `Conversion` cannot do) → its decode sinks feeding encode sources.
+ */
+async function runMediabunny(spec) {
+  const { output } = spec;
+  const video = { codec: MB_CODEC[output.videoCodec], bitrate: videoBitrate(output), keyFrameInterval: KEY_SECONDS };
+  const audio = { codec: 'opus', bitrate: AUDIO_BPS };
+  const segs = await segments(spec);
+  const t0 = performance.now();
+  const out = mediabunnyOutput(output);
+  if (segs.length === 1) {
+    const [{ blob, start, end }] = segs;
+    const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+    const conversion = await Conversion.init({
+      input, output: out, trim: { start, end },
+      video: { ...video, width: output.width, height: output.height, fit: 'contain', frameRate: output.fps, forceTranscode: true },
+      audio: { ...audio, numberOfChannels: 2, sampleRate: 48000, forceTranscode: true },
+    });
+    if (!conversion.isValid) throw new Error(`mediabunny: ${JSON.stringify(conversion.discardedTracks)}`);
+    await conversion.execute();
+  } else {
+    const videoSource = new VideoSampleSource({ ...video, sizeChangeBehavior: 'contain' });
+    const audioSource = new AudioSampleSource(audio);
+    out.addVideoTrack(videoSource, { frameRate: output.fps });
+    out.addAudioTrack(audioSource);
+    await out.start();
+    const inputs = segs.map((s) => ({ ...s, input: new Input({ source: new BlobSource(s.blob), formats: ALL_FORMATS }) }));
+    const videoTask = (async () => {
+      let offset = 0;
+      for (const { input, start, end } of inputs) {
+        for await (const sample of new VideoSampleSink(await input.getPrimaryVideoTrack()).samples(start, end)) {
+          sample.setTimestamp(offset + sample.timestamp - start);
+          await videoSource.add(sample);
+          sample.close();
+        }
+        offset += end - start;
+      }
+      videoSource.close();
+    })();
+    const audioTask = (async () => {
+      let offset = 0;
+      for (const { input, start, end } of inputs) {
+        for await (const sample of new AudioSampleSink(await input.getPrimaryAudioTrack()).samples(start, end)) {
+          if (sample.timestamp >= start - 1e-6) {
+            sample.setTimestamp(offset + sample.timestamp - start);
+            await audioSource.add(sample);
+          }
+          sample.close();
+        }
+        offset += end - start;
+      }
+      audioSource.close();
+    })();
+    await Promise.all([videoTask, audioTask]);
+  }
+  await out.finalize();
+  return { seconds: (performance.now() - t0) / 1000, bytes: out.target.buffer.byteLength };
+}
+
+/**
+ * Runs `spec` with each contender: `warmup` unmeasured rounds, then `reps` rounds
+ * (engine, ceiling, mediabunny interleaved so a slow moment hits all three).
+ */
+async function runCase(spec, { reps, warmup }) {
+  engine ??= await Engine.create();
+  const runs = { engine: [], ceiling: [], mediabunny: [] };
+  for (let i = 0; i < warmup + reps; i++) {
+    const e = await runEngine(spec);
+    const c = await runCeiling(spec, e.encoder);
+    const m = await runMediabunny(spec);
+    if (i >= warmup) {
+      runs.engine.push(e);
+      runs.ceiling.push(c);
+      runs.mediabunny.push(m);
+    }
+  }
+  return runs;
+}
+
+window.bench = { runCase };
+window.benchReady = true;

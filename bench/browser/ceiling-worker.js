@@ -1,0 +1,88 @@
+// The ceiling: a bare WebCodecs VideoDecoder → VideoEncoder loop in a worker, on the same
+// packets and with the same encoder config as the engine's render, and nothing else (no
+// audio, no muxing, no compositing). Packets are demuxed with Mediabunny *before* the clock
+// starts, so the time is decode + encode only: an upper bound for any pipeline built on the
+// same codecs.
+import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from '/mediabunny/mediabunny.mjs';
+
+/** Decoded-but-unencoded work allowed in flight, as in the engine (a few chunks per codec). */
+const MAX_QUEUE = 4;
+
+/** The chunks of `blob`'s video track needed to show [start, end) seconds, and its decoder config. */
+async function demux(blob, start, end) {
+  const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+  const track = await input.getPrimaryVideoTrack();
+  const config = await track.getDecoderConfig();
+  const sink = new EncodedPacketSink(track);
+  const key = await sink.getKeyPacket(start);
+  const chunks = [];
+  // Decode order: frames shown before `end` may follow later packets (B-frames), so read a
+  // little past it; the frames outside [start, end) are decoded and dropped.
+  for await (const packet of sink.packets(key)) {
+    if (packet.timestamp >= end + 0.2) break;
+    chunks.push(packet.toEncodedVideoChunk());
+  }
+  input.dispose?.();
+  return { config, chunks };
+}
+
+/** Resolves at the next `dequeue` event of either codec. */
+function dequeued(decoder, encoder) {
+  return new Promise((resolve) => {
+    decoder.ondequeue = resolve;
+    encoder.ondequeue = resolve;
+  });
+}
+
+/**
+ * Runs the loop over `segments` ([{ blob, start, end }] played one after another) into one
+ * encoder with `config`, a keyframe every `keyEvery` frames.
+ */
+async function run({ segments, config, keyEvery }) {
+  const prepared = [];
+  for (const s of segments) prepared.push({ ...s, ...(await demux(s.blob, s.start, s.end)) });
+  let failure = null;
+  const fail = (e) => { failure ??= e; };
+  const t0 = performance.now();
+  let frames = 0;
+  let bytes = 0;
+  const encoder = new VideoEncoder({ output: (chunk) => { bytes += chunk.byteLength; }, error: fail });
+  encoder.configure(config);
+  let offset = 0;
+  for (const seg of prepared) {
+    const decoder = new VideoDecoder({
+      output: (frame) => {
+        const t = frame.timestamp / 1e6;
+        if (t >= seg.start - 1e-4 && t < seg.end - 1e-4) {
+          const out = new VideoFrame(frame, { timestamp: Math.round((offset + t - seg.start) * 1e6) });
+          encoder.encode(out, { keyFrame: frames % keyEvery === 0 });
+          out.close();
+          frames++;
+        }
+        frame.close();
+      },
+      error: fail,
+    });
+    decoder.configure(seg.config);
+    for (const chunk of seg.chunks) {
+      while (!failure && (decoder.decodeQueueSize >= MAX_QUEUE || encoder.encodeQueueSize >= MAX_QUEUE)) await dequeued(decoder, encoder);
+      if (failure) throw failure;
+      decoder.decode(chunk);
+    }
+    await decoder.flush();
+    decoder.close();
+    offset += seg.end - seg.start;
+  }
+  await encoder.flush();
+  encoder.close();
+  if (failure) throw failure;
+  return { frames, seconds: (performance.now() - t0) / 1000, bytes };
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    self.postMessage({ ok: true, result: await run(data) });
+  } catch (error) {
+    self.postMessage({ ok: false, message: String(error?.message ?? error) });
+  }
+};

@@ -1,0 +1,138 @@
+// `make bench`, browser part: renders cases (a)–(d) with frameloom in headless Chromium and,
+// in the same page and run, with a bare WebCodecs decode → encode loop (the ceiling) and with
+// Mediabunny (the fastest browser peer); prints a markdown table of medians and the targets.
+//
+//   node bench/browser/run.mjs            (after `make site`)
+//   BENCH_REPS=3 BENCH_WARMUP=1 BENCH_CASES=a,d node bench/browser/run.mjs
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SITE, launchChromium } from '../../tests/e2e/harness.js';
+import { serveStatic } from '../../tests/e2e/static-server.js';
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURES = path.join(REPO, 'target/bench-fixtures');
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+/** frameloom's fps must reach this share of the ceiling's on the cases marked `ceiling`. */
+const CEILING_TARGET = 0.85;
+
+/** A clip made by ffmpeg: `video` lavfi source at `size`, 30 fps, `seconds` long, with a 48 kHz stereo AAC tone. */
+function clip(video, size, seconds) {
+  return ['-f', 'lavfi', '-i', `${video}=size=${size}:rate=30:duration=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`, '-ac', '2',
+    // Like a phone file: H.264 with B-frames, 1 s GOP, AAC.
+    '-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart'];
+}
+
+/** Inputs, made once into target/bench-fixtures (cached by name). */
+const INPUTS = {
+  'a720.mp4': clip('testsrc2', '1280x720', 10),
+  'clipA720.mp4': clip('testsrc2', '1280x720', 6),
+  'clipB720.mp4': clip('testsrc', '1280x720', 6),
+  'c1080.mp4': clip('testsrc2', '1920x1080', 20),
+};
+
+const MP4 = { width: 1280, height: 720, fps: 30, format: 'mp4', videoCodec: 'h264', audioCodec: 'opus' };
+const SPLICE = [[{ source: 'clipA', trimStart: 0, trimEnd: 4 }], [{ source: 'clipB', trimStart: 2, trimEnd: 6 }]];
+const SPLICE_SOURCES = { clipA: 'clipA720.mp4', clipB: 'clipB720.mp4' };
+
+/** The cases; `ceiling` marks those with the ceiling target. */
+const CASES = [
+  { id: 'a', name: '(a) trim 2–8 s, 720p → MP4', ceiling: true,
+    spec: { output: MP4, sources: { clip: 'a720.mp4' }, scenes: [[{ source: 'clip', trimStart: 2, trimEnd: 8 }]] } },
+  { id: 'b', name: '(b) splice A[0–4] + B[2–6], 720p → MP4', ceiling: false,
+    spec: { output: MP4, sources: SPLICE_SOURCES, scenes: SPLICE } },
+  { id: 'c', name: '(c) the same splice → WebM (VP9)', ceiling: false,
+    spec: { output: { ...MP4, format: 'webm', videoCodec: 'vp9' }, sources: SPLICE_SOURCES, scenes: SPLICE } },
+  { id: 'd', name: '(d) 1080p (20 s) → 720p MP4', ceiling: true,
+    spec: { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]] } },
+];
+
+async function makeInputs() {
+  await mkdir(FIXTURES, { recursive: true });
+  for (const [name, args] of Object.entries(INPUTS)) {
+    const file = path.join(FIXTURES, name);
+    if (existsSync(file)) continue;
+    console.error(`bench: making ${name}`);
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, `${file}.part.mp4`]);
+    await rename(`${file}.part.mp4`, file);
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** One table row from a case's runs (medians of the timed rounds). */
+function row(kase, runs) {
+  const seconds = (list) => median(list.map((r) => r.seconds));
+  const frames = runs.engine[0].frames;
+  const [ours, ceiling, peer] = [seconds(runs.engine), seconds(runs.ceiling), seconds(runs.mediabunny)];
+  const duration = kase.spec.scenes.reduce((sum, [l]) => sum + (l.trimEnd - (l.trimStart ?? 0)), 0);
+  const fps = frames / ours;
+  const ceilingFps = runs.ceiling[0].frames / ceiling;
+  const ofCeiling = fps / ceilingFps;
+  const ofPeer = ours / peer;
+  const misses = [];
+  if (kase.ceiling && ofCeiling < CEILING_TARGET) misses.push(`< ${CEILING_TARGET * 100} % of ceiling`);
+  if (ofPeer > 1) misses.push('slower than mediabunny');
+  return {
+    cells: [kase.name, String(frames), ours.toFixed(2), fps.toFixed(1), `${(duration / ours).toFixed(2)}×`, ceilingFps.toFixed(1),
+      kase.ceiling ? `${(ofCeiling * 100).toFixed(0)} %` : `(${(ofCeiling * 100).toFixed(0)} %)`, peer.toFixed(2), ofPeer.toFixed(2),
+      misses.length ? `MISS: ${misses.join(', ')}` : 'ok'],
+    detail: `${kase.id}: frameloom ${runs.engine.map((r) => r.seconds.toFixed(2)).join('/')} s (${runs.engine[0].encoder}, fast path ${runs.engine[0].fastPath}); `
+      + `ceiling ${runs.ceiling.map((r) => r.seconds.toFixed(2)).join('/')} s; mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s`,
+  };
+}
+
+function table(rows) {
+  const headers = ['case', 'frames', 'frameloom s', 'fps', '× realtime', 'ceiling fps', 'frameloom/ceiling', 'mediabunny s', 'frameloom/mediabunny', 'target'];
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(r.cells))].join('\n');
+}
+
+async function main() {
+  if (!existsSync(path.join(SITE, 'frameloom/wasm/frameloom_bg.wasm'))) throw new Error(`${SITE} is not built: run 'make site' first`);
+  await makeInputs();
+  const wanted = process.env.BENCH_CASES?.split(',');
+  const cases = CASES.filter((c) => !wanted || wanted.includes(c.id));
+  const server = await serveStatic({
+    '/': SITE,
+    '/bench/': path.join(REPO, 'bench/browser'),
+    '/fixtures/': FIXTURES,
+    '/mediabunny/': path.join(REPO, 'node_modules/mediabunny/dist/bundles'),
+  });
+  const browser = await launchChromium();
+  const rows = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    await page.goto(`${server.url}bench/page.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    for (const kase of cases) {
+      console.error(`bench: ${kase.name} (${WARMUP} warm-up + ${REPS} rounds)`);
+      const runs = await page.evaluate(({ spec, reps, warmup }) => window.bench.runCase(spec, { reps, warmup }), { spec: kase.spec, reps: REPS, warmup: WARMUP });
+      rows.push(row(kase, runs));
+      console.error(`bench: ${rows.at(-1).detail}`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const cpus = (await import('node:os')).cpus().length;
+  console.log(`## browser render (headless Chromium, ${cpus} cores, software codecs; medians of ${REPS} after ${WARMUP} warm-up)`);
+  console.log(table(rows));
+  console.log(`frameloom s: Engine.render() to done (probe, decode, encode, audio, mux to OPFS). ceiling: bare VideoDecoder → VideoEncoder loop in a worker on`);
+  console.log(`the same packets with the engine's encoder config (video only, demuxed beforehand). mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
+  console.log(`Targets: frameloom ≥ ${CEILING_TARGET * 100} % of the ceiling's fps on (a) and (d) (in brackets where not a target); frameloom/mediabunny ≤ 1.`);
+  for (const r of rows) console.log(`- ${r.detail}`);
+}
+
+main().catch((error) => {
+  console.error(`bench/browser: ${error.stack ?? error}`);
+  process.exit(1);
+});
