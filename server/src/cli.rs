@@ -2,11 +2,13 @@
 
 use crate::http::HttpConfig;
 use crate::serve::{self, ServeConfig};
+use crate::tus::{TusConfig, expiration};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use frameloom::container::{self, FileSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// frameloom render server and tools.
 #[derive(Parser)]
@@ -42,6 +44,16 @@ enum Command {
         /// Origin allowed to call the API from a browser; repeat it, or `*` for any.
         #[arg(long = "cors-origin", env = "FRAMELOOM_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        /// API key clients send as `Authorization: Bearer KEY`; repeat it for several. Without
+        /// one, a dev key is made at first start, kept in DATA_DIR/dev-api-key and printed.
+        #[arg(long = "api-key", env = "FRAMELOOM_API_KEYS", value_delimiter = ',', hide_env_values = true)]
+        api_keys: Vec<String>,
+        /// Largest accepted upload, in bytes (larger ones get 413).
+        #[arg(long, default_value_t = 20 << 30, env = "FRAMELOOM_MAX_UPLOAD_BYTES")]
+        max_upload_bytes: u64,
+        /// How long an upload is kept after its last write: seconds, or e.g. 90s, 15m, 24h, 7d.
+        #[arg(long, default_value = expiration::DEFAULT_TTL, value_parser = expiration::parse_ttl, env = "FRAMELOOM_UPLOAD_TTL")]
+        upload_ttl: Duration,
     },
 }
 
@@ -50,8 +62,14 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
-        Command::Serve { listen, data_dir, www, cors_origins } => {
-            let config = ServeConfig { listen, data_dir, http: HttpConfig { www, cors_origins } };
+        Command::Serve { listen, data_dir, www, cors_origins, api_keys, max_upload_bytes, upload_ttl } => {
+            let config = ServeConfig {
+                listen,
+                data_dir,
+                api_keys,
+                uploads: TusConfig { max_upload_bytes, upload_ttl },
+                http: HttpConfig { www, cors_origins },
+            };
             match serve::run(config) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

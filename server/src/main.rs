@@ -1,8 +1,12 @@
 //! `frameloom-server`: the command-line entry point and render server.
 
+mod auth;
 mod cli;
+mod hex;
 mod http;
 mod serve;
+mod storage;
+mod tus;
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()

@@ -1,6 +1,10 @@
-//! `frameloom-server serve`: binds the listener and runs the HTTP router until Ctrl-C.
+//! `frameloom-server serve`: opens the data dir, binds the listener and runs the HTTP router
+//! until Ctrl-C.
 
-use crate::http::{self, HttpConfig};
+use crate::auth;
+use crate::http::{self, Api, HttpConfig};
+use crate::storage::Storage;
+use crate::tus::{TusConfig, TusState, expiration};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -10,19 +14,24 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// Folder for uploads, jobs and outputs; created if missing.
     pub data_dir: PathBuf,
+    /// API keys from `--api-key` / `FRAMELOOM_API_KEYS`; empty means the dev key.
+    pub api_keys: Vec<String>,
+    /// Upload limits.
+    pub uploads: TusConfig,
     /// HTTP settings.
     pub http: HttpConfig,
 }
 
 /// Starts the server and blocks until it is stopped.
 pub fn run(config: ServeConfig) -> Result<(), String> {
-    std::fs::create_dir_all(&config.data_dir)
+    let storage = Storage::open(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     if let Some(www) = &config.http.www {
         if !www.join("index.html").is_file() {
             return Err(format!("--www {} has no index.html; build the site with `make run`", www.display()));
         }
     }
+    let keys = auth::resolve(&config.api_keys, &config.data_dir)?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -30,7 +39,17 @@ pub fn run(config: ServeConfig) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("frameloom-server listening on http://{addr}/");
-        axum::serve(listener, http::router(&config.http))
+        if let Some(key) = &keys.dev_key {
+            println!("frameloom-server: dev API key: {key}");
+            eprintln!(
+                "frameloom-server: no --api-key given; using the dev key kept in {} (send it as `Authorization: Bearer KEY`)",
+                config.data_dir.join("dev-api-key").display()
+            );
+        }
+        let tus = TusState::new(storage.clone(), config.uploads);
+        tokio::spawn(expiration::sweep_forever(tus.clone()));
+        let api = Api { keys: keys.keys, storage, tus };
+        axum::serve(listener, http::router(&config.http, api))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

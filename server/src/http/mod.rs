@@ -1,8 +1,13 @@
-//! The HTTP face of the server: routes, CORS and static files.
+//! The HTTP face of the server: routes, API keys, CORS and static files.
 
 mod cors;
+pub mod error;
+mod sources;
 
-use axum::{Router, routing::get};
+use crate::auth::{self, ApiKeys};
+use crate::storage::Storage;
+use crate::tus::{self, TusState};
+use axum::{Router, middleware, routing::get};
 use std::path::PathBuf;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -15,13 +20,31 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
 }
 
-/// Builds the application router.
-pub fn router(config: &HttpConfig) -> Router {
-    let mut app = Router::new().route("/healthz", get(healthz));
+/// The API behind keys: uploads and sources.
+pub struct Api {
+    /// Keys accepted in `Authorization: Bearer KEY`.
+    pub keys: ApiKeys,
+    /// The data dir.
+    pub storage: Storage,
+    /// The tus upload state.
+    pub tus: TusState,
+}
+
+/// Builds the application router: `/healthz` and static files are open; the API needs a key
+/// (except `OPTIONS`); CORS wraps everything and answers every `OPTIONS`.
+pub fn router(config: &HttpConfig, api: Api) -> Router {
+    let tus_config = api.tus.config();
+    let protected = Router::new()
+        .merge(tus::routes(api.tus))
+        .merge(sources::routes(api.storage))
+        .route_layer(middleware::from_fn_with_state(api.keys, auth::require_api_key));
+    let mut app = Router::new().route("/healthz", get(healthz)).merge(protected);
     if let Some(www) = &config.www {
         app = app.fallback_service(ServeDir::new(www).append_index_html_on_directories(true));
     }
-    app.layer(cors::layer(&config.cors_origins)).layer(TraceLayer::new_for_http())
+    app.layer(cors::layer(&config.cors_origins))
+        .layer(middleware::from_fn_with_state(tus_config, tus::discovery))
+        .layer(TraceLayer::new_for_http())
 }
 
 async fn healthz() -> &'static str {
