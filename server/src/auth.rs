@@ -84,7 +84,7 @@ impl ApiKeys {
         for (n, key) in keys.iter().enumerate() {
             if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(format!(
-                    "API key #{} must be 1 to {MAX_KEY_LEN} visible ASCII characters (no spaces or commas)",
+                    "API key #{} must be 1 to {MAX_KEY_LEN} visible ASCII characters (no spaces)",
                     n + 1
                 ));
             }

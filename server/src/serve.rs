@@ -5,6 +5,7 @@ use crate::auth;
 use crate::http::{self, Api, HttpConfig};
 use crate::storage::Storage;
 use crate::tus::{TusConfig, TusState, expiration};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -38,14 +39,17 @@ pub fn run(config: ServeConfig) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        println!("frameloom-server listening on http://{addr}/");
+        // Whoever reads stdout may stop after the URL line: a closed pipe is not an error here.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "frameloom-server listening on http://{addr}/");
         if let Some(key) = &keys.dev_key {
-            println!("frameloom-server: dev API key: {key}");
+            let _ = writeln!(out, "frameloom-server: dev API key: {key}");
             eprintln!(
                 "frameloom-server: no --api-key given; using the dev key kept in {} (send it as `Authorization: Bearer KEY`)",
                 config.data_dir.join("dev-api-key").display()
             );
         }
+        drop(out);
         let tus = TusState::new(storage.clone(), config.uploads);
         tokio::spawn(expiration::sweep_forever(tus.clone()));
         let api = Api { keys: keys.keys, storage, tus };

@@ -13,15 +13,14 @@ pub struct Upload {
 }
 
 impl Storage {
-    /// Creates an empty upload with `info`; returns its new id.
-    pub async fn create_upload(&self, info: &UploadInfo) -> io::Result<UploadId> {
-        let id = UploadId::generate()?;
-        tokio::fs::OpenOptions::new().write(true).create_new(true).open(self.upload_data(&id)).await?;
-        if let Err(e) = self.save_upload(&id, info).await {
-            let _ = tokio::fs::remove_file(self.upload_data(&id)).await;
+    /// Creates an empty upload with a new id (from [`UploadId::generate`]) and `info`.
+    pub async fn create_upload(&self, id: &UploadId, info: &UploadInfo) -> io::Result<()> {
+        tokio::fs::OpenOptions::new().write(true).create_new(true).open(self.upload_data(id)).await?;
+        if let Err(e) = self.save_upload(id, info).await {
+            let _ = tokio::fs::remove_file(self.upload_data(id)).await;
             return Err(e);
         }
-        Ok(id)
+        Ok(())
     }
 
     /// Loads an upload, or `None` when there is no such upload (or its bytes are gone).

@@ -3,7 +3,7 @@
 use super::checksum::Checksum;
 use super::headers::{self, UPLOAD_CHECKSUM, UPLOAD_DEFER_LENGTH, UPLOAD_LENGTH, UPLOAD_METADATA};
 use super::{TusError, TusState, complete::complete, expiration, metadata, receive};
-use crate::storage::UploadInfo;
+use crate::storage::{UploadId, UploadInfo};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -44,9 +44,11 @@ pub async fn create(State(state): State<TusState>, headers: HeaderMap, body: Bod
         sha256: None,
     };
     expiration::refresh(&mut info, state.config.upload_ttl);
-    let id = state.storage.create_upload(&info).await?;
-    let location = HeaderValue::from_str(&format!("/files/{id}")).map_err(std::io::Error::other)?;
+    let id = UploadId::generate()?;
+    // Locked before it exists on disk, so the expiry sweep never holds it first.
     let mut slot = state.slots.try_lock(&id)?;
+    state.storage.create_upload(&id, &info).await?;
+    let location = HeaderValue::from_str(&format!("/files/{id}")).map_err(std::io::Error::other)?;
     let stored = async {
         let offset = if with_data {
             receive::append(&mut slot, &state.storage.upload_data(&id), 0, length, body, checksum).await?

@@ -1,7 +1,7 @@
 //! The expiration extension: uploads are deleted `--upload-ttl` after their last write.
 
 use super::TusState;
-use crate::storage::UploadInfo;
+use crate::storage::{UploadId, UploadInfo};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Default time to keep an upload after its last write.
@@ -62,24 +62,30 @@ pub async fn sweep_forever(state: TusState) {
 }
 
 async fn sweep(state: &TusState) -> std::io::Result<()> {
-    let ttl = state.config.upload_ttl;
     for id in state.storage.upload_ids().await? {
-        // An upload being written is alive; look again next time.
-        let Ok(_guard) = state.slots.try_lock(&id) else { continue };
-        let gone = match state.storage.load_upload(&id).await {
-            Ok(Some(upload)) => is_expired(&upload.info),
-            Ok(None) => state.storage.upload_data_age(&id).await?.is_none_or(|age| age > ttl),
-            Err(e) => {
-                tracing::warn!("upload {id}: {e}");
-                false
+        // Look without the lock first, so live uploads are never held up by the sweep.
+        if is_gone(state, &id).await? {
+            // An upload being written is alive; look again next time.
+            let Ok(_guard) = state.slots.try_lock(&id) else { continue };
+            if is_gone(state, &id).await? {
+                state.storage.remove_upload(&id).await?;
+                state.slots.forget(&id);
             }
-        };
-        if gone {
-            state.storage.remove_upload(&id).await?;
-            state.slots.forget(&id);
         }
     }
-    state.storage.remove_stale_temp(ttl).await
+    state.storage.remove_stale_temp(state.config.upload_ttl).await
+}
+
+/// True for an expired upload, or bytes without a record older than the TTL (left by a crash).
+async fn is_gone(state: &TusState, id: &UploadId) -> std::io::Result<bool> {
+    Ok(match state.storage.load_upload(id).await {
+        Ok(Some(upload)) => is_expired(&upload.info),
+        Ok(None) => state.storage.upload_data_age(id).await?.is_none_or(|age| age > state.config.upload_ttl),
+        Err(e) => {
+            tracing::warn!("upload {id}: {e}");
+            false
+        }
+    })
 }
 
 #[cfg(test)]
