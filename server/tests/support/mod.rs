@@ -46,24 +46,26 @@ impl Server {
 
     /// Starts a server on `data` (which it does not remove) with `args` and `env`.
     pub fn start_on(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
-        let data = data.to_owned();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_frameloom-server"));
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(&data)
+            .arg(data)
             .args(args)
             .env_remove("FRAMELOOM_API_KEYS")
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("server starts");
+            .envs(env.iter().copied());
+        Self::spawn(command, data)
+    }
+
+    /// Runs `command` (which starts a server on `data`) and waits for its URL line.
+    pub fn spawn(mut command: Command, data: &Path) -> Self {
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("server starts");
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
         let mut line = String::new();
         stdout.read_line(&mut line).expect("reads the URL line");
         assert!(line.starts_with("frameloom-server listening on http://127.0.0.1:"), "prints its URL: {line:?}");
         let addr =
             line.trim().trim_start_matches("frameloom-server listening on http://").trim_end_matches('/').to_owned();
-        Server { child, addr, stdout, data, _dir: None }
+        Server { child, addr, stdout, data: data.to_owned(), _dir: None }
     }
 
     /// The server's process id.
@@ -168,10 +170,17 @@ pub fn send_head(
     stream.write_all(head.as_bytes()).unwrap();
 }
 
-/// Reads a whole response (the server closes the connection after it).
+/// Reads a whole response (the server closes the connection after it; a reset after the
+/// response, as when the server answers before reading the whole body, is fine).
 pub fn read_reply(stream: &mut TcpStream) -> Reply {
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
+    let mut buf = [0u8; 65536];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or_else(|| panic!("no response head in {raw:?}"));
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
@@ -187,7 +196,8 @@ pub fn read_reply(stream: &mut TcpStream) -> Reply {
 pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
     send_head(&mut stream, addr, method, path, headers, body.len());
-    stream.write_all(body).unwrap();
+    // The server may answer (and close) before taking the whole body, e.g. with 413 or 507.
+    let _ = stream.write_all(body);
     read_reply(&mut stream)
 }
 
