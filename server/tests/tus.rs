@@ -324,3 +324,22 @@ fn wait_for(mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn an_upload_resumes_across_a_server_restart() {
+    let dir = support::TempDir::new("tus-restart");
+    let data_dir = dir.path.join("data");
+    let data = bytes(2_500_000, 12);
+    let path = {
+        let server = Server::start_on(&data_dir, &["--api-key", support::KEY], &[]);
+        let path = server.create(data.len(), &[]);
+        assert_eq!(server.patch(&path, 0, &data[..1_200_000], &[]).status, 204);
+        path
+    };
+    // A new process has no running hash: it re-reads the bytes on disk.
+    let server = Server::start_on(&data_dir, &["--api-key", support::KEY], &[]);
+    assert_eq!(head_offset(&server, &path), 1_200_000);
+    let rest = server.patch(&path, 1_200_000, &data[1_200_000..], &[]);
+    assert_eq!(rest.status, 204, "{}", rest.text());
+    assert_eq!(rest.header("upload-sha256"), Some(sha256_hex(&data).as_str()));
+}

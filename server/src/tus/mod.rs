@@ -25,7 +25,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{head, post};
 use headers::{TUS_CHECKSUM_ALGORITHM, TUS_EXTENSION, TUS_MAX_SIZE, TUS_RESUMABLE, TUS_VERSION};
-use slots::Slots;
+use slots::{SlotGuard, Slots};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -92,6 +92,21 @@ async fn protocol(request: Request, next: Next) -> Response {
     let mut response = if speaks_tus { next.run(request).await } else { TusError::Version.into_response() };
     response.headers_mut().insert(TUS_RESUMABLE, HeaderValue::from_static(headers::VERSION));
     response
+}
+
+/// Takes an upload's lock and loads it (404 for unknown ids, 410 when expired, which deletes
+/// it). An unknown id leaves no lock entry behind.
+async fn lock_live(state: &TusState, id: &UploadId) -> Result<(SlotGuard, Upload), TusError> {
+    let slot = state.slots.try_lock(id)?;
+    match load_live(state, id, true).await {
+        Ok(upload) => Ok((slot, upload)),
+        Err(e) => {
+            if matches!(e, TusError::NotFound) {
+                state.slots.forget(id);
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Loads an upload that exists and has not expired. An expired one is deleted (410) unless

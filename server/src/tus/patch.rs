@@ -2,7 +2,7 @@
 
 use super::checksum::Checksum;
 use super::headers::{self, UPLOAD_CHECKSUM, UPLOAD_OFFSET};
-use super::{TusError, TusState, complete::complete, expiration, load_live, receive};
+use super::{TusError, TusState, complete::complete, expiration, lock_live, receive};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -22,8 +22,7 @@ pub async fn patch(
     }
     let sent = headers::number(&headers, &UPLOAD_OFFSET)?.ok_or(TusError::MissingHeader("Upload-Offset"))?;
     let checksum = headers::text(&headers, &UPLOAD_CHECKSUM)?.map(Checksum::parse).transpose()?;
-    let mut slot = state.slots.try_lock(&id)?;
-    let mut upload = load_live(&state, &id, true).await?;
+    let (mut slot, mut upload) = lock_live(&state, &id).await?;
     if sent != upload.offset {
         return Err(TusError::OffsetMismatch { sent, actual: upload.offset });
     }

@@ -48,24 +48,24 @@ pub async fn append(
     let mut received = 0u64;
     let mut body = body;
     let stop = loop {
-        let data = match body.frame().await {
+        let chunk = match body.frame().await {
             None => break Stop::End,
             Some(Err(_)) => break Stop::Cut,
             Some(Ok(frame)) => match frame.into_data() {
-                Ok(data) => data,
+                Ok(chunk) => chunk,
                 Err(_) => continue, // trailers
             },
         };
-        let len = data.len() as u64;
+        let len = chunk.len() as u64;
         if len > room - received {
             break Stop::TooLong;
         }
-        if let Err(e) = writer.write_all(&data).await {
+        if let Err(e) = writer.write_all(&chunk).await {
             break Stop::Io(e);
         }
-        hasher.update(&data);
+        hasher.update(&chunk);
         if let Some(h) = request_hasher.as_mut() {
-            h.update(&data);
+            h.update(&chunk);
         }
         received += len;
     };
