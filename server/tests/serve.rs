@@ -88,11 +88,7 @@ mod tempdir {
 
     impl Dir {
         pub fn new(tag: &str) -> Self {
-            let path = std::env::temp_dir().join(format!(
-                "frameloom-test-{tag}-{}-{:?}",
-                std::process::id(),
-                std::thread::current().id()
-            ));
+            let path = std::env::temp_dir().join(format!("frameloom-test-{tag}-{}-{:?}", std::process::id(), std::thread::current().id()));
             let _ = std::fs::remove_dir_all(&path);
             std::fs::create_dir_all(&path).unwrap();
             Self { path }
