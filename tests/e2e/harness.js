@@ -19,6 +19,11 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Launches Debian's Chromium with the flags above. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
 /**
  * Builds the test world: fixtures, `site` served at `/` (fixtures at `/fixtures/`), a browser;
  * `close()` tears it down.
@@ -31,7 +36,7 @@ export async function startHarness({ site = SITE } = {}) {
   }
   const fixtures = await makeFixtures();
   const server = await serveStatic({ '/': site, '/fixtures/': fixtures.dir });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   return {
     fixtures,
     url: server.url,
