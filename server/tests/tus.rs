@@ -6,9 +6,8 @@ mod support;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use std::io::Write;
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use support::{Server, bytes, read_reply, send_head, sha256_hex};
+use support::{Server, bytes, read_reply, sha256_hex};
 
 fn checksum(data: &[u8]) -> String {
     let digest = hex_to_bytes(&sha256_hex(data));
@@ -201,23 +200,8 @@ fn size_limits() {
     assert_eq!(head_offset(&server, &path), 600, "nothing of the oversized PATCH was kept");
 
     // The same with a body whose length is not declared up front (chunked).
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    let auth = format!("Bearer {}", support::KEY);
-    send_head(
-        &mut stream,
-        &server.addr,
-        "PATCH",
-        &path,
-        &[
-            ("Tus-Resumable", "1.0.0"),
-            ("Authorization", &auth),
-            ("Upload-Offset", "600"),
-            ("Content-Type", "application/offset+octet-stream"),
-            ("Transfer-Encoding", "chunked"),
-            ("Content-Length", "ignored"),
-        ],
-        0,
-    );
+    let mut stream =
+        server.open_patch(&path, 600, 0, &[("Transfer-Encoding", "chunked"), ("Content-Length", "ignored")]);
     let _ = stream.write_all(b"1f4\r\n");
     let _ = stream.write_all(&bytes(500, 7));
     let _ = stream.write_all(b"\r\n0\r\n\r\n");
@@ -285,21 +269,7 @@ fn one_writer_at_a_time_and_cut_connections_keep_what_arrived() {
     let data = bytes(3_000_000, 11);
     let sent = 1_500_000;
     let path = server.create(data.len(), &[]);
-    let auth = format!("Bearer {}", support::KEY);
-    let mut first = TcpStream::connect(&server.addr).unwrap();
-    send_head(
-        &mut first,
-        &server.addr,
-        "PATCH",
-        &path,
-        &[
-            ("Tus-Resumable", "1.0.0"),
-            ("Authorization", &auth),
-            ("Upload-Offset", "0"),
-            ("Content-Type", "application/offset+octet-stream"),
-        ],
-        data.len(),
-    );
+    let mut first = server.open_patch(&path, 0, data.len(), &[]);
     first.write_all(&data[..sent]).unwrap();
     first.flush().unwrap();
     wait_for(|| head_offset(&server, &path) > 0);

@@ -3,9 +3,8 @@
 mod support;
 
 use std::io::Write;
-use std::net::TcpStream;
 use std::time::Instant;
-use support::{Server, read_reply, send_head};
+use support::{Server, read_reply};
 
 const SIZE: usize = 1 << 30;
 const CHUNK: usize = 1 << 20;
@@ -23,21 +22,7 @@ fn one_gib_upload_keeps_memory_flat() {
     let server = Server::start("memory", &[]);
     let path = server.create(SIZE, &[]);
     let started = Instant::now();
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    let auth = format!("Bearer {}", support::KEY);
-    send_head(
-        &mut stream,
-        &server.addr,
-        "PATCH",
-        &path,
-        &[
-            ("Tus-Resumable", "1.0.0"),
-            ("Authorization", &auth),
-            ("Upload-Offset", "0"),
-            ("Content-Type", "application/offset+octet-stream"),
-        ],
-        SIZE,
-    );
+    let mut stream = server.open_patch(&path, 0, SIZE, &[]);
     // A generated stream: one reused chunk, varied per round so the file is not all alike.
     let mut chunk = support::bytes(CHUNK, 1);
     for round in 0..SIZE / CHUNK {

@@ -157,6 +157,22 @@ impl Server {
         self.tus("PATCH", path, &headers, data)
     }
 
+    /// Opens a connection and sends the head of a tus `PATCH` at `offset` (with the test key)
+    /// declaring `body_len` bytes plus `extra` headers; the caller writes the body.
+    pub fn open_patch(&self, path: &str, offset: usize, body_len: usize, extra: &[(&str, &str)]) -> TcpStream {
+        let (auth, offset) = (format!("Bearer {KEY}"), offset.to_string());
+        let mut headers = vec![
+            ("Tus-Resumable", "1.0.0"),
+            ("Authorization", auth.as_str()),
+            ("Upload-Offset", offset.as_str()),
+            ("Content-Type", "application/offset+octet-stream"),
+        ];
+        headers.extend_from_slice(extra);
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        send_head(&mut stream, &self.addr, "PATCH", path, &headers, body_len);
+        stream
+    }
+
     /// Every file under the data dir, relative to it, sorted; the job queue's database
     /// (`jobs.sqlite3` and its journal files), present in every data dir, is left out.
     pub fn files(&self) -> Vec<String> {
