@@ -252,3 +252,24 @@ fn janitor_removes_expired_outputs_and_stale_scratch() {
     assert!(dir.data().join("tmp/not-a-job.txt").exists(), "only job folders are touched");
     assert!(dir.data().join("sources").join(&sha).exists(), "sources within their TTL stay");
 }
+
+#[test]
+fn a_tus_upload_is_a_source_jobs_can_render() {
+    let dir = TempDir::new("upload-render");
+    let file = make_source(&dir.path, "clip.mp4", "64x64", 0.5);
+    let media = std::fs::read(&file).unwrap();
+    let server = Server::start_in(&dir.data(), &["--workers", "1"]);
+    let path = server.create(media.len(), &[]);
+    let done = server.patch(&path, 0, &media, &[]);
+    assert_eq!(done.status, 204, "{}", done.text());
+    let sha = done.header("upload-sha256").expect("Upload-Sha256").to_owned();
+    assert_eq!(sha, sha256_file(&file));
+    assert_eq!(server.tus("HEAD", &format!("/sources/{sha}"), &[], b"").status, 200);
+
+    let id = submit(&server, &project(&sha, media.len() as u64, (64, 64), 0.0, 0.5));
+    let job = wait_finished(&server, &id, Duration::from_secs(30));
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let out = dir.path.join("out.mp4");
+    std::fs::write(&out, server.get(&format!("/jobs/{id}/output")).body).unwrap();
+    assert!(ffprobe(&out).is_some_and(|(d, _)| d > 0.3), "the output is media");
+}
