@@ -27,6 +27,7 @@ run: setup-run site
 
 test: setup-test
 	cargo test --workspace
+	node --test tests/server/
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory site
 	node --test tests/e2e/

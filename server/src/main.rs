@@ -2,10 +2,15 @@
 
 mod auth;
 mod cli;
+mod duration;
+mod hex;
 mod http;
+mod janitor;
 mod jobs;
 mod render;
 mod serve;
+mod storage;
+mod tus;
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()

@@ -16,10 +16,10 @@ fn submit_stream_and_download() {
     let dir = TempDir::new("lifecycle");
     let (file, sha, bytes) = medium();
     install_source(&dir.data(), &file);
-    let server = Server::start(&dir.data(), &["--workers", "1"]);
+    let server = Server::start_in(&dir.data(), &["--workers", "1"]);
 
     let started = Instant::now();
-    let r = post(&server.url("/jobs"), &project(&sha, bytes, (640, 360), 1.0, 7.0));
+    let r = server.post("/jobs", &project(&sha, bytes, (640, 360), 1.0, 7.0));
     assert!(started.elapsed() < Duration::from_secs(2), "POST /jobs answers at once");
     assert_eq!(r.status, 202, "{}", r.text());
     let id = r.json()["id"].as_str().unwrap().to_string();
@@ -27,7 +27,7 @@ fn submit_stream_and_download() {
     assert_eq!(r.header("location"), Some(format!("/jobs/{id}").as_str()));
     assert_eq!(r.json()["status"], "queued");
 
-    let events = read_events(&server.url(&format!("/jobs/{id}/events")));
+    let events = read_events(&server, &format!("/jobs/{id}/events"));
     let last = events.last().expect("some events");
     assert_eq!(last.name, "done", "{events:?}");
     assert_eq!(last.data["status"], "succeeded");
@@ -38,14 +38,14 @@ fn submit_stream_and_download() {
     let encode = events.iter().find(|e| e.data["stage"] == "encode").expect("an encode progress event");
     assert!(encode.data["fps"].is_number() && encode.data.get("etaSeconds").is_some(), "{:?}", encode.data);
 
-    let job = get(&server.url(&format!("/jobs/{id}"))).json();
+    let job = server.get(&format!("/jobs/{id}")).json();
     assert_eq!(job["status"], "succeeded");
     assert_eq!(job["attempts"], 1);
     assert!(job["createdAt"].as_str().unwrap().ends_with('Z') && job["finishedAt"].is_string());
     assert_eq!(job["output"]["mimeType"], "video/mp4");
     let size = job["output"]["bytes"].as_u64().unwrap();
 
-    let full = get(&server.url(job["output"]["url"].as_str().unwrap()));
+    let full = server.get(job["output"]["url"].as_str().unwrap());
     assert_eq!(full.status, 200);
     assert_eq!(full.header("content-type"), Some("video/mp4"));
     assert_eq!(full.header("accept-ranges"), Some("bytes"));
@@ -56,12 +56,11 @@ fn submit_stream_and_download() {
     assert!((duration - 6.0).abs() < 0.2, "6 s trimmed: {duration}");
     assert_eq!(codecs, ["h264", "aac"]);
 
-    let part = request("GET", &server.url(&format!("/jobs/{id}/output")), &[("Range", "bytes=100-1099")], None);
+    let part = server.call("GET", &format!("/jobs/{id}/output"), &[("Range", "bytes=100-1099")], b"");
     assert_eq!(part.status, 206);
     assert_eq!(part.header("content-range"), Some(format!("bytes 100-1099/{size}").as_str()));
     assert_eq!(part.body, full.body[100..1100]);
-    let past =
-        request("GET", &server.url(&format!("/jobs/{id}/output")), &[("Range", &format!("bytes={size}-"))], None);
+    let past = server.call("GET", &format!("/jobs/{id}/output"), &[("Range", &format!("bytes={size}-"))], b"");
     assert_eq!(past.status, 416);
 
     // Only the renamed, complete file is visible; the scratch folder is gone.
@@ -71,26 +70,26 @@ fn submit_stream_and_download() {
     assert_eq!(std::fs::read_dir(dir.data().join("tmp")).unwrap().count(), 0);
 
     // A late subscriber gets the final state at once.
-    let late = read_events(&server.url(&format!("/jobs/{id}/events")));
+    let late = read_events(&server, &format!("/jobs/{id}/events"));
     assert_eq!(late.len(), 1);
     assert_eq!(late[0].name, "done");
 
     check_metrics(&server);
-    let cap = get(&server.url("/capacity")).json();
+    let cap = server.get("/capacity").json();
     assert_eq!(cap["workers"], 1);
     assert_eq!(cap["queueDepth"], 0);
     assert!(cap["throughputMpps"].as_f64().unwrap() > 0.0, "{cap}");
     assert!(cap["maxQueued"].is_u64() && cap["estimatedWaitSeconds"].is_number() && cap["running"].is_u64());
 
     // DELETE of a finished job removes it and its output.
-    assert_eq!(delete(&server.url(&format!("/jobs/{id}"))).status, 204);
-    assert_eq!(get(&server.url(&format!("/jobs/{id}"))).status, 404);
+    assert_eq!(server.delete(&format!("/jobs/{id}")).status, 204);
+    assert_eq!(server.get(&format!("/jobs/{id}")).status, 404);
     assert_eq!(std::fs::read_dir(dir.data().join("outputs")).unwrap().count(), 0);
 }
 
 /// `/metrics` is Prometheus text: every sample line is `name{labels} number`, with the job series present.
 fn check_metrics(server: &Server) {
-    let r = get(&server.url("/metrics"));
+    let r = server.get("/metrics");
     assert_eq!(r.status, 200);
     assert!(r.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
     let text = r.text();
@@ -114,12 +113,12 @@ fn delete_mid_render_kills_ffmpeg() {
     let dir = TempDir::new("cancel");
     let (file, sha, bytes) = medium();
     install_source(&dir.data(), &file);
-    let server = Server::start(&dir.data(), &["--workers", "1"]);
+    let server = Server::start_in(&dir.data(), &["--workers", "1"]);
     // Upscaled to 1280×720: a render of many seconds.
     let id = submit(&server, &project(&sha, bytes, (1280, 720), 0.0, 10.0));
     let start = Instant::now();
     let ffmpeg_pid = loop {
-        let job = get(&server.url(&format!("/jobs/{id}"))).json();
+        let job = server.get(&format!("/jobs/{id}")).json();
         let children = ffmpeg_children(server.pid());
         if job["status"] == "running"
             && job["progress"]["fraction"].as_f64().unwrap_or(0.0) > 0.0
@@ -130,27 +129,27 @@ fn delete_mid_render_kills_ffmpeg() {
         assert!(start.elapsed() < Duration::from_secs(30), "the render starts: {job}");
         std::thread::sleep(Duration::from_millis(50));
     };
-    let r = delete(&server.url(&format!("/jobs/{id}")));
+    let r = server.delete(&format!("/jobs/{id}"));
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["status"], "cancelled");
     // The answer comes once the render has stopped: ffmpeg is gone already.
     assert!(!alive(ffmpeg_pid), "ffmpeg {ffmpeg_pid} was killed");
     assert!(ffmpeg_children(server.pid()).is_empty());
-    assert_eq!(get(&server.url(&format!("/jobs/{id}/output"))).status, 404);
+    assert_eq!(server.get(&format!("/jobs/{id}/output")).status, 404);
     assert_eq!(std::fs::read_dir(dir.data().join("outputs")).unwrap().count(), 0, "no output appears");
     assert_eq!(std::fs::read_dir(dir.data().join("tmp")).unwrap().count(), 0, "no scratch left");
-    let events = read_events(&server.url(&format!("/jobs/{id}/events")));
+    let events = read_events(&server, &format!("/jobs/{id}/events"));
     assert_eq!(events.last().map(|e| e.name.as_str()), Some("cancelled"));
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(get(&server.url(&format!("/jobs/{id}"))).json()["status"], "cancelled", "stays cancelled");
+    assert_eq!(server.get(&format!("/jobs/{id}")).json()["status"], "cancelled", "stays cancelled");
 
     // A queued job is cancelled without ever running.
     let busy = submit(&server, &project(&sha, bytes, (1280, 720), 0.0, 10.0));
     let waiting = submit(&server, &project(&sha, bytes, (640, 360), 0.0, 1.0));
-    let r = delete(&server.url(&format!("/jobs/{waiting}")));
+    let r = server.delete(&format!("/jobs/{waiting}"));
     assert_eq!((r.status, r.json()["status"].as_str()), (200, Some("cancelled")));
     assert_eq!(r.json()["attempts"], 0);
-    assert_eq!(delete(&server.url(&format!("/jobs/{busy}"))).json()["status"], "cancelled");
+    assert_eq!(server.delete(&format!("/jobs/{busy}")).json()["status"], "cancelled");
 }
 
 #[test]
@@ -159,7 +158,7 @@ fn failing_job_carries_ffmpeg_stderr() {
     let bogus = dir.path.join("bogus.mp4");
     std::fs::write(&bogus, b"this is not a video file at all".repeat(100)).unwrap();
     let (sha, bytes) = install_source(&dir.data(), &bogus);
-    let server = Server::start(&dir.data(), &["--workers", "1"]);
+    let server = Server::start_in(&dir.data(), &["--workers", "1"]);
     let id = submit(&server, &project(&sha, bytes, (320, 240), 0.0, 1.0));
     let job = wait_finished(&server, &id, Duration::from_secs(30));
     assert_eq!(job["status"], "failed", "{job}");
@@ -167,54 +166,67 @@ fn failing_job_carries_ffmpeg_stderr() {
     assert_eq!(job["attempts"], 1, "an ffmpeg error exit is not retried");
     let tail = job["error"]["stderrTail"].as_str().expect("stderr tail");
     assert!(tail.contains("Invalid data"), "{tail}");
-    let events = read_events(&server.url(&format!("/jobs/{id}/events")));
+    let events = read_events(&server, &format!("/jobs/{id}/events"));
     assert_eq!(events.last().map(|e| e.name.as_str()), Some("failed"));
-    assert_eq!(get(&server.url(&format!("/jobs/{id}/output"))).status, 404);
-    let metrics = get(&server.url("/metrics")).text();
+    assert_eq!(server.get(&format!("/jobs/{id}/output")).status, 404);
+    let metrics = server.get("/metrics").text();
     assert!(metrics.contains("\nframeloom_jobs_failed_total 1\n"), "{metrics}");
 }
 
 #[test]
 fn rejects_bad_requests() {
     let dir = TempDir::new("reject");
-    let server = Server::start(&dir.data(), &[]);
+    let server = Server::start_in(&dir.data(), &[]);
     let sha = "ab".repeat(32);
     let body = project(&sha, 1000, (320, 240), 0.0, 1.0);
 
     let plain = |method: &str, path: &str, auth: Option<&str>| {
-        let mut req = ureq::http::Request::builder().method(method).uri(server.url(path));
-        if let Some(a) = auth {
-            req = req.header("Authorization", a);
-        }
-        let mut resp = agent().run(req.body(body.clone()).unwrap()).unwrap();
-        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("Authorization", a)).into_iter().collect();
+        request(&server.addr, method, path, &headers, body.as_bytes())
     };
-    for path in ["/jobs", "/metrics", "/capacity"] {
-        let method = if path == "/jobs" { "POST" } else { "GET" };
-        let (status, text) = plain(method, path, None);
-        assert_eq!(status, 401, "{path} without a key: {text}");
-        assert!(text.contains("\"unauthorized\""), "{text}");
-        assert_eq!(plain(method, path, Some("Bearer wrong-key")).0, 401);
+    let job = format!("/jobs/{}", "0".repeat(32));
+    let (events, output) = (format!("{job}/events"), format!("{job}/output"));
+    let guarded = [
+        ("POST", "/jobs"),
+        ("GET", job.as_str()),
+        ("DELETE", job.as_str()),
+        ("GET", events.as_str()),
+        ("GET", output.as_str()),
+        ("GET", "/metrics"),
+        ("GET", "/capacity"),
+    ];
+    for (method, path) in guarded {
+        let r = plain(method, path, None);
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "missing_api_key".into()),
+            "{method} {path} without a key: {}",
+            r.text()
+        );
+        assert!(r.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")), "{method} {path}");
+        let r = plain(method, path, Some("Bearer wrong-key"));
+        assert_eq!((r.status, r.code()), (401, "wrong_api_key".into()), "{method} {path} with a wrong key");
     }
-    assert_eq!(plain("GET", "/healthz", None).0, 200, "health needs no key");
+    assert_eq!(plain("GET", "/healthz", None).status, 200, "health needs no key");
+    assert_eq!(plain("OPTIONS", "/jobs", None).status / 100, 2, "OPTIONS needs no key");
 
-    let r = post(&server.url("/jobs"), &body);
+    let r = server.post("/jobs", &body);
     assert_eq!(r.status, 409, "{}", r.text());
     let missing = &r.json()["error"]["missing"];
     assert_eq!(missing[0]["id"], "clip");
     assert_eq!(missing[0]["sha256"], sha.as_str());
 
-    let r = post(&server.url("/jobs"), r#"{"version":1,"output":{"width":3,"height":240,"fps":30},"scenes":[]}"#);
+    let r = server.post("/jobs", r#"{"version":1,"output":{"width":3,"height":240,"fps":30},"scenes":[]}"#);
     assert_eq!(r.status, 422, "{}", r.text());
     let errors = r.json()["errors"].as_array().unwrap().clone();
     assert!(errors.iter().any(|e| e["path"] == "output.width" && e["code"].is_string()), "{errors:?}");
 
     let huge = format!("{{\"version\":1,\"pad\":\"{}\"}}", "x".repeat(9 << 20));
-    assert_eq!(post(&server.url("/jobs"), &huge).status, 413);
+    assert_eq!(server.post("/jobs", &huge).status, 413);
 
-    assert_eq!(get(&server.url(&format!("/jobs/{}", "0".repeat(32)))).status, 404);
-    assert_eq!(get(&server.url("/jobs/..%2F..%2Fetc%2Fpasswd/output")).status, 404);
-    assert_eq!(delete(&server.url(&format!("/jobs/{}", "0".repeat(32)))).status, 404);
+    assert_eq!(server.get(&format!("/jobs/{}", "0".repeat(32))).status, 404);
+    assert_eq!(server.get("/jobs/..%2F..%2Fetc%2Fpasswd/output").status, 404);
+    assert_eq!(server.delete(&format!("/jobs/{}", "0".repeat(32))).status, 404);
 }
 
 #[test]
@@ -226,11 +238,12 @@ fn janitor_removes_expired_outputs_and_stale_scratch() {
     std::fs::create_dir_all(&stale).unwrap();
     std::fs::write(stale.join("out.tmp.mp4"), b"partial").unwrap();
     std::fs::write(dir.data().join("tmp/not-a-job.txt"), b"someone else's").unwrap();
-    let server = Server::start(&dir.data(), &["--output-ttl", "1", "--janitor-interval", "1", "--source-ttl", "3600"]);
+    let server =
+        Server::start_in(&dir.data(), &["--output-ttl", "1", "--janitor-interval", "1", "--source-ttl", "3600"]);
     let id = submit(&server, &project(&sha, bytes, (64, 64), 0.0, 0.5));
     assert_eq!(wait_finished(&server, &id, Duration::from_secs(30))["status"], "succeeded");
     let start = Instant::now();
-    while get(&server.url(&format!("/jobs/{id}"))).status != 404 {
+    while server.get(&format!("/jobs/{id}")).status != 404 {
         assert!(start.elapsed() < Duration::from_secs(10), "the finished job expires");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -238,4 +251,25 @@ fn janitor_removes_expired_outputs_and_stale_scratch() {
     assert!(!stale.exists(), "stale scratch is removed");
     assert!(dir.data().join("tmp/not-a-job.txt").exists(), "only job folders are touched");
     assert!(dir.data().join("sources").join(&sha).exists(), "sources within their TTL stay");
+}
+
+#[test]
+fn a_tus_upload_is_a_source_jobs_can_render() {
+    let dir = TempDir::new("upload-render");
+    let file = make_source(&dir.path, "clip.mp4", "64x64", 0.5);
+    let media = std::fs::read(&file).unwrap();
+    let server = Server::start_in(&dir.data(), &["--workers", "1"]);
+    let path = server.create(media.len(), &[]);
+    let done = server.patch(&path, 0, &media, &[]);
+    assert_eq!(done.status, 204, "{}", done.text());
+    let sha = done.header("upload-sha256").expect("Upload-Sha256").to_owned();
+    assert_eq!(sha, sha256_file(&file));
+    assert_eq!(server.tus("HEAD", &format!("/sources/{sha}"), &[], b"").status, 200);
+
+    let id = submit(&server, &project(&sha, media.len() as u64, (64, 64), 0.0, 0.5));
+    let job = wait_finished(&server, &id, Duration::from_secs(30));
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let out = dir.path.join("out.mp4");
+    std::fs::write(&out, server.get(&format!("/jobs/{id}/output")).body).unwrap();
+    assert!(ffprobe(&out).is_some_and(|(d, _)| d > 0.3), "the output is media");
 }

@@ -12,7 +12,7 @@ fn burst_of_50_jobs_completes_without_5xx() {
     let dir = TempDir::new("burst");
     let file = make_source(&dir.path, "tiny.mp4", "64x64", 0.5);
     let (sha, bytes) = install_source(&dir.data(), &file);
-    let server = Server::start(&dir.data(), &["--workers", "2", "--max-queued", "8"]);
+    let server = Server::start_in(&dir.data(), &["--workers", "2", "--max-queued", "8"]);
     let body = project(&sha, bytes, (64, 64), 0.0, 0.5);
     let too_many = AtomicUsize::new(0);
     let ids: Vec<String> = std::thread::scope(|s| {
@@ -21,7 +21,7 @@ fn burst_of_50_jobs_completes_without_5xx() {
                 s.spawn(|| {
                     let mut ids = Vec::new();
                     while ids.len() < 5 {
-                        let r = post(&server.url("/jobs"), &body);
+                        let r = server.post("/jobs", &body);
                         match r.status {
                             202 => ids.push(r.json()["id"].as_str().unwrap().to_string()),
                             429 => {
@@ -45,6 +45,6 @@ fn burst_of_50_jobs_completes_without_5xx() {
         let job = wait_finished(&server, id, Duration::from_secs(90));
         assert_eq!(job["status"], "succeeded", "{job}");
     }
-    let metrics = get(&server.url("/metrics")).text();
+    let metrics = server.get("/metrics").text();
     assert!(metrics.contains("\nframeloom_jobs_completed_total 50\n"), "{metrics}");
 }

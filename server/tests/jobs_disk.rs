@@ -31,7 +31,7 @@ fn full_disk_fails_the_job_and_the_server_keeps_serving() {
         .arg(&small)
         .arg(env!("CARGO_BIN_EXE_frameloom-server"));
     let tmp = small.to_str().unwrap().to_string();
-    let server = Server::start_with(wrapper, &dir.data(), &["--workers", "1", "--tmp-dir", &tmp]);
+    let server = Server::start_with(wrapper, &dir.data(), &["--api-key", KEY, "--workers", "1", "--tmp-dir", &tmp]);
 
     let id = submit(&server, &project(&sha, bytes, (320, 240), 0.0, 4.0));
     let job = wait_finished(&server, &id, Duration::from_secs(60));
@@ -40,7 +40,7 @@ fn full_disk_fails_the_job_and_the_server_keeps_serving() {
     assert!(job["error"]["message"].as_str().unwrap().contains("disk is full"), "{job}");
     assert_eq!(job["attempts"], 1, "a full disk is not retried");
 
-    assert_eq!(get(&server.url("/healthz")).status, 200);
+    assert_eq!(server.get("/healthz").status, 200);
     // The failed job's scratch was freed, so a small job still fits and succeeds.
     let tiny = project(&sha, bytes, (64, 48), 0.0, 0.2);
     let id = submit(&server, &tiny);

@@ -11,11 +11,11 @@ fn kill_9_mid_job_then_restart_completes_it() {
     let dir = TempDir::new("restart");
     let file = make_source(&dir.path, "src.mp4", "640x360", 10.0);
     let (sha, bytes) = install_source(&dir.data(), &file);
-    let server = Server::start(&dir.data(), &["--workers", "1"]);
+    let server = Server::start_in(&dir.data(), &["--workers", "1"]);
     let id = submit(&server, &project(&sha, bytes, (640, 360), 0.0, 10.0));
     let start = Instant::now();
     let orphan = loop {
-        let job = get(&server.url(&format!("/jobs/{id}"))).json();
+        let job = server.get(&format!("/jobs/{id}")).json();
         let children = ffmpeg_children(server.pid());
         if job["progress"]["fraction"].as_f64().unwrap_or(0.0) > 0.1 && !children.is_empty() {
             break children[0];
@@ -26,15 +26,15 @@ fn kill_9_mid_job_then_restart_completes_it() {
     };
     server.kill9();
 
-    let server = Server::start(&dir.data(), &["--workers", "1"]);
-    let job = get(&server.url(&format!("/jobs/{id}"))).json();
+    let server = Server::start_in(&dir.data(), &["--workers", "1"]);
+    let job = server.get(&format!("/jobs/{id}")).json();
     assert!(matches!(job["status"].as_str(), Some("queued" | "running")), "requeued: {job}");
     assert!(!alive(orphan), "the orphaned ffmpeg {orphan} was stopped at startup");
     let job = wait_finished(&server, &id, Duration::from_secs(60));
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["attempts"], 2, "one interrupted run, one complete run");
     let out = dir.path.join("out.mp4");
-    std::fs::write(&out, get(&server.url(&format!("/jobs/{id}/output"))).body).unwrap();
+    std::fs::write(&out, server.get(&format!("/jobs/{id}/output")).body).unwrap();
     let (duration, _) = ffprobe(&out).expect("a valid MP4");
     assert!((duration - 10.0).abs() < 0.2, "{duration}");
 }

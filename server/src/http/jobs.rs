@@ -119,7 +119,7 @@ async fn output(State(jobs): State<Arc<Jobs>>, Path(id): Path<String>, req: Requ
         let message = format!("job {id} has no output: it is {}", job.status.as_str());
         return json_error(StatusCode::NOT_FOUND, "output_not_ready", message);
     };
-    let path = jobs.output_path(&id, &out.ext);
+    let path = jobs.storage.output(&id, &out.ext);
     let mut resp = match ServeFile::new(path).oneshot(req).await {
         Ok(resp) => resp.map(Body::new),
         Err(never) => match never {},

@@ -1,26 +1,14 @@
-//! The janitor: every `--janitor-interval` it removes scratch folders of jobs that are not
-//! running, finished jobs (and their outputs) older than `--output-ttl`, leftover `.part`
-//! files, and source files unused for `--source-ttl` that no queued or running job needs.
+//! The jobs part of the janitor (run by [`crate::janitor`]): removes scratch folders of jobs
+//! that are not running, finished jobs (and their outputs) older than `--output-ttl`, leftover
+//! `.part` files, and source files unused for `--source-ttl` that no queued or running job needs.
 
 use super::model::{is_job_id, now_ms};
 use super::{Jobs, remove_file};
+use crate::storage::Sha256Hex;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::SystemTime;
 
-/// Runs [`sweep`] every `janitor_interval`, starting at once.
-pub async fn run(jobs: Arc<Jobs>) {
-    let mut tick = tokio::time::interval(jobs.config.janitor_interval);
-    loop {
-        tick.tick().await;
-        let jobs = Arc::clone(&jobs);
-        if let Err(e) = tokio::task::spawn_blocking(move || sweep(&jobs)).await {
-            tracing::error!("janitor stopped unexpectedly: {e}");
-        }
-    }
-}
-
-/// One cleaning pass.
+/// One cleaning pass (blocking: run it on a blocking thread).
 pub fn sweep(jobs: &Jobs) {
     let is_running = |id: &str| jobs.pool.is_running(id);
     for entry in entries(&jobs.config.tmp_dir) {
@@ -34,7 +22,7 @@ pub fn sweep(jobs: &Jobs) {
             }
         }
     }
-    for entry in entries(&jobs.config.data_dir.join("outputs")) {
+    for entry in entries(&jobs.storage.outputs_dir()) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.strip_suffix(".part").is_some_and(|id| !is_running(id)) {
             remove_file(&entry.path());
@@ -45,7 +33,7 @@ pub fn sweep(jobs: &Jobs) {
         Ok(expired) => {
             for job in expired {
                 if let Some(out) = &job.output {
-                    remove_file(&jobs.output_path(&job.id, &out.ext));
+                    remove_file(&jobs.storage.output(&job.id, &out.ext));
                 }
                 if let Err(e) = jobs.store.delete(&job.id) {
                     tracing::warn!("janitor: cannot forget job {}: {e}", job.id);
@@ -65,9 +53,9 @@ fn sweep_sources(jobs: &Jobs) {
         Err(e) => return tracing::warn!("janitor: cannot list sources in use: {e}"),
     };
     let cutoff = SystemTime::now().checked_sub(jobs.config.source_ttl);
-    for entry in entries(&jobs.config.data_dir.join("sources")) {
+    for entry in entries(&jobs.storage.sources_dir()) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let is_hash = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
+        let is_hash = Sha256Hex::parse(&name).is_some();
         let modified = entry.metadata().and_then(|m| m.modified()).ok();
         let old = matches!((modified, cutoff), (Some(m), Some(c)) if m < c);
         if is_hash && old && !in_use.contains(&name) {

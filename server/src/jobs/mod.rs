@@ -1,10 +1,10 @@
 //! The render job service: a persistent queue ([`store`]), a worker pool ([`pool`]),
 //! live progress ([`events`]), counters ([`metrics`]) and a [`janitor`].
 //!
-//! Files under the data dir: `jobs.sqlite3` (the queue), `sources/<sha256>` (inputs,
-//! written by uploads), `outputs/<id>.<ext>` (finished renders) and, unless `--tmp-dir`
-//! moves it, `tmp/<id>/` (a running job's scratch; the renderer writes `out.tmp.<ext>`
-//! there and the file is renamed into `outputs/` only once complete).
+//! Files live where [`Storage`] says: the queue in `jobs.sqlite3`, inputs in
+//! `sources/<sha256>` (written by uploads), finished renders in `outputs/<id>.<ext>` and,
+//! unless `--tmp-dir` moves it, a running job's scratch in `tmp/<id>/` (the renderer writes
+//! `out.tmp.<ext>` there and the file is renamed into `outputs/` only once complete).
 //! One server process owns a data dir at a time.
 
 pub mod events;
@@ -15,6 +15,7 @@ pub mod pool;
 pub mod store;
 pub mod submit;
 
+use crate::storage::Storage;
 use events::EventHub;
 use metrics::Metrics;
 use model::{Job, JobStatus, now_ms};
@@ -30,8 +31,6 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Settings of the job service, from `serve` flags.
 #[derive(Debug, Clone)]
 pub struct JobsConfig {
-    /// The data dir (queue, sources, outputs).
-    pub data_dir: PathBuf,
     /// Scratch folder for running renders.
     pub tmp_dir: PathBuf,
     /// Concurrent renders.
@@ -42,8 +41,6 @@ pub struct JobsConfig {
     pub output_ttl: Duration,
     /// How long unused source files are kept.
     pub source_ttl: Duration,
-    /// How often the janitor runs.
-    pub janitor_interval: Duration,
 }
 
 impl JobsConfig {
@@ -57,6 +54,8 @@ impl JobsConfig {
 pub struct Jobs {
     /// Settings.
     pub config: JobsConfig,
+    /// The data dir.
+    pub storage: Storage,
     /// The persistent queue.
     pub store: Arc<dyn JobStore>,
     /// Live progress channels.
@@ -78,13 +77,12 @@ pub enum Cancelled {
 }
 
 impl Jobs {
-    /// Opens the queue in `config.data_dir`, requeuing jobs a previous process left running.
-    pub fn open(config: JobsConfig) -> Result<Arc<Jobs>, String> {
-        for dir in [config.data_dir.join("sources"), config.data_dir.join("outputs"), config.tmp_dir.clone()] {
-            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        janitor::stop_orphans(&config.tmp_dir);
-        let db = config.data_dir.join("jobs.sqlite3");
+    /// Opens the queue in the data dir, requeuing jobs a previous process left running.
+    pub fn open(config: JobsConfig, storage: Storage) -> Result<Arc<Jobs>, String> {
+        let tmp_dir = &config.tmp_dir;
+        std::fs::create_dir_all(tmp_dir).map_err(|e| format!("cannot create {}: {e}", tmp_dir.display()))?;
+        janitor::stop_orphans(tmp_dir);
+        let db = storage.jobs_db();
         let store = SqliteStore::open(&db).map_err(|e| format!("cannot open {}: {e}", db.display()))?;
         // No process runs this data dir's jobs but this one, so every `running` row is stale.
         let requeued = store.requeue_stale(i64::MAX, MAX_ATTEMPTS, now_ms()).map_err(|e| e.to_string())?;
@@ -94,6 +92,7 @@ impl Jobs {
         let workers = config.workers.max(1);
         Ok(Arc::new(Jobs {
             config,
+            storage,
             store: Arc::new(store),
             events: EventHub::default(),
             metrics: Metrics::default(),
@@ -101,22 +100,11 @@ impl Jobs {
         }))
     }
 
-    /// Starts the workers and the janitor on the current tokio runtime.
+    /// Starts the workers on the current tokio runtime.
     pub fn start(self: &Arc<Self>) {
         for _ in 0..self.pool.workers() {
             tokio::spawn(pool::worker(Arc::clone(self)));
         }
-        tokio::spawn(janitor::run(Arc::clone(self)));
-    }
-
-    /// Where the source file with this SHA-256 lives.
-    pub fn source_path(&self, sha256: &str) -> PathBuf {
-        self.config.data_dir.join("sources").join(sha256)
-    }
-
-    /// Where a succeeded job's output lives.
-    pub fn output_path(&self, id: &str, ext: &str) -> PathBuf {
-        self.config.data_dir.join("outputs").join(format!("{id}.{ext}"))
     }
 
     /// A job's scratch folder.
@@ -131,7 +119,7 @@ impl Jobs {
         };
         if before.is_finished() {
             if let Some(out) = self.store.get(id)?.and_then(|j| j.output) {
-                remove_file(&self.output_path(id, &out.ext));
+                remove_file(&self.storage.output(id, &out.ext));
             }
             self.store.delete(id)?;
             return Ok(Cancelled::Removed);

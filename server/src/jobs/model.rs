@@ -149,14 +149,12 @@ impl Job {
 
 /// A fresh random job id: 128 bits from the OS, as 32 lowercase hex digits.
 pub fn new_id() -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness for a job id: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::hex::random(16).map_err(|e| format!("no randomness for a job id: {e}"))
 }
 
 /// True for strings shaped like ids from [`new_id`] (so ids never become odd paths).
 pub fn is_job_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    crate::hex::is_lower_hex(s, 32)
 }
 
 /// The current time in Unix milliseconds.

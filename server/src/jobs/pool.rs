@@ -133,7 +133,7 @@ fn record(
                 }
             } else {
                 // Cancelled while finishing: the output must not outlive the job.
-                remove_file(&jobs.output_path(&job.id, &output.ext));
+                remove_file(&jobs.storage.output(&job.id, &output.ext));
             }
         }
         Err(RenderError::Cancelled) => {}
@@ -179,7 +179,7 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     })?;
     let mut sources = BTreeMap::new();
     for (id, source) in &project.sources {
-        let path = source.sha256.as_deref().map(|sha| jobs.source_path(sha)).filter(|p| p.is_file());
+        let path = source.sha256.as_deref().and_then(|sha| jobs.storage.existing_source(sha));
         let path =
             path.ok_or_else(|| RenderError::Unsupported(format!("the file of source {id} is gone; upload it again")))?;
         sources.insert(id.clone(), path);
@@ -207,7 +207,7 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     };
     let stats = render::render(&req, &mut on_progress, cancel)?;
     let rendered = megapixels * stats.frames as f64;
-    let final_path = jobs.output_path(&job.id, ext);
+    let final_path = jobs.storage.output(&job.id, ext);
     publish_output(&tmp, &final_path)?;
     let bytes = std::fs::metadata(&final_path).map_err(|e| io_error(&final_path, &e))?.len();
     Ok((RenderStats { bytes, ..stats }, JobOutput { bytes, ext: ext.to_string() }, rendered))

@@ -67,7 +67,7 @@ impl Jobs {
         let mut hashes = Vec::new();
         for (id, source) in &project.sources {
             match &source.sha256 {
-                Some(sha) if self.source_path(sha).is_file() => hashes.push(sha.clone()),
+                Some(sha) if self.storage.existing_source(sha).is_some() => hashes.push(sha.clone()),
                 sha => missing.push(MissingSource { id: id.clone(), sha256: sha.clone() }),
             }
         }
