@@ -59,7 +59,7 @@ async function makeInputs() {
     const file = path.join(FIXTURES, name);
     if (existsSync(file)) continue;
     console.error(`bench: making ${name}`);
-    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, `${file}.part.mp4`]);
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args, `${file}.part.mp4`]);
     await rename(`${file}.part.mp4`, file);
   }
 }

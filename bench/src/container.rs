@@ -175,7 +175,7 @@ fn copy_packets(demuxer: &mut dyn Demuxer, muxer: &mut dyn Muxer) -> Result<u64,
 
 /// The same remux by ffmpeg, to the same container.
 fn ffmpeg_copy(input: &Path, output: &Path) -> Result<(), String> {
-    let out = Command::new("ffmpeg")
+    let out = Command::new("ffmpeg").arg("-nostdin")
         .args(["-hide_banner", "-v", "error", "-y", "-i"])
         .arg(input)
         .args(["-c", "copy", "-map", "0"])

@@ -66,7 +66,7 @@ pub fn path(name: &str) -> Result<PathBuf, String> {
     // Written under a temporary name with the same extension (ffmpeg picks the muxer from it), then renamed.
     let partial = dir.join(format!("partial_{name}"));
     eprintln!("frameloom-bench: making {name} with ffmpeg");
-    let out = Command::new("ffmpeg")
+    let out = Command::new("ffmpeg").arg("-nostdin")
         .args(["-hide_banner", "-v", "error", "-y"])
         .args(recipe.args.iter().map(|a| a.replace("{dir}", dir_s)))
         .arg(&partial)

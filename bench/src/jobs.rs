@@ -261,7 +261,7 @@ fn direct_ffmpeg(input: &Path, data: &Path, workers: usize) -> Result<(), String
                         if n > JOBS {
                             return Ok(());
                         }
-                        let status = Command::new("ffmpeg")
+                        let status = Command::new("ffmpeg").arg("-nostdin")
                             .args(["-nostdin", "-v", "error", "-y", "-ss", "0", "-to", "0.5", "-i"])
                             .arg(input)
                             .args(["-vf", "scale=64:64,fps=30", "-threads", &threads, "-c:v", "libx264", "-c:a", "aac"])

@@ -20,7 +20,7 @@ fn scratch(name: &str, contents: &[u8]) -> PathBuf {
 }
 
 fn ffmpeg(args: &[&str], out: &Path) {
-    let status = Command::new("ffmpeg").args(["-hide_banner", "-v", "error", "-y"]).args(args).arg(out).status().expect("ffmpeg runs");
+    let status = Command::new("ffmpeg").arg("-nostdin").args(["-hide_banner", "-v", "error", "-y"]).args(args).arg(out).status().expect("ffmpeg runs");
     assert!(status.success());
 }
 

@@ -8,7 +8,7 @@ use std::process::Command;
 
 /// Runs ffmpeg with fixed arguments, panicking with its stderr on failure.
 fn ffmpeg(args: &[&str]) {
-    let out = Command::new("ffmpeg").args(["-hide_banner", "-v", "error", "-y"]).args(args).output().expect("ffmpeg runs");
+    let out = Command::new("ffmpeg").arg("-nostdin").args(["-hide_banner", "-v", "error", "-y"]).args(args).output().expect("ffmpeg runs");
     assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 

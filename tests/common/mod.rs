@@ -73,6 +73,7 @@ fn make(name: &str) -> PathBuf {
         if a == target { tmp.to_str().expect("utf-8 fixture dir").to_string() } else { a }
     });
     let mut cmd = Command::new("ffmpeg");
+    cmd.arg("-nostdin");
     cmd.args(["-hide_banner", "-v", "error", "-y"]).args(args);
     if recipe.args.last() == Some(&"pipe:1") {
         cmd.stdout(std::fs::File::create(&tmp).expect("create fixture"));
@@ -103,7 +104,7 @@ pub fn ffprobe_streams(path: &Path) -> Vec<serde_json::Value> {
 
 /// Per stream index: the MD5 of every packet's bytes, in order, via ffmpeg's framemd5 muxer.
 pub fn packet_hashes(path: &Path) -> Vec<(u32, String)> {
-    let out = Command::new("ffmpeg")
+    let out = Command::new("ffmpeg").arg("-nostdin")
         .args(["-hide_banner", "-v", "error", "-i"])
         .arg(path)
         .args(["-map", "0", "-c", "copy", "-f", "framemd5", "-"])
@@ -123,7 +124,7 @@ pub fn packet_hashes(path: &Path) -> Vec<(u32, String)> {
 
 /// What `ffmpeg -v error -i PATH -f null -` prints: empty for a clean file.
 pub fn decode_errors(path: &Path) -> String {
-    let out = Command::new("ffmpeg")
+    let out = Command::new("ffmpeg").arg("-nostdin")
         .args(["-hide_banner", "-v", "error", "-i"])
         .arg(path)
         .args(["-f", "null", "-"])

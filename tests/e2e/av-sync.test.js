@@ -70,7 +70,7 @@ before(async () => {
   world = await startHarness();
   await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...SOURCE_ARGS, path.join(world.fixtures.dir, SOURCE)]);
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...SOURCE_ARGS, path.join(world.fixtures.dir, SOURCE)]);
   page = await world.newPage();
   await page.evaluate(async () => {
     const { Engine } = await import('/frameloom/index.js');

@@ -28,7 +28,7 @@ const RECIPES = {
 export async function makeFixtures() {
   const dir = await mkdtemp(path.join(tmpdir(), 'frameloom-e2e-'));
   for (const [name, args] of Object.entries(RECIPES)) {
-    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, path.join(dir, name)]);
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args, path.join(dir, name)]);
   }
   await copyFile(path.join(dir, 'picture.png'), path.join(dir, 'png-renamed.mp4'));
   await writeFile(path.join(dir, 'empty.mp4'), new Uint8Array(0));

@@ -51,9 +51,9 @@ before(async () => {
   await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
   await Promise.all(Object.entries(RECIPES).map(([name, args]) =>
-    run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, path.join(dir, name)])));
+    run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args, path.join(dir, name)])));
   // ffmpeg 5.1 writes the rotate tag (a display matrix) only when copying.
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', path.join(dir, 'upright.mp4'), '-c', 'copy',
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', path.join(dir, 'upright.mp4'), '-c', 'copy',
     '-metadata:s:v:0', 'rotate=90', path.join(dir, 'rot.mp4')]);
   // A file cut in the middle of its media data: the header reads fine, the packets do not.
   await copyFile(path.join(dir, 'a360.mp4'), path.join(dir, 'truncated.mp4'));

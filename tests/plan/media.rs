@@ -15,6 +15,7 @@ fn probe_file(path: &Path) -> ProbeInfo {
 /// The first frame as RGB bytes: as coded (`-noautorotate`) or as ffmpeg shows it, then `filter`.
 fn first_frame(path: &Path, autorotate: bool, filter: Option<&str>) -> Vec<u8> {
     let mut cmd = Command::new("ffmpeg");
+    cmd.arg("-nostdin");
     cmd.args(["-hide_banner", "-v", "error"]);
     if !autorotate {
         cmd.arg("-noautorotate");

@@ -363,7 +363,7 @@ impl Drop for TempDir {
 
 /// Runs ffmpeg with `args` (quiet, overwrite), panicking on failure.
 pub fn ffmpeg(args: &[&str]) {
-    let out = Command::new("ffmpeg").args(["-v", "error", "-y"]).args(args).output().expect("ffmpeg runs");
+    let out = Command::new("ffmpeg").arg("-nostdin").args(["-v", "error", "-y"]).args(args).output().expect("ffmpeg runs");
     assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
