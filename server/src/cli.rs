@@ -1,6 +1,7 @@
-//! The command-line contract: `probe`, `validate` and `serve`.
+//! The command-line contract: `probe`, `validate`, `render` and `serve`.
 
 use crate::http::HttpConfig;
+use crate::render;
 use crate::serve::{self, ServeConfig};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -28,6 +29,23 @@ enum Command {
         /// The project JSON file.
         project: PathBuf,
     },
+    /// Render a project to a file with ffmpeg; prints progress on stderr and stats as JSON.
+    Render {
+        /// The project JSON file.
+        project: PathBuf,
+        /// Folder with the sources, named by sha256, id or original name.
+        #[arg(long)]
+        sources: PathBuf,
+        /// The file to write (written under a temporary name, then renamed).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// ffmpeg thread budget (default: the number of CPUs).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Folder for intermediates (default: the system temp folder); removed afterwards.
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
     /// Run the HTTP server (editor page, API) until Ctrl-C.
     Serve {
         /// Address to listen on, e.g. 127.0.0.1:8787 (port 0 picks a free one).
@@ -50,6 +68,10 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
+        Command::Render { project, sources, output, threads, work_dir } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+            render::command::run(render::command::RenderArgs { project, sources, output, threads, work_dir })
+        }
         Command::Serve { listen, data_dir, www, cors_origins } => {
             let config = ServeConfig { listen, data_dir, http: HttpConfig { www, cors_origins } };
             match serve::run(config) {

@@ -2,6 +2,7 @@
 
 mod cli;
 mod http;
+mod render;
 mod serve;
 
 fn main() -> std::process::ExitCode {
