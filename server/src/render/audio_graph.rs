@@ -6,8 +6,8 @@
 //! stages for the speed (each 0.5–2, chained for 0.25–4; pitch kept, like the browser's
 //! stretcher but not sample-identical) → padded/cut to the clip's exact length in samples →
 //! `volume` → linear `afade`s placed on the uncut length (a cut clip is cut, not faded) →
-//! `adelay` to its timeline start. `amix=normalize=0` sums the clips over silence as long as
-//! the timeline, and `aeval` applies the mixer's soft limiter (identity up to −1 dBFS, tanh
+//! `adelay` to its timeline start. `amix=normalize=0` sums the clips, silence pads them to the
+//! timeline's length, and `aeval` applies the mixer's soft limiter (identity up to −1 dBFS, tanh
 //! knee above) sample by sample. The result is written losslessly (FLAC, 24-bit) and encoded
 //! once when the scenes are joined, so scene cuts never click.
 
@@ -41,9 +41,9 @@ pub fn build(
         return Ok(None);
     }
     let total = us_to_frame(plan.output.duration_us).max(1);
-    let mut filter = format!("anullsrc=r={OUTPUT_RATE}:cl=stereo,atrim=end_sample={total}[base]");
+    let mut filter = String::new();
     let mut inputs = Vec::new();
-    let mut labels = vec!["[base]".to_owned()];
+    let mut labels = Vec::new();
     for (i, clip) in plan.audio.iter().enumerate() {
         let path = files.get(&clip.source).ok_or_else(|| RenderError::Source {
             source_id: clip.source.clone(),
@@ -56,7 +56,7 @@ pub fn build(
             .map_or(2, |a| usize::from(a.channels));
         let Some(chain) = clip_chain(clip, channels, inputs.len())? else { continue };
         inputs.push(Input::media(path, clip.decode_from_us, Some(clip.source_out_us - clip.decode_from_us + 100_000)));
-        let _ = write!(filter, ";{chain}[a{i}]");
+        let _ = write!(filter, "{chain}[a{i}];");
         labels.push(format!("[a{i}]"));
     }
     let t = LIMIT_THRESHOLD;
@@ -64,14 +64,20 @@ pub fn build(
     let limit = |c: u8| {
         format!("if(gt(abs(val({c})),{t}),sgn(val({c}))*({t}+{k}*tanh((abs(val({c}))-{t})/{k})),val({c}))", t = num(t.into()), k = num(k.into()))
     };
-    let _ = write!(
-        filter,
-        ";{}amix=inputs={}:normalize=0:duration=first:dropout_transition=0,aeval=exprs='{}|{}':c=same,atrim=end_sample={total}[aout]",
-        labels.concat(),
-        labels.len(),
-        limit(0),
-        limit(1)
-    );
+    // Silence is padded at the end rather than mixed in from an `anullsrc` input: ffmpeg 5.1
+    // can stall when a generated source and file inputs feed the same `amix`.
+    if labels.is_empty() {
+        let _ = write!(filter, "anullsrc=r={OUTPUT_RATE}:cl=stereo,atrim=end_sample={total}[aout]");
+    } else {
+        let _ = write!(
+            filter,
+            "{}amix=inputs={}:normalize=0:duration=longest:dropout_transition=0,aeval=exprs='{}|{}':c=same,apad=whole_len={total},atrim=end_sample={total}[aout]",
+            labels.concat(),
+            labels.len(),
+            limit(0),
+            limit(1)
+        );
+    }
     Ok(Some(AudioGraph { inputs, filter, duration_us: plan.output.duration_us }))
 }
 

@@ -3,7 +3,9 @@
 //! Video and audio files go through our own prober (`frameloom::container::probe`, the same
 //! one the browser uses, so both plan from identical numbers). Files it cannot read but ffmpeg
 //! can (MPEG-TS, AVI, WAV, MP3, FLAC, MOV codecs it does not know, …) fall back to
-//! `ffprobe -of json`, which gives duration, size, rotation and the audio layout; such files
+//! `ffprobe -of json`, which gives duration, size, rotation and the audio layout (files our
+//! prober finds truncated, empty or unreadable are refused instead: ffmpeg would quietly
+//! render what it can of them); such files
 //! have no keyframe index, so their decoding starts a second before the trim point (ffmpeg
 //! still seeks to the keyframe before that), and they are described with the placeholder
 //! container `matroska` (the plan never reads the container). Images are sniffed by their
@@ -72,6 +74,11 @@ fn probe_media(id: &str, path: &Path) -> Result<ProbeInfo, RenderError> {
     let ours_error = match ours {
         Ok(info) if info.tracks.iter().all(|t| t.video.is_some() || t.audio.is_some()) => return Ok(info),
         Ok(_) => "a track has no picture or sound details".to_owned(),
+        // A damaged file is refused, not handed to ffmpeg (which would render what it can
+        // and exit successfully).
+        Err(e) if matches!(e.code(), "truncated" | "empty_file" | "io") => {
+            return Err(RenderError::Probe { source: id.to_owned(), error: e.to_string() });
+        }
         Err(e) => e.to_string(),
     };
     let json = ffprobe_json(path, None).map_err(|e| RenderError::Probe {
