@@ -210,7 +210,10 @@ impl Job<'_> {
                 tail = words(&["-filter_complex", &gif_filter(self.quality), "-map", "[vout]"]);
             } else {
                 fast_path = "concat-copy";
-                tail = words(&["-map", "0:v:0", "-c:v", "copy"]);
+                // A scene whose only input is a rotated source inherits that source's display
+                // matrix (ffmpeg 5.1 copies it with `-noautorotate`); the pictures are already
+                // upright, so the copy resets it.
+                tail = words(&["-map", "0:v:0", "-c:v", "copy", "-metadata:s:v:0", "rotate=0"]);
             }
         } else {
             fast_path = "filter-concat";
