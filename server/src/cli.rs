@@ -45,6 +45,12 @@ enum Command {
         /// Folder for intermediates (default: the system temp folder); removed afterwards.
         #[arg(long)]
         work_dir: Option<PathBuf>,
+        /// Also write a still of one frame here (PNG, or JPEG for `.jpg`).
+        #[arg(long)]
+        thumbnail: Option<PathBuf>,
+        /// When that frame is, in seconds.
+        #[arg(long, default_value_t = 0.0)]
+        thumbnail_at: f64,
     },
     /// Run the HTTP server (editor page, API) until Ctrl-C.
     Serve {
@@ -68,9 +74,10 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
-        Command::Render { project, sources, output, threads, work_dir } => {
+        Command::Render { project, sources, output, threads, work_dir, thumbnail, thumbnail_at } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
-            render::command::run(render::command::RenderArgs { project, sources, output, threads, work_dir })
+            let args = render::command::RenderArgs { project, sources, output, threads, work_dir, thumbnail, thumbnail_at };
+            render::command::run(args)
         }
         Command::Serve { listen, data_dir, www, cors_origins } => {
             let config = ServeConfig { listen, data_dir, http: HttpConfig { www, cors_origins } };

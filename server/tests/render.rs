@@ -140,7 +140,8 @@ fn psnr(fa: &Path, a: u64, fb: &Path, b: u64) -> f64 {
 /// Which of source frames `expected - 2 ..= expected + 2` output frame `n` looks most like;
 /// also checks that the match is close (encoding loss only).
 fn matching_frame(out: &Path, n: u64, src: &Path, expected: u64) -> u64 {
-    let scores: Vec<(u64, f64)> = (expected.saturating_sub(2)..=expected + 2).map(|m| (m, psnr(out, n, src, m))).collect();
+    let scores: Vec<(u64, f64)> =
+        (expected.saturating_sub(2)..=expected + 2).map(|m| (m, psnr(out, n, src, m))).collect();
     let (best, db) = scores.iter().copied().fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
     assert!(db > 25.0, "output frame {n} matches no source frame well: {scores:?}");
     best
@@ -162,8 +163,18 @@ fn rms(samples: &[f32]) -> f64 {
     (samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum::<f64>() / samples.len().max(1) as f64).sqrt()
 }
 
-const TESTSRC: &[&str] = &["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=4", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4"];
-const H264_AAC: &[&str] = &["-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"];
+const TESTSRC: &[&str] = &[
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=320x240:rate=30:duration=4",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=48000:duration=4",
+];
+const H264_AAC: &[&str] =
+    &["-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"];
 
 fn testsrc(dir: &Dir, name: &str) -> PathBuf {
     dir.make(name, &[TESTSRC, H264_AAC].concat())
@@ -204,8 +215,48 @@ fn trim_to_mp4_has_exact_frames_and_length() {
 fn two_scenes_splice_at_the_cut() {
     let dir = Dir::new("splice");
     let tone = |f: u32, rate: u32| format!("sine=frequency={f}:sample_rate={rate}:duration=3");
-    dir.make("red.mp4", &["-f", "lavfi", "-i", "color=c=red:s=320x240:r=30:d=3", "-f", "lavfi", "-i", &tone(440, 48000), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"]);
-    dir.make("blue.mp4", &["-f", "lavfi", "-i", "color=c=blue:s=320x240:r=25:d=3", "-f", "lavfi", "-i", &tone(880, 44100), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "1", "-shortest"]);
+    dir.make(
+        "red.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=320x240:r=30:d=3",
+            "-f",
+            "lavfi",
+            "-i",
+            &tone(440, 48000),
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+        ],
+    );
+    dir.make(
+        "blue.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=blue:s=320x240:r=25:d=3",
+            "-f",
+            "lavfi",
+            "-i",
+            &tone(880, 44100),
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-ac",
+            "1",
+            "-shortest",
+        ],
+    );
     let p = project(
         out_320("mp4"),
         json!({ "red": video_source("red.mp4"), "blue": video_source("blue.mp4") }),
@@ -274,7 +325,10 @@ fn speed_changes_picture_and_sound_length() {
 #[test]
 fn contain_of_4_3_in_16_9_has_bars() {
     let dir = Dir::new("contain");
-    dir.make("white.mp4", &["-f", "lavfi", "-i", "color=c=white:s=320x240:r=30:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p"]);
+    dir.make(
+        "white.mp4",
+        &["-f", "lavfi", "-i", "color=c=white:s=320x240:r=30:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+    );
     let p = project(
         json!({ "width": 640, "height": 360, "fps": 30, "format": "mp4", "audioCodec": "none" }),
         json!({ "w": video_source("white.mp4") }),
@@ -297,9 +351,27 @@ fn rotated_source_is_drawn_upright() {
     let dir = Dir::new("rotated");
     dir.make(
         "halves.mp4",
-        &["-f", "lavfi", "-i", "color=c=red:s=160x240:r=30:d=1", "-f", "lavfi", "-i", "color=c=blue:s=160x240:r=30:d=1", "-filter_complex", "hstack", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=160x240:r=30:d=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=blue:s=160x240:r=30:d=1",
+            "-filter_complex",
+            "hstack",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+        ],
     );
-    let src = dir.make("rotated.mp4", &["-i", dir.path("halves.mp4").to_str().unwrap(), "-c", "copy", "-metadata:s:v:0", "rotate=90"]);
+    let src = dir.make(
+        "rotated.mp4",
+        &["-i", dir.path("halves.mp4").to_str().unwrap(), "-c", "copy", "-metadata:s:v:0", "rotate=90"],
+    );
     let p = project(
         json!({ "width": 240, "height": 320, "fps": 30, "format": "mp4", "audioCodec": "none" }),
         json!({ "r": video_source("rotated.mp4") }),
@@ -321,7 +393,10 @@ fn rotated_source_is_drawn_upright() {
 #[test]
 fn opacity_and_fades_are_linear() {
     let dir = Dir::new("fade");
-    dir.make("white.mp4", &["-f", "lavfi", "-i", "color=c=white:s=320x240:r=30:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"]);
+    dir.make(
+        "white.mp4",
+        &["-f", "lavfi", "-i", "color=c=white:s=320x240:r=30:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+    );
     let p = project(
         json!({ "width": 320, "height": 240, "fps": 30, "format": "mp4", "audioCodec": "none" }),
         json!({ "w": video_source("white.mp4") }),
@@ -342,11 +417,19 @@ fn opacity_and_fades_are_linear() {
 #[test]
 fn audio_layers_mix_with_their_volumes() {
     let dir = Dir::new("mix");
-    dir.make("tone.m4a", &["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2", "-c:a", "aac", "-b:a", "192k"]);
+    dir.make(
+        "tone.m4a",
+        &["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2", "-c:a", "aac", "-b:a", "192k"],
+    );
     let tone = json!({ "t": { "kind": "audio", "name": "tone.m4a", "size": 1 } });
-    let layer = |volume: f64| json!({ "type": "audio", "source": "t", "trimStart": 0.2, "trimEnd": 1.8, "volume": volume });
+    let layer =
+        |volume: f64| json!({ "type": "audio", "source": "t", "trimStart": 0.2, "trimEnd": 1.8, "volume": volume });
     let rms_of = |layers: Value| {
-        let p = project(json!({ "width": 64, "height": 64, "fps": 10, "format": "mp4" }), tone.clone(), json!([{ "layers": layers }]));
+        let p = project(
+            json!({ "width": 64, "height": 64, "fps": 10, "format": "mp4" }),
+            tone.clone(),
+            json!([{ "layers": layers }]),
+        );
         dir.render_ok(&p, "out.mp4");
         let samples = pcm(&dir.path("out.mp4"));
         assert!((samples.len() as f64 / 96_000.0 - 1.6).abs() < 0.03, "{} s", samples.len() as f64 / 96_000.0);
@@ -362,7 +445,23 @@ fn audio_layers_mix_with_their_volumes() {
 #[test]
 fn hevc_source_renders() {
     let dir = Dir::new("hevc");
-    dir.make("hevc.mp4", &["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2", "-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1", "-x265-params", "log-level=error"]);
+    dir.make(
+        "hevc.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=30:duration=2",
+            "-c:v",
+            "libx265",
+            "-preset",
+            "ultrafast",
+            "-tag:v",
+            "hvc1",
+            "-x265-params",
+            "log-level=error",
+        ],
+    );
     let p = project(
         json!({ "width": 320, "height": 240, "fps": 30, "format": "mp4", "audioCodec": "none" }),
         json!({ "h": video_source("hevc.mp4") }),

@@ -94,7 +94,16 @@ pub fn video_encoder(encoding: &Encoding, rate: FrameRate, threads: usize) -> Ve
         a.extend(["-maxrate".to_owned(), (b * 3 / 2).to_string(), "-bufsize".to_owned(), (b * 2).to_string()]);
     }
     a.extend(["-g".to_owned(), g.clone(), "-keyint_min".to_owned(), g]);
-    a.extend(words(&["-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"]));
+    a.extend(words(&[
+        "-pix_fmt",
+        "yuv420p",
+        "-colorspace",
+        "bt709",
+        "-color_primaries",
+        "bt709",
+        "-color_trc",
+        "bt709",
+    ]));
     a.extend(["-r".to_owned(), self::rate(rate), "-threads".to_owned(), threads.to_string()]);
     a
 }
@@ -174,7 +183,21 @@ mod tests {
         let argv: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
         assert_eq!(
             argv,
-            ["-noautorotate", "-seek_timestamp", "1", "-ss", "2.000000", "-t", "1.000000", "-threads", "2", "-protocol_whitelist", "file", "-i", "file:/w/a,b;'c.mp4"]
+            [
+                "-noautorotate",
+                "-seek_timestamp",
+                "1",
+                "-ss",
+                "2.000000",
+                "-t",
+                "1.000000",
+                "-threads",
+                "2",
+                "-protocol_whitelist",
+                "file",
+                "-i",
+                "file:/w/a,b;'c.mp4"
+            ]
         );
     }
 }

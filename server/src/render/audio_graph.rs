@@ -62,7 +62,11 @@ pub fn build(
     let t = LIMIT_THRESHOLD;
     let k = 1.0 - t;
     let limit = |c: u8| {
-        format!("if(gt(abs(val({c})),{t}),sgn(val({c}))*({t}+{k}*tanh((abs(val({c}))-{t})/{k})),val({c}))", t = num(t.into()), k = num(k.into()))
+        format!(
+            "if(gt(abs(val({c})),{t}),sgn(val({c}))*({t}+{k}*tanh((abs(val({c}))-{t})/{k})),val({c}))",
+            t = num(t.into()),
+            k = num(k.into())
+        )
     };
     // Silence is padded at the end rather than mixed in from an `anullsrc` input: ffmpeg 5.1
     // can stall when a generated source and file inputs feed the same `amix`.

@@ -2,7 +2,7 @@
 //! line, no HTTP. Progress goes to stderr, the stats as JSON to stdout; on failure, exit 1
 //! with `{"error": {"code", "message", …}}` on stdout.
 
-use super::{RenderError, RenderRequest, render, sources_in_dir};
+use super::{ExtraOutput, RenderError, RenderRequest, render, sources_in_dir};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -19,6 +19,10 @@ pub struct RenderArgs {
     pub threads: usize,
     /// Temporary space (default: the system's temp folder).
     pub work_dir: Option<PathBuf>,
+    /// A still of the frame at `thumbnail_at` seconds, written here too (PNG or `.jpg`).
+    pub thumbnail: Option<PathBuf>,
+    /// When the thumbnail is taken, in seconds.
+    pub thumbnail_at: f64,
 }
 
 /// Runs the command.
@@ -43,7 +47,15 @@ fn render_file(args: &RenderArgs) -> Result<super::RenderStats, RenderError> {
     let project = frameloom::project::validate(&text).map_err(RenderError::InvalidProject)?;
     let sources = sources_in_dir(&project, &args.sources)?;
     let work_dir = args.work_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("frameloom-render"));
-    let req = RenderRequest { project, sources, output: args.output.clone(), threads: args.threads, work_dir, extra: Vec::new() };
+    let extra = args
+        .thumbnail
+        .iter()
+        .map(|path| ExtraOutput::Thumbnail {
+            at_us: frameloom::time::seconds_to_us(args.thumbnail_at.max(0.0)),
+            path: path.clone(),
+        })
+        .collect();
+    let req = RenderRequest { project, sources, output: args.output.clone(), threads: args.threads, work_dir, extra };
     let mut shown = (String::new(), -1i64);
     let mut show = |p: super::Progress| {
         let percent = (p.fraction * 100.0).floor() as i64;

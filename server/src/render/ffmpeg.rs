@@ -29,7 +29,11 @@ pub fn ffprobe_program() -> OsString {
 
 /// Runs ffmpeg with `args` (after our fixed leading options), calling `on_progress` for each
 /// progress block; kills it and returns `Cancelled` as soon as `stop()` is true.
-pub fn run(args: &[OsString], stop: &dyn Fn() -> bool, on_progress: &mut dyn FnMut(&Snapshot)) -> Result<(), RenderError> {
+pub fn run(
+    args: &[OsString],
+    stop: &dyn Fn() -> bool,
+    on_progress: &mut dyn FnMut(&Snapshot),
+) -> Result<(), RenderError> {
     let program = ffmpeg_program();
     let mut child = Command::new(&program)
         .args(["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:1", "-y"])
@@ -97,12 +101,10 @@ pub fn run(args: &[OsString], stop: &dyn Fn() -> bool, on_progress: &mut dyn FnM
 /// Runs ffprobe with `args` and returns what it printed on stdout.
 pub fn probe(args: &[OsString]) -> Result<Vec<u8>, RenderError> {
     let program = ffprobe_program();
-    let out = Command::new(&program)
-        .args(["-v", "error", "-of", "json"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| RenderError::Spawn { program: program.to_string_lossy().into_owned(), message: e.to_string() })?;
+    let out =
+        Command::new(&program).args(["-v", "error", "-of", "json"]).args(args).stdin(Stdio::null()).output().map_err(
+            |e| RenderError::Spawn { program: program.to_string_lossy().into_owned(), message: e.to_string() },
+        )?;
     if out.status.success() {
         Ok(out.stdout)
     } else {

@@ -55,7 +55,8 @@ pub fn draw(
         let placed = Rect::new(layer_box.x + f.x, layer_box.y + f.y, f.width, f.height);
         let mut visible = intersect(placed, Rect::new(0.0, 0.0, frame_w.into(), frame_h.into()));
         if placement.clip.is_some() {
-            visible = visible.and_then(|v| intersect(v, Rect::new(layer_box.x, layer_box.y, layer_box.width, layer_box.height)));
+            visible = visible
+                .and_then(|v| intersect(v, Rect::new(layer_box.x, layer_box.y, layer_box.width, layer_box.height)));
         }
         let Some(visible) = visible else { return Ok(None) };
         let Some((x, y)) = cut_and_scale(&mut filters, crop, placed, visible) else { return Ok(None) };
@@ -80,7 +81,8 @@ pub fn draw(
     filters.push(crop_filter(crop.width as i64, crop.height as i64, crop.x as i64, crop.y as i64));
     filters.push(format!("scale={sw}:{sh}:flags=bicubic"));
     let (cw, ch) = (round_side(shown.width).min(sw), round_side(shown.height).min(sh));
-    let (ox, oy) = (((shown.x - f.x).round() as i64).clamp(0, sw - cw), ((shown.y - f.y).round() as i64).clamp(0, sh - ch));
+    let (ox, oy) =
+        (((shown.x - f.x).round() as i64).clamp(0, sw - cw), ((shown.y - f.y).round() as i64).clamp(0, sh - ch));
     if (cw, ch) != (sw, sh) {
         filters.push(crop_filter(cw, ch, ox, oy));
     }
@@ -143,8 +145,9 @@ fn round_side(x: f64) -> i64 {
     (x.round() as i64).max(1)
 }
 
+/// The even whole number at or above `x` (ignoring float noise such as cos 90° ≠ 0).
 fn even_ceil(x: f64) -> i64 {
-    let v = (x.ceil() as i64).max(2);
+    let v = ((x - 1e-6).ceil() as i64).max(2);
     v + v % 2
 }
 

@@ -93,7 +93,8 @@ pub fn render(
     let plan = frameloom::plan::build(&req.project, &probed.media).map_err(RenderError::Plan)?;
     let work = output::WorkDir::create(&req.work_dir)?;
     let quality = req.project.output.quality;
-    let job = output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads: req.threads.max(1), quality };
+    let job =
+        output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads: req.threads.max(1), quality };
     let (fast_path, bytes) = job.run(&req.output, &mut board, progress, cancel)?;
     output::extras(&req.output, &req.extra, &plan, cancel)?;
     Ok(RenderStats {

@@ -82,9 +82,8 @@ impl TempFile {
     /// A hidden temporary name in `target`'s folder (so the final rename is atomic).
     fn next_to(target: &Path) -> Result<TempFile, RenderError> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name = target
-            .file_name()
-            .ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
+        let name =
+            target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
         let mut temp = OsString::from(".");
         temp.push(name);
         temp.push(format!(".partial-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
@@ -136,7 +135,9 @@ impl Job<'_> {
         let format = plan.output.format;
         let mut scenes = Vec::new();
         for scene in 0..plan.segments.last().map_or(0, |s| s.scene + 1) {
-            if let Some(graph) = scene_graph::build(plan, scene, self.files, &self.probed.images, format == Format::Gif)? {
+            if let Some(graph) =
+                scene_graph::build(plan, scene, self.files, &self.probed.images, format == Format::Gif)?
+            {
                 scenes.push(graph);
             }
         }
@@ -147,7 +148,8 @@ impl Job<'_> {
         let workers = workers_for(self.threads, scenes.len() + usize::from(audio.is_some()));
         let per_job = threads_per_job(self.threads, workers);
         let ext = argv::intermediate_extension(format);
-        let scene_files: Vec<PathBuf> = scenes.iter().map(|g| self.work.path.join(scene_file_name(g.scene, ext))).collect();
+        let scene_files: Vec<PathBuf> =
+            scenes.iter().map(|g| self.work.path.join(scene_file_name(g.scene, ext))).collect();
         let mut jobs: Vec<Vec<OsString>> = Vec::new();
         let mut work_us = Vec::new();
         for (graph, file) in scenes.iter().zip(&scene_files) {
@@ -242,7 +244,18 @@ fn audio_argv(graph: &AudioGraph, file: &Path, threads: usize) -> Vec<OsString> 
     for input in &graph.inputs {
         input.push_to(&mut a, threads);
     }
-    let tail = words(&["-filter_complex", &graph.filter, "-map", "[aout]", "-c:a", "flac", "-sample_fmt", "s32", "-f", "matroska"]);
+    let tail = words(&[
+        "-filter_complex",
+        &graph.filter,
+        "-map",
+        "[aout]",
+        "-c:a",
+        "flac",
+        "-sample_fmt",
+        "s32",
+        "-f",
+        "matroska",
+    ]);
     a.extend(tail.into_iter().map(OsString::from));
     a.push(file_url(file));
     a
@@ -255,7 +268,9 @@ fn gif_filter(quality: Quality) -> String {
         Quality::Medium => (256, "bayer:bayer_scale=3"),
         Quality::Low => (128, "bayer:bayer_scale=5"),
     };
-    format!("[0:v:0]split[a][b];[a]palettegen=max_colors={colors}:stats_mode=full[p];[b][p]paletteuse=dither={dither}[vout]")
+    format!(
+        "[0:v:0]split[a][b];[a]palettegen=max_colors={colors}:stats_mode=full[p];[b][p]paletteuse=dither={dither}[vout]"
+    )
 }
 
 /// Makes each of `extra` from the finished `output`.
@@ -266,7 +281,10 @@ pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &
             ExtraOutput::Thumbnail { at_us, path } => {
                 let frame = plan.output.frame_at(*at_us);
                 let temp = TempFile::next_to(path)?;
-                let jpeg = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
+                let jpeg = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
                 let mut a = Vec::new();
                 Input::media(output, 0, None).push_to(&mut a, 1);
                 let select = format!("select=eq(n\\,{frame})");

@@ -91,7 +91,8 @@ impl Board {
     /// Job `job` of the current stage reports `snapshot`.
     pub fn update(&mut self, job: usize, snapshot: &Snapshot) -> Progress {
         if let Some((work, done)) = self.jobs.get_mut(job) {
-            *done = if snapshot.end { *work } else { snapshot.out_time_us.clamp(0, *work) };
+            let now = if snapshot.end { *work } else { snapshot.out_time_us.clamp(0, *work) };
+            *done = (*done).max(now);
         }
         self.fps = snapshot.fps;
         let (work, done) = self.jobs.iter().fold((0i64, 0i64), |(w, d), &(jw, jd)| (w + jw, d + jd));

@@ -23,7 +23,7 @@ use super::argv::{Input, num, rate, seconds};
 use super::error::RenderError;
 use super::geometry::{draw, upright_crop};
 use super::sources::ImageInfo;
-use frameloom::plan::{FRAME_PICK_TOLERANCE_US, Rotation, RenderPlan, Visual, VisualLayer};
+use frameloom::plan::{FRAME_PICK_TOLERANCE_US, RenderPlan, Rotation, Visual, VisualLayer};
 use frameloom::project::Color;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -136,7 +136,9 @@ pub fn build(
 
 /// The error for text and subtitles layers until the raster module lands.
 pub fn text_unsupported() -> RenderError {
-    RenderError::Unsupported("text and subtitle layers need the raster module; coming with the overlays issue".to_owned())
+    RenderError::Unsupported(
+        "text and subtitle layers need the raster module; coming with the overlays issue".to_owned(),
+    )
 }
 
 fn source_file<'a>(files: &'a BTreeMap<String, PathBuf>, id: &str) -> Result<&'a PathBuf, RenderError> {
@@ -237,13 +239,8 @@ impl Graph<'_> {
             let _ = write!(self.filter, ",{f}");
         }
         let r = out.frame_rate;
-        let _ = write!(
-            self.filter,
-            ",loop=loop={}:size=1:start=0,settb={}/{},setpts=N+{n0}",
-            n1 - n0 - 1,
-            r.den,
-            r.num
-        );
+        let _ =
+            write!(self.filter, ",loop=loop={}:size=1:start=0,settb={}/{},setpts=N+{n0}", n1 - n0 - 1, r.den, r.num);
         Ok(Some(self.finish_layer(index, visual, &drawn)))
     }
 

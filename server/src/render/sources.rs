@@ -81,10 +81,8 @@ fn probe_media(id: &str, path: &Path) -> Result<ProbeInfo, RenderError> {
         }
         Err(e) => e.to_string(),
     };
-    let json = ffprobe_json(path, None).map_err(|e| RenderError::Probe {
-        source: id.to_owned(),
-        error: format!("{ours_error}; ffprobe: {e}"),
-    })?;
+    let json = ffprobe_json(path, None)
+        .map_err(|e| RenderError::Probe { source: id.to_owned(), error: format!("{ours_error}; ffprobe: {e}") })?;
     from_ffprobe(&json, file_len(path)).ok_or_else(|| RenderError::Probe {
         source: id.to_owned(),
         error: format!("{ours_error}; ffprobe found no video or audio stream"),
@@ -109,7 +107,9 @@ fn ffprobe_json(path: &Path, demuxer: Option<&str>) -> Result<Value, RenderError
 /// A `ProbeInfo` from ffprobe's JSON: the first video and first audio stream.
 fn from_ffprobe(json: &Value, size: u64) -> Option<ProbeInfo> {
     let streams = json.get("streams")?.as_array()?;
-    let seconds = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|s| s.parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0);
+    let seconds = |v: Option<&Value>| {
+        v.and_then(Value::as_str).and_then(|s| s.parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0)
+    };
     let us = |s: f64| (s * 1e6).round() as i64;
     let mut tracks = Vec::new();
     for (kind, wanted) in [(TrackKind::Video, "video"), (TrackKind::Audio, "audio")] {
@@ -185,7 +185,8 @@ fn probe_image(id: &str, path: &Path) -> Result<ImageInfo, RenderError> {
         source: id.to_owned(),
         error: "not a PNG, JPEG, WebP or GIF image".to_owned(),
     })?;
-    let json = ffprobe_json(path, Some(demuxer)).map_err(|e| RenderError::Probe { source: id.to_owned(), error: e.to_string() })?;
+    let json = ffprobe_json(path, Some(demuxer))
+        .map_err(|e| RenderError::Probe { source: id.to_owned(), error: e.to_string() })?;
     let stream = json.get("streams").and_then(Value::as_array).and_then(|s| s.first());
     let side = |key: &str| stream.and_then(|s| s.get(key)).and_then(Value::as_u64).and_then(|v| u32::try_from(v).ok());
     match (side("width"), side("height")) {
