@@ -99,7 +99,7 @@ fn ffmpeg_failure_carries_its_stderr_and_leaves_nothing() {
     let req = request(&dir, &project(320, 240, 1.0, ""), "missing/out.mp4");
     match render(&req, &mut |_| {}, &AtomicBool::new(false)) {
         Err(e @ RenderError::Ffmpeg { .. }) => {
-            assert_eq!(e.code(), "ffmpeg");
+            assert_eq!(e.code(), "ffmpeg_failed");
             let RenderError::Ffmpeg { exit_code, stderr_tail } = &e else { unreachable!() };
             assert!(exit_code.is_some_and(|c| c != 0));
             assert!(stderr_tail.contains("No such file or directory"), "{stderr_tail}");
