@@ -1,8 +1,9 @@
-//! The command-line contract: `probe`, `validate` and `serve`.
+//! The command-line contract: `probe`, `validate`, `render` and `serve`.
 
 use crate::duration;
 use crate::http::HttpConfig;
 use crate::jobs::JobsConfig;
+use crate::render;
 use crate::serve::{self, ServeConfig};
 use crate::tus::TusConfig;
 use clap::{Args, Parser, Subcommand};
@@ -31,6 +32,29 @@ enum Command {
     Validate {
         /// The project JSON file.
         project: PathBuf,
+    },
+    /// Render a project to a file with ffmpeg; prints progress on stderr and stats as JSON.
+    Render {
+        /// The project JSON file.
+        project: PathBuf,
+        /// Folder with the sources, named by sha256, id or original name.
+        #[arg(long)]
+        sources: PathBuf,
+        /// The file to write (written under a temporary name, then renamed).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// ffmpeg thread budget (default: the number of CPUs).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Folder for intermediates (default: the system temp folder); removed afterwards.
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+        /// Also write a still of one frame here (PNG, or JPEG for `.jpg`).
+        #[arg(long)]
+        thumbnail: Option<PathBuf>,
+        /// When that frame is, in seconds.
+        #[arg(long, default_value_t = 0.0)]
+        thumbnail_at: f64,
     },
     /// Run the HTTP server (editor page, API) until Ctrl-C.
     Serve(Box<ServeArgs>),
@@ -124,6 +148,12 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
+        Command::Render { project, sources, output, threads, work_dir, thumbnail, thumbnail_at } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+            let args =
+                render::command::RenderArgs { project, sources, output, threads, work_dir, thumbnail, thumbnail_at };
+            render::command::run(args)
+        }
         Command::Serve(args) => match serve::run(args.into_config()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

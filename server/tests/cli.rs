@@ -8,7 +8,8 @@ fn cli(args: &[&str]) -> Output {
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn scratch(name: &str, contents: &[u8]) -> PathBuf {
@@ -20,14 +21,23 @@ fn scratch(name: &str, contents: &[u8]) -> PathBuf {
 }
 
 fn ffmpeg(args: &[&str], out: &Path) {
-    let status = Command::new("ffmpeg").arg("-nostdin").args(["-hide_banner", "-v", "error", "-y"]).args(args).arg(out).status().expect("ffmpeg runs");
+    let status = Command::new("ffmpeg")
+        .arg("-nostdin")
+        .args(["-hide_banner", "-v", "error", "-y"])
+        .args(args)
+        .arg(out)
+        .status()
+        .expect("ffmpeg runs");
     assert!(status.success());
 }
 
 #[test]
 fn probe_prints_tracks_as_json() {
     let file = scratch("clip.mp4", b"");
-    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p"], &file);
+    ffmpeg(
+        &["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+        &file,
+    );
     let out = cli(&["probe", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json(&out);

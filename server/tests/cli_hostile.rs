@@ -49,7 +49,8 @@ fn probe_cli(path: &Path) -> Output {
     } else {
         Command::new(BIN)
     };
-    let mut child = cmd.arg("probe").arg(path).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run frameloom-server");
+    let mut child =
+        cmd.arg("probe").arg(path).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run frameloom-server");
     let start = Instant::now();
     while child.try_wait().expect("wait for frameloom-server").is_none() {
         if start.elapsed() > TIME_LIMIT {
@@ -68,7 +69,8 @@ fn clean_failure(path: &Path) -> (String, String) {
     let label = path.file_name().unwrap().to_string_lossy();
     assert_eq!(out.status.code(), Some(1), "{label}: exit status {:?}, stderr: {stderr}", out.status);
     assert!(!stderr.contains("panicked") && !stderr.contains("memory allocation"), "{label}: stderr: {stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{label}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{label}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     let code = json["error"]["code"].as_str().unwrap_or_else(|| panic!("{label}: no error.code in {json}"));
     let message = json["error"]["message"].as_str().unwrap_or_else(|| panic!("{label}: no error.message in {json}"));
     assert!(!message.is_empty(), "{label}: empty message");

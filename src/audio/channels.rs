@@ -40,6 +40,12 @@ const MATRICES: [&[(f32, f32)]; MAX_CHANNELS] = [
     &[(1.0, 0.0), (0.0, 1.0), (H, H), (0.0, 0.0), (H, 0.0), (0.0, H), (H, 0.0), (0.0, H)],
 ];
 
+/// The `(to left, to right)` gain of each of `channels` input channels (1–8), in the table's
+/// order; the server's ffmpeg `pan` filter is built from it so both renderers mix alike.
+pub fn stereo_gains(channels: usize) -> Option<&'static [(f32, f32)]> {
+    MATRICES.get(channels.checked_sub(1)?).copied()
+}
+
 /// Returns the block as stereo (same rate and start), mixing its channels with the table above.
 pub fn to_stereo(block: &AudioBlock) -> AudioBlock {
     let planes = block.planes();

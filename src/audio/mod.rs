@@ -63,7 +63,7 @@ mod stretch;
 
 pub use buffer::AudioBlock;
 pub use chain::{ChainPoll, ClipChain};
-pub use channels::to_stereo;
+pub use channels::{stereo_gains, to_stereo};
 pub use error::AudioError;
 pub use fade::{Envelope, FadeCurve};
 pub use gain::{Volume, db_to_gain, gain_to_db};

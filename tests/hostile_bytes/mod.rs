@@ -91,7 +91,9 @@ pub fn top_level_boxes(bytes: &[u8]) -> Vec<([u8; 4], Range<usize>)> {
         let kind: [u8; 4] = header[4..8].try_into().unwrap();
         let size = match size32 {
             0 => bytes.len() - at,
-            1 if header.len() == 16 => usize::try_from(u64::from_be_bytes(header[8..16].try_into().unwrap())).unwrap_or(usize::MAX),
+            1 if header.len() == 16 => {
+                usize::try_from(u64::from_be_bytes(header[8..16].try_into().unwrap())).unwrap_or(usize::MAX)
+            }
             n => n,
         };
         if size < 8 || at.checked_add(size).is_none_or(|end| end > bytes.len()) {
@@ -114,12 +116,7 @@ pub fn without_top_level(bytes: &[u8], drop: &[&[u8; 4]]) -> Vec<u8> {
 
 /// Offsets just past every occurrence of the four bytes `kind` after the first 4 (a box's payload start, when it is one).
 pub fn box_payloads(bytes: &[u8], kind: &[u8; 4]) -> Vec<usize> {
-    bytes
-        .windows(4)
-        .enumerate()
-        .filter(|(at, w)| *w == kind && *at >= 4)
-        .map(|(at, _)| at + 4)
-        .collect()
+    bytes.windows(4).enumerate().filter(|(at, w)| *w == kind && *at >= 4).map(|(at, _)| at + 4).collect()
 }
 
 /// Writes a big-endian `u32` at `at` (no-op past the end).

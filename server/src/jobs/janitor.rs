@@ -69,9 +69,9 @@ fn entries(dir: &Path) -> impl Iterator<Item = std::fs::DirEntry> {
     std::fs::read_dir(dir).into_iter().flatten().flatten()
 }
 
-/// Stops renderers left running by a crashed server process: any process of ours whose
-/// working folder is a job scratch folder under `tmp_dir` (renderers run there). Linux only
-/// (reads `/proc`); elsewhere it does nothing.
+/// Stops renderers left running by a crashed server process: any process of ours that works
+/// in a job scratch folder under `tmp_dir` (see [`works_in_job_dir`]). Linux only (reads
+/// `/proc`); elsewhere it does nothing.
 pub fn stop_orphans(tmp_dir: &Path) {
     let Ok(tmp_dir) = tmp_dir.canonicalize() else { return };
     let me = std::process::id().to_string();
@@ -80,11 +80,32 @@ pub fn stop_orphans(tmp_dir: &Path) {
         if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else { continue };
-        let in_job_dir = cwd.strip_prefix(&tmp_dir).ok().and_then(|rest| rest.to_str()).is_some_and(is_job_id);
-        if in_job_dir {
-            tracing::warn!("stopping orphaned renderer process {pid} in {}", cwd.display());
+        if works_in_job_dir(&entry.path(), &tmp_dir) {
+            tracing::warn!(
+                "stopping orphaned renderer process {pid} (it works in a job folder under {})",
+                tmp_dir.display()
+            );
             let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
         }
     }
+}
+
+/// True when the process at `/proc/PID` runs in, or names a file in, a job's folder under
+/// `tmp_dir`: its working folder, or any argument (ffmpeg's `file:` inputs and outputs).
+fn works_in_job_dir(proc_dir: &Path, tmp_dir: &Path) -> bool {
+    let in_job = |path: &Path| {
+        path.strip_prefix(tmp_dir)
+            .ok()
+            .and_then(|rest| rest.components().next())
+            .and_then(|first| first.as_os_str().to_str())
+            .is_some_and(is_job_id)
+    };
+    if std::fs::read_link(proc_dir.join("cwd")).is_ok_and(|cwd| in_job(&cwd)) {
+        return true;
+    }
+    let Ok(cmdline) = std::fs::read(proc_dir.join("cmdline")) else { return false };
+    cmdline.split(|b| *b == 0).filter_map(|arg| std::str::from_utf8(arg).ok()).any(|arg| {
+        let path = arg.strip_prefix("file:").unwrap_or(arg);
+        in_job(Path::new(path))
+    })
 }

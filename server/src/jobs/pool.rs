@@ -191,7 +191,14 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     std::fs::create_dir_all(&work_dir).map_err(|e| io_error(&work_dir, &e))?;
     let tmp = work_dir.join(format!("out.tmp.{ext}"));
     let megapixels = f64::from(project.output.width) * f64::from(project.output.height) / 1e6;
-    let req = RenderRequest { project, sources, output: tmp.clone(), threads: jobs.pool.threads_per_job, work_dir };
+    let req = RenderRequest {
+        project,
+        sources,
+        output: tmp.clone(),
+        threads: jobs.pool.threads_per_job,
+        work_dir,
+        extra: Vec::new(),
+    };
     let mut last_beat: Option<Instant> = None;
     let mut on_progress = |p: render::Progress| {
         let progress =

@@ -1,221 +1,107 @@
-//! STAND-IN for the `ffrender` branch's renderer (delete at merge; same pinned API).
+//! The server renderer: compiles the shared render plan (`frameloom::plan`) to ffmpeg argv
+//! and runs it. No shell is ever involved; filter strings hold only numbers and our labels.
 //!
-//! Renders only the first video layer of the first scene, as a plain trim
-//! (`-ss trimStart -to trimEnd -i SRC`, scaled to the output size), so the job
-//! queue can be tested against real ffmpeg runs until the real renderer lands.
+//! [`render`] probes the sources ([`sources`]), builds the plan, then:
+//!
+//! 1. renders every scene to an intermediate file with one `filter_complex` each
+//!    ([`scene_graph`]; placement filters from [`geometry`]) and the timeline's sound to a
+//!    lossless file ([`audio_graph`]), in parallel on a bounded pool ([`preprocess`]);
+//! 2. joins the scenes with the concat demuxer without re-encoding when their streams match,
+//!    else with a filter `concat` ([`concat`]), encodes the sound, and writes the file under a
+//!    temporary name in the output's folder, renamed into place only when complete
+//!    ([`output`]): a partial file is never visible.
+//!
+//! Every input is opened with `-protocol_whitelist file` as a `file:` URL. A non-zero ffmpeg
+//! exit becomes [`RenderError::Ffmpeg`] with ffmpeg's last stderr lines; cancelling kills the
+//! running ffmpeg processes within about 50 ms and removes every file made.
 
-use frameloom::project::{AudioCodec, Format, Layer, Project, VideoCodec};
-use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, BufReader};
+mod argv;
+mod audio_graph;
+pub mod command;
+mod concat;
+mod error;
+mod ffmpeg;
+mod geometry;
+mod lookup;
+mod output;
+mod preprocess;
+mod progress;
+mod scene_graph;
+mod sources;
+#[cfg(test)]
+mod tests;
+
+pub use error::RenderError;
+pub use lookup::sources_in_dir;
+pub use output::ExtraOutput;
+pub use progress::Progress;
+
+use frameloom::project::{Layer, Project};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicBool;
 
-/// Everything one render needs.
+/// One render to do.
+#[derive(Debug, Clone)]
 pub struct RenderRequest {
     /// The validated project.
     pub project: Project,
-    /// Source id → local file.
+    /// Source id → the file on disk.
     pub sources: BTreeMap<String, PathBuf>,
-    /// Where to write the finished file.
+    /// Where the file goes (its folder must exist; written under a temporary name first).
     pub output: PathBuf,
-    /// Thread cap for ffmpeg.
+    /// ffmpeg thread budget for the whole render (0 counts as 1).
     pub threads: usize,
-    /// Scratch folder for this render.
+    /// Temporary space; the render works in a new folder inside it and removes it afterwards
+    /// (and `work_dir` itself, when that leaves it empty).
     pub work_dir: PathBuf,
-}
-
-/// A progress report.
-pub struct Progress {
-    /// What is happening (`encode`).
-    pub stage: &'static str,
-    /// Share done, 0–1.
-    pub fraction: f64,
-    /// Frames per second.
-    pub fps: f64,
-    /// Seconds left, once known.
-    pub eta_seconds: Option<f64>,
+    /// Extra files made from the finished output (thumbnails, renditions, HLS).
+    pub extra: Vec<ExtraOutput>,
 }
 
 /// What a finished render did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RenderStats {
-    /// Frames written.
+    /// Video frames written.
     pub frames: u64,
-    /// Wall-clock seconds.
+    /// Wall-clock seconds the render took.
     pub seconds: f64,
-    /// Video encoder used.
+    /// The ffmpeg video encoder used (`libx264`, `libvpx-vp9`, …, `gif`).
     pub encoder: String,
-    /// Output size in bytes.
+    /// Size of the output file in bytes.
     pub bytes: u64,
-    /// Which fast path ran (`none` here).
+    /// How the scenes were joined: `concat-copy`, `filter-concat` or `gif-palette`.
     pub fast_path: String,
 }
 
-/// Why a render failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    /// The project uses something this renderer cannot draw.
-    #[error("this renderer cannot render the project: {0}")]
-    Unsupported(String),
-    /// ffmpeg exited with an error (`exit_code` is None when a signal killed it).
-    #[error("ffmpeg failed (exit code {exit_code:?}): {stderr_tail}")]
-    Ffmpeg {
-        /// The exit code, None when killed by a signal.
-        exit_code: Option<i32>,
-        /// ffmpeg's last stderr lines.
-        stderr_tail: String,
-    },
-    /// The render was cancelled.
-    #[error("the render was cancelled")]
-    Cancelled,
-    /// A file operation failed.
-    #[error("file error: {0}")]
-    Io(String),
-    /// The disk holding the output is full.
-    #[error("the disk is full: {0}; free some space or point --tmp-dir at a larger disk")]
-    DiskFull(String),
-}
-
-impl RenderError {
-    /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            RenderError::Unsupported(_) => "unsupported",
-            RenderError::Ffmpeg { .. } => "ffmpeg_failed",
-            RenderError::Cancelled => "cancelled",
-            RenderError::Io(_) => "io",
-            RenderError::DiskFull(_) => "disk_full",
-        }
-    }
-}
-
-/// How many stderr lines a failure keeps.
-const STDERR_LINES: usize = 20;
-
-/// Renders `req`, reporting progress and stopping within ~0.1 s once `cancel` is set.
+/// Renders `req`, blocking until done (call it from `spawn_blocking`). `progress` is called
+/// on this thread; setting `cancel` stops the render promptly with [`RenderError::Cancelled`].
 pub fn render(
     req: &RenderRequest,
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<RenderStats, RenderError> {
-    let started = Instant::now();
-    let layer = req.project.scenes.first().and_then(|s| {
-        s.layers.iter().find_map(|l| match l {
-            Layer::Video(v) => Some(v),
-            _ => None,
-        })
-    });
-    let layer = layer.ok_or_else(|| RenderError::Unsupported("the stand-in renders one video layer".into()))?;
-    let src = req
-        .sources
-        .get(&layer.source)
-        .ok_or_else(|| RenderError::Io(format!("no file for source {}", layer.source)))?;
-    let out = &req.project.output;
-    let (vcodec, acodec) = encoders(out.format, out.video_codec, out.audio_codec);
-    let duration_us = (layer.trim.end_us - layer.trim.start_us).max(1);
-    let mut cmd = Command::new("ffmpeg");
-    cmd.args(["-nostdin", "-hide_banner", "-nostats", "-y", "-progress", "pipe:1", "-ss"])
-        .arg(secs(layer.trim.start_us))
-        .arg("-to")
-        .arg(secs(layer.trim.end_us))
-        .arg("-i")
-        .arg(src)
-        .arg("-vf")
-        .arg(format!("scale={}:{},fps={}", out.width, out.height, out.fps))
-        .args(["-threads", &req.threads.max(1).to_string(), "-c:v", vcodec]);
-    match acodec {
-        Some(a) => cmd.args(["-c:a", a]),
-        None => cmd.arg("-an"),
-    };
-    cmd.arg(&req.output).current_dir(&req.work_dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| RenderError::Io(format!("cannot start ffmpeg: {e}")))?;
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().ok_or_else(|| RenderError::Io("no ffmpeg stdout".into()))?;
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let stderr = child.stderr.take().ok_or_else(|| RenderError::Io("no ffmpeg stderr".into()))?;
-    let tail_thread = std::thread::spawn(move || {
-        let mut tail = VecDeque::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tail.len() == STDERR_LINES {
-                tail.pop_front();
-            }
-            tail.push_back(line);
-        }
-        Vec::from(tail).join("\n")
-    });
-    let (mut frames, mut fps) = (0u64, 0.0);
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(RenderError::Cancelled);
-        }
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(line) => {
-                let (key, value) = line.split_once('=').unwrap_or((&line, ""));
-                match key {
-                    "frame" => frames = value.trim().parse().unwrap_or(frames),
-                    "fps" => fps = value.trim().parse().unwrap_or(fps),
-                    "out_time_us" => {
-                        let done = value.trim().parse::<f64>().unwrap_or(0.0).max(0.0);
-                        let fraction = (done / duration_us as f64).min(1.0);
-                        let elapsed = started.elapsed().as_secs_f64();
-                        let eta = (fraction > 0.0).then(|| elapsed * (1.0 - fraction) / fraction);
-                        progress(Progress { stage: "encode", fraction, fps, eta_seconds: eta });
-                    }
-                    _ => {}
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
+    let started = std::time::Instant::now();
+    let mut board = progress::Board::new();
+    progress(board.report());
+    if req.project.scenes.iter().flat_map(|s| &s.layers).any(|l| matches!(l, Layer::Text(_) | Layer::Subtitles(_))) {
+        return Err(scene_graph::text_unsupported());
     }
-    let status = child.wait().map_err(|e| RenderError::Io(format!("waiting for ffmpeg: {e}")))?;
-    let stderr_tail = tail_thread.join().unwrap_or_default();
-    // ffmpeg 5.1 can exit 0 after failing to write the trailer, so ENOSPC is checked on every exit.
-    if stderr_tail.contains("No space left on device") {
-        return Err(RenderError::DiskFull(format!("writing {}", req.output.display())));
-    }
-    if !status.success() {
-        return Err(RenderError::Ffmpeg { exit_code: status.code(), stderr_tail });
-    }
-    let bytes = std::fs::metadata(&req.output).map_err(|e| RenderError::Io(e.to_string()))?.len();
-    progress(Progress { stage: "encode", fraction: 1.0, fps, eta_seconds: Some(0.0) });
+    let files = lookup::existing_files(&req.sources)?;
+    let probed = sources::probe_all(&req.project, &files)?;
+    let plan = frameloom::plan::build(&req.project, &probed.media).map_err(RenderError::Plan)?;
+    let work = output::WorkDir::create(&req.work_dir)?;
+    let quality = req.project.output.quality;
+    let job =
+        output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads: req.threads.max(1), quality };
+    let (fast_path, bytes) = job.run(&req.output, &mut board, progress, cancel)?;
+    output::extras(&req.output, &req.extra, &plan, cancel)?;
     Ok(RenderStats {
-        frames,
+        frames: plan.output.frame_count,
         seconds: started.elapsed().as_secs_f64(),
-        encoder: vcodec.into(),
+        encoder: output::encoder_name(plan.encoding.video.codec).to_owned(),
         bytes,
-        fast_path: "none".into(),
+        fast_path: fast_path.to_owned(),
     })
-}
-
-/// ffmpeg encoder names for the output codecs.
-fn encoders(format: Format, video: VideoCodec, audio: AudioCodec) -> (&'static str, Option<&'static str>) {
-    let v = match video {
-        VideoCodec::H264 => "libx264",
-        VideoCodec::Vp8 => "libvpx",
-        VideoCodec::Vp9 => "libvpx-vp9",
-        VideoCodec::Av1 => "libaom-av1",
-        VideoCodec::Gif => "gif",
-    };
-    let a = match (format, audio) {
-        (_, AudioCodec::None) | (Format::Gif, _) => None,
-        (_, AudioCodec::Aac) => Some("aac"),
-        (_, AudioCodec::Opus) => Some("libopus"),
-    };
-    (v, a)
-}
-
-/// Microseconds as an ffmpeg time in seconds.
-fn secs(us: i64) -> String {
-    format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
 }

@@ -1,0 +1,301 @@
+//! The render's files: the work folder, the scene and audio jobs, the final join written under
+//! a temporary name and renamed into place, and the extra outputs made from the result.
+//!
+//! GIF: scenes are kept lossless, then one pass makes a single palette for the whole file
+//! (`palettegen=stats_mode=full`) and maps every frame to it (`paletteuse`): `high` uses up to
+//! 256 colours with error diffusion (`sierra2_4a`), `medium` 256 colours with ordered (Bayer)
+//! dithering, `low` 128 colours with coarser Bayer dithering (smallest files).
+
+use super::argv::{self, Input, file_url, words};
+use super::audio_graph::AudioGraph;
+use super::concat::{concat_filter, copy_compatible, scene_file_name, write_list};
+use super::error::RenderError;
+use super::preprocess::{run_all, threads_per_job, workers_for};
+use super::progress::{Board, Progress};
+use super::scene_graph::SceneGraph;
+use super::sources::Probed;
+use super::{audio_graph, ffmpeg, scene_graph};
+use frameloom::plan::RenderPlan;
+use frameloom::project::{Format, Quality, VideoCodec};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// An extra file made from the finished output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtraOutput {
+    /// One frame as a still image: PNG, or JPEG when `path` ends in `.jpg`/`.jpeg`.
+    Thumbnail {
+        /// Timeline time of the frame, in microseconds (clamped to the last frame).
+        at_us: i64,
+        /// Where to write it.
+        path: PathBuf,
+    },
+}
+
+/// The ffmpeg video encoder used for `codec`.
+pub fn encoder_name(codec: VideoCodec) -> &'static str {
+    match codec {
+        VideoCodec::H264 => "libx264",
+        VideoCodec::Vp9 => "libvpx-vp9",
+        VideoCodec::Vp8 => "libvpx",
+        VideoCodec::Av1 => "libsvtav1",
+        VideoCodec::Gif => "gif",
+    }
+}
+
+/// A folder of intermediates, removed (with everything in it) when dropped.
+pub struct WorkDir {
+    /// The folder.
+    pub path: PathBuf,
+    parent: PathBuf,
+}
+
+impl WorkDir {
+    /// Makes a new, unique folder inside `parent` (creating `parent` if needed).
+    pub fn create(parent: &Path) -> Result<WorkDir, RenderError> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        std::fs::create_dir_all(parent).map_err(|e| RenderError::io(parent.display(), &e))?;
+        let name = format!("render-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let path = parent.canonicalize().map_err(|e| RenderError::io(parent.display(), &e))?.join(name);
+        std::fs::create_dir(&path).map_err(|e| RenderError::io(path.display(), &e))?;
+        Ok(WorkDir { path, parent: parent.to_owned() })
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+        let _ = std::fs::remove_dir(&self.parent); // only succeeds when empty
+    }
+}
+
+/// A file being written under a temporary name next to its final place; removed when dropped
+/// unless [`commit`](TempFile::commit)ted.
+struct TempFile {
+    path: PathBuf,
+    done: bool,
+}
+
+impl TempFile {
+    /// A hidden temporary name in `target`'s folder (so the final rename is atomic).
+    fn next_to(target: &Path) -> Result<TempFile, RenderError> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name =
+            target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
+        let mut temp = OsString::from(".");
+        temp.push(name);
+        temp.push(format!(".partial-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        Ok(TempFile { path: target.with_file_name(temp), done: false })
+    }
+
+    /// Renames the finished file to `target`.
+    fn commit(mut self, target: &Path) -> Result<(), RenderError> {
+        std::fs::rename(&self.path, target).map_err(|e| RenderError::io(target.display(), &e))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Everything one render needs after planning.
+pub struct Job<'a> {
+    /// The plan.
+    pub plan: &'a RenderPlan,
+    /// Source id → absolute file.
+    pub files: &'a BTreeMap<String, PathBuf>,
+    /// Probe results.
+    pub probed: &'a Probed,
+    /// The work folder.
+    pub work: &'a WorkDir,
+    /// ffmpeg thread budget.
+    pub threads: usize,
+    /// The project's quality (GIF palette effort).
+    pub quality: Quality,
+}
+
+impl Job<'_> {
+    /// Renders scenes and sound, joins them into `output`; returns how it joined and the size.
+    pub fn run(
+        &self,
+        output: &Path,
+        board: &mut Board,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<(&'static str, u64), RenderError> {
+        let plan = self.plan;
+        let format = plan.output.format;
+        let mut scenes = Vec::new();
+        for scene in 0..plan.segments.last().map_or(0, |s| s.scene + 1) {
+            if let Some(graph) =
+                scene_graph::build(plan, scene, self.files, &self.probed.images, format == Format::Gif)?
+            {
+                scenes.push(graph);
+            }
+        }
+        if scenes.is_empty() {
+            return Err(RenderError::Unsupported("the timeline is shorter than one frame; lengthen it".to_owned()));
+        }
+        let audio = audio_graph::build(plan, self.files, &self.probed.media)?;
+        let workers = workers_for(self.threads, scenes.len() + usize::from(audio.is_some()));
+        let per_job = threads_per_job(self.threads, workers);
+        let ext = argv::intermediate_extension(format);
+        let scene_files: Vec<PathBuf> =
+            scenes.iter().map(|g| self.work.path.join(scene_file_name(g.scene, ext))).collect();
+        let mut jobs: Vec<Vec<OsString>> = Vec::new();
+        let mut work_us = Vec::new();
+        for (graph, file) in scenes.iter().zip(&scene_files) {
+            jobs.push(self.scene_argv(graph, file, per_job));
+            work_us.push(graph.duration_us);
+        }
+        let audio_file = self.work.path.join("audio.mka");
+        if let Some(a) = &audio {
+            jobs.push(audio_argv(a, &audio_file, per_job));
+            work_us.push(a.duration_us);
+        }
+        progress(board.stage("render", 0.02, 0.85, &work_us));
+        run_all(&jobs, workers, cancel, &mut |job, s| progress(board.update(job, s)))?;
+
+        let temp = TempFile::next_to(output)?;
+        let audio_file = audio.as_ref().map(|_| audio_file.as_path());
+        let (join, fast_path) = self.join_argv(&scene_files, audio_file, &temp.path)?;
+        progress(board.stage("mux", 0.85, 1.0, &[plan.output.duration_us]));
+        let stop = || cancel.load(Ordering::Relaxed);
+        ffmpeg::run(&join, &stop, &mut |s| progress(board.update(0, s)))?;
+        temp.commit(output)?;
+        let bytes = std::fs::metadata(output).map_err(|e| RenderError::io(output.display(), &e))?.len();
+        Ok((fast_path, bytes))
+    }
+
+    /// The argv that renders one scene to `file`.
+    fn scene_argv(&self, graph: &SceneGraph, file: &Path, threads: usize) -> Vec<OsString> {
+        let mut a = Vec::new();
+        for input in &graph.inputs {
+            input.push_to(&mut a, threads);
+        }
+        let encoding = &self.plan.encoding;
+        let mut tail = words(&["-filter_complex_threads", &threads.to_string(), "-filter_complex", &graph.filter]);
+        tail.extend(words(&["-map", "[vout]", "-an", "-frames:v", &graph.frames.to_string()]));
+        tail.extend(argv::video_encoder(encoding, self.plan.output.frame_rate, threads));
+        tail.extend(words(&["-f", argv::intermediate_muxer(self.plan.output.format)]));
+        a.extend(tail.into_iter().map(OsString::from));
+        a.push(file_url(file));
+        a
+    }
+
+    /// The argv that joins the scenes (and the sound) into `temp`, and its fast-path name.
+    fn join_argv(
+        &self,
+        scene_files: &[PathBuf],
+        audio_file: Option<&Path>,
+        temp: &Path,
+    ) -> Result<(Vec<OsString>, &'static str), RenderError> {
+        let plan = self.plan;
+        let format = plan.output.format;
+        let threads = self.threads;
+        let mut a = Vec::new();
+        let mut tail: Vec<String>;
+        let fast_path;
+        if format == Format::Gif || scene_files.len() == 1 || copy_compatible(scene_files) {
+            let list = write_list(&self.work.path, scene_files)?;
+            Input::with_format(&list, "concat").push_to(&mut a, threads);
+            if format == Format::Gif {
+                fast_path = "gif-palette";
+                tail = words(&["-filter_complex", &gif_filter(self.quality), "-map", "[vout]"]);
+            } else {
+                fast_path = "concat-copy";
+                // A scene whose only input is a rotated source inherits that source's display
+                // matrix (ffmpeg 5.1 copies it with `-noautorotate`); the pictures are already
+                // upright, so the copy resets it.
+                tail = words(&["-map", "0:v:0", "-c:v", "copy", "-metadata:s:v:0", "rotate=0"]);
+            }
+        } else {
+            fast_path = "filter-concat";
+            for file in scene_files {
+                Input::media(file, 0, None).push_to(&mut a, threads);
+            }
+            tail = words(&["-filter_complex", &concat_filter(scene_files.len()), "-map", "[vout]"]);
+            tail.extend(argv::video_encoder(&plan.encoding, plan.output.frame_rate, threads));
+        }
+        if let (Some(file), Some(encoder)) = (audio_file, argv::audio_encoder(&plan.encoding)) {
+            let audio_index = if fast_path == "filter-concat" { scene_files.len() } else { 1 };
+            Input::with_format(file, "matroska").push_to(&mut a, threads);
+            tail.extend(words(&["-map", &format!("{audio_index}:a:0")]));
+            tail.extend(encoder);
+        }
+        tail.extend(argv::muxer(format));
+        a.extend(tail.into_iter().map(OsString::from));
+        a.push(file_url(temp));
+        Ok((a, fast_path))
+    }
+}
+
+/// The argv that mixes the sound to `file` (FLAC in Matroska, 24-bit).
+fn audio_argv(graph: &AudioGraph, file: &Path, threads: usize) -> Vec<OsString> {
+    let mut a = Vec::new();
+    for input in &graph.inputs {
+        input.push_to(&mut a, threads);
+    }
+    let tail = words(&[
+        "-filter_complex",
+        &graph.filter,
+        "-map",
+        "[aout]",
+        "-c:a",
+        "flac",
+        "-sample_fmt",
+        "s32",
+        "-f",
+        "matroska",
+    ]);
+    a.extend(tail.into_iter().map(OsString::from));
+    a.push(file_url(file));
+    a
+}
+
+/// The palette pass for GIF at `quality`.
+fn gif_filter(quality: Quality) -> String {
+    let (colors, dither) = match quality {
+        Quality::High => (256, "sierra2_4a"),
+        Quality::Medium => (256, "bayer:bayer_scale=3"),
+        Quality::Low => (128, "bayer:bayer_scale=5"),
+    };
+    format!(
+        "[0:v:0]split[a][b];[a]palettegen=max_colors={colors}:stats_mode=full[p];[b][p]paletteuse=dither={dither}[vout]"
+    )
+}
+
+/// Makes each of `extra` from the finished `output`.
+pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &AtomicBool) -> Result<(), RenderError> {
+    let stop = || cancel.load(Ordering::Relaxed);
+    for item in extra {
+        match item {
+            ExtraOutput::Thumbnail { at_us, path } => {
+                let frame = plan.output.frame_at(*at_us);
+                let temp = TempFile::next_to(path)?;
+                let jpeg = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
+                let mut a = Vec::new();
+                Input::media(output, 0, None).push_to(&mut a, 1);
+                let select = format!("select=eq(n\\,{frame})");
+                let codec = if jpeg { "mjpeg" } else { "png" };
+                let tail = words(&["-vf", &select, "-frames:v", "1", "-c:v", codec, "-f", "image2", "-update", "1"]);
+                a.extend(tail.into_iter().map(OsString::from));
+                a.push(file_url(&temp.path));
+                ffmpeg::run(&a, &stop, &mut |_| {})?;
+                temp.commit(path)?;
+            }
+        }
+    }
+    Ok(())
+}

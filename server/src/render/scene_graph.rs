@@ -1,0 +1,282 @@
+//! One scene → one ffmpeg `filter_complex` that draws exactly the scene's output frames.
+//!
+//! Timestamps inside the graph are *timeline* seconds on the plan's exact frame grid:
+//!
+//! - the background is `color` at the output rate, cut to the scene's frame count and shifted
+//!   to its first frame (`setpts=PTS+first`, the time base being one frame);
+//! - a video layer's frames are moved from source time to timeline time with one `setpts` (on a
+//!   microsecond time base, so WebM's millisecond stamps do not round the result)
+//!   (`timeline = layer start + (source − trimStart) / speed − tolerance / speed`), then
+//!   `fps=…:round=up:start_time=…` puts them on the grid: output frame `n` gets the last source
+//!   frame whose mapped time is at or before frame `n`'s time, i.e. the last frame at or before
+//!   `TimeMap::pick_before_us`, as in the browser; `tpad` holds the last frame, `trim` cuts the
+//!   layer to its frames in this scene;
+//! - opacity is `lut` on alpha, fades are `fade=…:alpha=1` at the plan's times (linear, as the
+//!   plan's `Opacity`), evaluated on the grid times;
+//! - layers are composited bottom first with `overlay` in planar RGB (so odd positions stay
+//!   exact), and the result becomes BT.709 4:2:0 (or stays RGB for GIF).
+//!
+//! Filter strings hold only numbers and our own labels; files are argv inputs. Text and caption
+//! overlays will slot in as extra [`Layer`]s (PNG inputs with an enable range), 50 per pass.
+
+use super::argv::{Input, num, rate, seconds};
+use super::error::RenderError;
+use super::geometry::{draw, upright_crop};
+use super::sources::ImageInfo;
+use frameloom::plan::{FRAME_PICK_TOLERANCE_US, RenderPlan, Rotation, Visual, VisualLayer};
+use frameloom::project::Color;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+/// How far before its first use a source is decoded when the prober gave no keyframe.
+const SEEK_WITHOUT_INDEX_US: i64 = 1_000_000;
+/// Extra source time read past a layer's end, for frames that straddle it.
+const READ_PAST_END_US: i64 = 500_000;
+
+/// The ffmpeg work for one scene.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SceneGraph {
+    /// The scene's index in the project.
+    pub scene: usize,
+    /// The inputs, in `-i` order.
+    pub inputs: Vec<Input>,
+    /// The `-filter_complex` text; its output is `[vout]`.
+    pub filter: String,
+    /// The scene's first output frame.
+    pub first_frame: u64,
+    /// How many frames it draws.
+    pub frames: u64,
+    /// Its length on the grid, in microseconds (for progress).
+    pub duration_us: i64,
+}
+
+/// A picture ready to composite: a labelled stream on the grid, where to put it, and which of
+/// the scene's frames (0-based within the scene) it shows on.
+struct Layer {
+    label: String,
+    x: i64,
+    y: i64,
+    frames: (u64, u64),
+}
+
+/// Builds the graph of `scene`, or `None` when the scene has no frames (shorter than a frame gap).
+/// `rgb_out` keeps planar RGB (GIF); otherwise the output is BT.709 `yuv420p`.
+pub fn build(
+    plan: &RenderPlan,
+    scene: usize,
+    files: &BTreeMap<String, PathBuf>,
+    images: &BTreeMap<String, ImageInfo>,
+    rgb_out: bool,
+) -> Result<Option<SceneGraph>, RenderError> {
+    let segments: Vec<_> = plan.segments.iter().filter(|s| s.scene == scene).collect();
+    let (Some(first), Some(last)) = (segments.first(), segments.last()) else { return Ok(None) };
+    let (first_frame, end_frame) = (first.first_frame, last.first_frame + last.frame_count);
+    if end_frame <= first_frame {
+        return Ok(None);
+    }
+    let frames = end_frame - first_frame;
+    let out = &plan.output;
+    let mut g = Graph { filter: String::new(), inputs: Vec::new(), plan };
+    let _ = write!(
+        g.filter,
+        "color=c={}:s={}x{}:r={},trim=end_frame={frames},setpts=PTS+{first_frame},format=gbrp[bg]",
+        hex(first.background),
+        out.width,
+        out.height,
+        rate(out.frame_rate)
+    );
+    let mut layers = Vec::new();
+    for (index, visual) in plan.visuals.iter().enumerate().filter(|(_, v)| v.scene == scene) {
+        let rate = out.frame_rate;
+        let n0 = rate.first_frame_from(visual.start_us).max(first_frame);
+        let n1 = rate.first_frame_from(visual.end_us).min(end_frame);
+        if n1 <= n0 {
+            continue;
+        }
+        let shown = (n0, n1);
+        let layer = match &visual.content {
+            Visual::Video(video) => {
+                let path = source_file(files, &video.source)?;
+                g.video(index, visual, video, path, shown)?
+            }
+            Visual::Image(image) => {
+                let path = source_file(files, &image.source)?;
+                let info = images.get(&image.source).ok_or_else(|| RenderError::Probe {
+                    source: image.source.clone(),
+                    error: "the image was not probed".to_owned(),
+                })?;
+                g.image(index, visual, path, info, shown)?
+            }
+            Visual::Text | Visual::Subtitles { .. } => return Err(text_unsupported()),
+        };
+        if let Some(mut layer) = layer {
+            layer.frames = (n0 - first_frame, n1 - first_frame);
+            layers.push(layer);
+        }
+    }
+    let mut below = "bg".to_owned();
+    for (i, layer) in layers.iter().enumerate() {
+        let (a, b) = layer.frames;
+        let _ = write!(
+            g.filter,
+            ";[{below}][{}]overlay=x={}:y={}:format=gbrp:eof_action=pass:enable='between(n,{a},{})'[c{i}]",
+            layer.label,
+            layer.x,
+            layer.y,
+            b - 1
+        );
+        below = format!("c{i}");
+    }
+    let finish = if rgb_out { "format=gbrp" } else { "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p" };
+    let _ = write!(g.filter, ";[{below}]setpts=PTS-STARTPTS,{finish}[vout]");
+    let duration_us = out.frame_time_us(end_frame) - out.frame_time_us(first_frame);
+    Ok(Some(SceneGraph { scene, inputs: g.inputs, filter: g.filter, first_frame, frames, duration_us }))
+}
+
+/// The error for text and subtitles layers until the raster module lands.
+pub fn text_unsupported() -> RenderError {
+    RenderError::Unsupported(
+        "text and subtitle layers need the raster module; coming with the overlays issue".to_owned(),
+    )
+}
+
+fn source_file<'a>(files: &'a BTreeMap<String, PathBuf>, id: &str) -> Result<&'a PathBuf, RenderError> {
+    files.get(id).ok_or_else(|| RenderError::Source {
+        source_id: id.to_owned(),
+        message: "no file was given for this source".to_owned(),
+    })
+}
+
+/// `0xRRGGBB` for `color=`.
+fn hex(c: Color) -> String {
+    format!("0x{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+}
+
+/// The graph being written.
+struct Graph<'p> {
+    filter: String,
+    inputs: Vec<Input>,
+    plan: &'p RenderPlan,
+}
+
+impl Graph<'_> {
+    /// Adds a video layer's chain; `shown` is its global frame range in this scene.
+    fn video(
+        &mut self,
+        index: usize,
+        visual: &VisualLayer,
+        video: &frameloom::plan::VideoVisual,
+        path: &std::path::Path,
+        shown: (u64, u64),
+    ) -> Result<Option<Layer>, RenderError> {
+        let out = &self.plan.output;
+        let crop = upright_crop(video.crop, video.width, video.height, video.placement.source_rotation);
+        let Some(drawn) = draw(&video.placement, crop, &visual.layer_box, out.width, out.height)? else {
+            return Ok(None);
+        };
+        let time = &video.time;
+        let seek_us = if video.decode_from_us > 0 {
+            video.decode_from_us - 10_000
+        } else {
+            time.trim_start_us - SEEK_WITHOUT_INDEX_US
+        }
+        .max(0);
+        let read_to_us = time.source_time_us(visual.end_us) + READ_PAST_END_US;
+        let input = self.inputs.len();
+        self.inputs.push(Input::media(path, seek_us, Some(read_to_us - seek_us)));
+        // timeline = start + (source − trimStart − tolerance) / speed, source = PTS·TB + seek.
+        let (sn, sd) = (time.speed_num as f64, time.speed_den as f64);
+        let offset_us =
+            time.layer_start_us as f64 + (seek_us - time.trim_start_us - FRAME_PICK_TOLERANCE_US) as f64 * sd / sn;
+        let (n0, n1) = shown;
+        let start_us = floor_frame_time_us(self.plan, n0);
+        let _ = write!(
+            self.filter,
+            ";[{input}:v:0]settb=AVTB,setpts=PTS*{}/{}{}/TB",
+            time.speed_den,
+            time.speed_num,
+            signed(offset_us / 1e6)
+        );
+        for f in &drawn.filters[..drawn.filters.len() - usize::from(drawn.rotated)] {
+            let _ = write!(self.filter, ",{f}");
+        }
+        let _ = write!(
+            self.filter,
+            ",fps=fps={}:round=up:start_time={},tpad=stop=-1:stop_mode=clone,trim=end_frame={}",
+            rate(out.frame_rate),
+            seconds(start_us),
+            n1 - n0
+        );
+        Ok(Some(self.finish_layer(index, visual, &drawn)))
+    }
+
+    /// Adds an image layer's chain: the one decoded picture repeated on the grid.
+    fn image(
+        &mut self,
+        index: usize,
+        visual: &VisualLayer,
+        path: &std::path::Path,
+        info: &ImageInfo,
+        shown: (u64, u64),
+    ) -> Result<Option<Layer>, RenderError> {
+        let out = &self.plan.output;
+        let placement = match visual.place_picture(info.width, info.height, Rotation::R0) {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => return Err(RenderError::Plan(vec![e])),
+            None => return Ok(None),
+        };
+        let crop = match &visual.content {
+            Visual::Image(image) => upright_crop(image.crop, info.width, info.height, Rotation::R0),
+            _ => return Ok(None),
+        };
+        let Some(drawn) = draw(&placement, crop, &visual.layer_box, out.width, out.height)? else { return Ok(None) };
+        let input = self.inputs.len();
+        self.inputs.push(Input::with_format(path, info.demuxer));
+        let (n0, n1) = shown;
+        let _ = write!(self.filter, ";[{input}:v:0]trim=end_frame=1");
+        for f in &drawn.filters[..drawn.filters.len() - usize::from(drawn.rotated)] {
+            let _ = write!(self.filter, ",{f}");
+        }
+        let r = out.frame_rate;
+        let _ =
+            write!(self.filter, ",loop=loop={}:size=1:start=0,settb={}/{},setpts=N+{n0}", n1 - n0 - 1, r.den, r.num);
+        Ok(Some(self.finish_layer(index, visual, &drawn)))
+    }
+
+    /// Alpha (opacity, fades) and the box rotation, ending in the layer's label.
+    fn finish_layer(&mut self, index: usize, visual: &VisualLayer, drawn: &super::geometry::Drawn) -> Layer {
+        let o = &visual.opacity;
+        self.filter.push_str(",format=gbrap");
+        if o.value < 1.0 {
+            let _ = write!(self.filter, ",lut=a=val*{}", num(o.value.max(0.0)));
+        }
+        if o.fade_in_us > 0 {
+            let _ = write!(self.filter, ",fade=t=in:st={}:d={}:alpha=1", seconds(o.start_us), seconds(o.fade_in_us));
+        }
+        if o.fade_out_us > 0 {
+            let st = o.own_end_us - o.fade_out_us;
+            let _ = write!(self.filter, ",fade=t=out:st={}:d={}:alpha=1", seconds(st), seconds(o.fade_out_us));
+        }
+        if drawn.rotated {
+            if let Some(rotate) = drawn.filters.last() {
+                let _ = write!(self.filter, ",{rotate}");
+            }
+        }
+        let label = format!("l{index}");
+        let _ = write!(self.filter, "[{label}]");
+        Layer { label, x: drawn.x, y: drawn.y, frames: (0, 0) }
+    }
+}
+
+/// Frame `n`'s time rounded down to the microsecond (so `fps` rounding up lands on `n`).
+fn floor_frame_time_us(plan: &RenderPlan, n: u64) -> i64 {
+    let r = plan.output.frame_rate;
+    (i128::from(n) * i128::from(r.den) * 1_000_000 / i128::from(r.num)) as i64
+}
+
+/// `+x` or `-x` for appending to an expression.
+fn signed(x: f64) -> String {
+    let s = num(x);
+    if s.starts_with('-') { s } else { format!("+{s}") }
+}
