@@ -9,6 +9,7 @@ pub mod bitmap;
 pub mod encode;
 pub mod fonts;
 pub mod image;
+pub mod subtitles;
 pub mod text;
 
 pub use bitmap::Bitmap;
