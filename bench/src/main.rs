@@ -9,6 +9,7 @@
 mod container;
 mod fixtures;
 mod measure;
+mod raster;
 mod table;
 
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ use table::Table;
 type Group = fn() -> Result<Table, String>;
 
 /// Every benchmark group: its name on the command line and its runner.
-const GROUPS: &[(&str, Group)] = &[("container", container::run)];
+const GROUPS: &[(&str, Group)] = &[("container", container::run), ("raster", raster::run)];
 
 fn main() -> ExitCode {
     let wanted: Vec<String> = std::env::args().skip(1).collect();

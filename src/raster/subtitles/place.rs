@@ -3,8 +3,8 @@
 //! The layer box plays the role of the WebVTT video viewport. Without settings a cue is placed
 //! like a text layer (`align`, `verticalAlign`). With settings, following the WebVTT rendering
 //! rules for horizontal text: `size` is the cue box width (percent of the box; the text wraps
-//! at it), `position` places the cue box (its line-left edge, centre or line-right edge, by
-//! default from `align`), `align` aligns lines in the cue box (`start`/`end` are drawn as
+//! at it; it shrinks to stay inside the box), `position` places the cue box (its line-left
+//! edge, centre or line-right edge, by default from `align`), `align` aligns lines in the cue box (`start`/`end` are drawn as
 //! left/right), and `line` places the block vertically: a percentage of the box height, or a
 //! line number in line heights (0 the top line, -1 the bottom line); the block is kept inside
 //! the box.
@@ -18,8 +18,8 @@ use crate::raster::text::{RenderedText, TextPlacement, place_block, place_text};
 /// its WebVTT `size` and `align` ask for.
 pub(crate) fn cue_style(style: &TextStyle, settings: &CueSettings, layer_box: &LayerBox) -> TextStyle {
     let mut style = style.clone();
-    if let Some(size) = settings.size {
-        style.max_width = style.max_width.min(layer_box.width * size / 100.0).max(1.0);
+    if let Some((_, width)) = cue_box(settings, layer_box.width) {
+        style.max_width = style.max_width.min(width).max(1.0);
     }
     if let Some(align) = settings.align {
         style.align = text_align(align);
@@ -36,19 +36,9 @@ pub(crate) fn place_cue(text: &RenderedText, style: &TextStyle, settings: &CueSe
     let pad = 2.0 * f64::from(text.padding);
     let (outer_w, outer_h) = ((f64::from(text.block_width) + pad) / scale, (f64::from(text.block_height) + pad) / scale);
     let (w, h) = (layer_box.width, layer_box.height);
-    let x = if settings.position.is_none() && settings.size.is_none() && settings.align.is_none() {
-        aligned(style.align, 0.0, w, outer_w)
-    } else {
-        let align = settings.align.unwrap_or(CueAlign::Center);
-        let box_w = settings.size.map_or(w, |s| w * s / 100.0);
-        let position = settings.position.map_or(default_position(align), |p| p.percent) * w / 100.0;
-        let left = match settings.position.and_then(|p| p.align).unwrap_or(default_position_align(align)) {
-            PositionAlign::LineLeft => position,
-            PositionAlign::Center => position - box_w / 2.0,
-            PositionAlign::LineRight => position - box_w,
-        };
-        let left = left.clamp(0.0, (w - box_w).max(0.0));
-        aligned(text_align(align), left, box_w, outer_w)
+    let x = match cue_box(settings, w) {
+        None => aligned(style.align, 0.0, w, outer_w),
+        Some((left, box_w)) => aligned(text_align(settings.align.unwrap_or(CueAlign::Center)), left, box_w, outer_w),
     };
     let y = match settings.line {
         None => aligned_vertical(style.vertical_align, h, outer_h),
@@ -75,6 +65,30 @@ pub(crate) fn place_cue(text: &RenderedText, style: &TextStyle, settings: &CueSe
         }
     };
     place_block(text, x, y, layer_box)
+}
+
+/// The cue box's left edge and width in a box `w` wide, or `None` without horizontal
+/// settings. As in WebVTT, the size shrinks so the box stays inside: at most 100 − position
+/// for a line-left box, position for a line-right one, twice the nearer margin when centred.
+fn cue_box(settings: &CueSettings, w: f64) -> Option<(f64, f64)> {
+    if settings.position.is_none() && settings.size.is_none() && settings.align.is_none() {
+        return None;
+    }
+    let align = settings.align.unwrap_or(CueAlign::Center);
+    let position = settings.position.map_or(default_position(align), |p| p.percent);
+    let anchor = settings.position.and_then(|p| p.align).unwrap_or(default_position_align(align));
+    let largest = match anchor {
+        PositionAlign::LineLeft => 100.0 - position,
+        PositionAlign::Center => 2.0 * position.min(100.0 - position),
+        PositionAlign::LineRight => position,
+    };
+    let size = settings.size.unwrap_or(100.0).min(largest);
+    let left = match anchor {
+        PositionAlign::LineLeft => position,
+        PositionAlign::Center => position - size / 2.0,
+        PositionAlign::LineRight => position - size,
+    };
+    Some((left * w / 100.0, size * w / 100.0))
 }
 
 /// Left edge of a block `inner` wide aligned by `align` in `[left, left + width]`.

@@ -6,14 +6,14 @@ pub(crate) fn blur_alpha(alpha: &mut [u8], width: usize, height: usize, sigma: f
     if sigma < 0.1 || width == 0 || height == 0 || alpha.len() != width * height {
         return;
     }
-    let mut line = Vec::with_capacity(width.max(height));
+    let mut line = Vec::with_capacity(width);
+    let mut rows = vec![0u8; alpha.len()];
     for radius in box_radii(sigma) {
-        for y in 0..height {
-            box_pass(alpha, y * width, 1, width, radius, &mut line);
+        for row in alpha.chunks_exact_mut(width) {
+            horizontal(row, radius, &mut line);
         }
-        for x in 0..width {
-            box_pass(alpha, x, width, height, radius, &mut line);
-        }
+        rows.copy_from_slice(alpha);
+        vertical(&rows, alpha, width, radius);
     }
 }
 
@@ -32,19 +32,62 @@ fn box_radii(sigma: f32) -> [usize; 3] {
     [size(0), size(1), size(2)].map(|s| ((s - 1) / 2) as usize)
 }
 
-/// One box blur of radius `radius` along `count` pixels of `data` starting at `start`, `step` apart.
-fn box_pass(data: &mut [u8], start: usize, step: usize, count: usize, radius: usize, line: &mut Vec<u8>) {
+/// One horizontal box blur of `radius` over `row` (`line` is scratch space).
+fn horizontal(row: &mut [u8], radius: usize, line: &mut Vec<u8>) {
     line.clear();
-    line.extend((0..count).map(|i| data.get(start + i * step).copied().unwrap_or(0)));
-    let window = (2 * radius + 1) as u32;
-    let at = |i: isize| if i < 0 { 0 } else { u32::from(line.get(i as usize).copied().unwrap_or(0)) };
-    let mut sum: u32 = (0..=radius as isize).map(at).sum();
-    for i in 0..count {
-        if let Some(out) = data.get_mut(start + i * step) {
-            *out = ((sum + window / 2) / window) as u8;
+    line.extend_from_slice(row);
+    let average = Average::new(radius);
+    let at = |i: usize| u32::from(line.get(i).copied().unwrap_or(0));
+    let mut sum: u32 = (0..=radius).map(at).sum();
+    for (i, out) in row.iter_mut().enumerate() {
+        *out = average.of(sum);
+        sum += at(i + radius + 1);
+        if i >= radius {
+            sum -= at(i - radius);
         }
-        let i = i as isize;
-        sum = sum + at(i + radius as isize + 1) - at(i - radius as isize);
+    }
+}
+
+/// One vertical box blur of `radius` from `src` into `dst` (`width` a row), row by row with a
+/// running sum per column, so memory is read in order.
+fn vertical(src: &[u8], dst: &mut [u8], width: usize, radius: usize) {
+    let height = src.len() / width;
+    let average = Average::new(radius);
+    let row = |y: usize| src.get(y * width..(y + 1) * width);
+    let mut sums = vec![0u32; width];
+    for y in 0..=radius.min(height.saturating_sub(1)) {
+        if let Some(r) = row(y) {
+            sums.iter_mut().zip(r).for_each(|(s, &v)| *s += u32::from(v));
+        }
+    }
+    for (y, out) in dst.chunks_exact_mut(width).enumerate() {
+        for (o, s) in out.iter_mut().zip(&sums) {
+            *o = average.of(*s);
+        }
+        if let Some(r) = row(y + radius + 1) {
+            sums.iter_mut().zip(r).for_each(|(s, &v)| *s += u32::from(v));
+        }
+        if let Some(r) = y.checked_sub(radius).and_then(row) {
+            sums.iter_mut().zip(r).for_each(|(s, &v)| *s -= u32::from(v));
+        }
+    }
+}
+
+/// Division by a box window (2·radius + 1) as a fixed-point multiplication.
+struct Average {
+    /// 2¹⁶ / window.
+    reciprocal: u32,
+}
+
+impl Average {
+    fn new(radius: usize) -> Average {
+        let window = 2 * radius as u32 + 1;
+        Average { reciprocal: ((1 << 16) + window / 2) / window }
+    }
+
+    /// `sum / window`, rounded (sums of at most 255 × window).
+    fn of(&self, sum: u32) -> u8 {
+        ((sum * self.reciprocal + (1 << 15)) >> 16).min(255) as u8
     }
 }
 

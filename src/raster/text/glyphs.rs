@@ -1,5 +1,7 @@
-//! The glyph cache: outlines (in font units) and decoded colour-emoji bitmaps, by face and glyph.
+//! The glyph cache: outlines (font units), coverage masks (per size, effect and sub-pixel
+//! position) and decoded colour-emoji bitmaps, by face and glyph.
 
+use super::masks::{GlyphMask, MaskStyle, rasterize};
 use crate::raster::bitmap::Bitmap;
 use crate::raster::fonts::{FontId, FontLibrary};
 use crate::raster::image::decode_png_bitmap;
@@ -8,8 +10,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tiny_skia::{Path, PathBuilder};
 
-/// Entries kept before the cache is emptied (a few scripts' worth of glyphs).
-const MAX_ENTRIES: usize = 8192;
+/// Glyphs kept before the glyph cache is emptied.
+const MAX_GLYPHS: usize = 4096;
+/// Masks kept before the mask cache is emptied (a few sizes of a few scripts).
+const MAX_MASKS: usize = 8192;
 /// The emoji strike asked for (Noto Color Emoji has one, at 109 pixels per em).
 const EMOJI_PPEM: u16 = 128;
 
@@ -37,24 +41,42 @@ pub(crate) enum GlyphImage {
     Empty,
 }
 
-/// Outlines and colour bitmaps already looked up.
+/// Which mask: glyph, style and sub-pixel offset.
+type MaskKey = (FontId, u16, MaskStyle, u8, u8);
+
+/// Outlines, masks and colour bitmaps already made.
 #[derive(Default)]
 pub(crate) struct GlyphCache {
-    entries: HashMap<(FontId, u16), GlyphImage>,
+    glyphs: HashMap<(FontId, u16), GlyphImage>,
+    masks: HashMap<MaskKey, Option<Arc<GlyphMask>>>,
 }
 
 impl GlyphCache {
     /// The image of glyph `id` of face `font`.
     pub fn get(&mut self, fonts: &FontLibrary, font: FontId, id: u16) -> GlyphImage {
-        if let Some(image) = self.entries.get(&(font, id)) {
+        if let Some(image) = self.glyphs.get(&(font, id)) {
             return image.clone();
         }
-        if self.entries.len() >= MAX_ENTRIES {
-            self.entries.clear();
+        if self.glyphs.len() >= MAX_GLYPHS {
+            self.glyphs.clear();
         }
         let image = load(fonts, font, id);
-        self.entries.insert((font, id), image.clone());
+        self.glyphs.insert((font, id), image.clone());
         image
+    }
+
+    /// The coverage mask of outline glyph `id` of `font` drawn with `style` at sub-pixel
+    /// offset (`fx`, `fy`) quarters; `None` for an empty outline.
+    pub fn mask(&mut self, path: &Path, key: MaskKey) -> Option<Arc<GlyphMask>> {
+        if let Some(mask) = self.masks.get(&key) {
+            return mask.clone();
+        }
+        if self.masks.len() >= MAX_MASKS {
+            self.masks.clear();
+        }
+        let mask = rasterize(path, key.2, key.3, key.4).map(Arc::new);
+        self.masks.insert(key, mask.clone());
+        mask
     }
 }
 

@@ -16,6 +16,7 @@ mod cache;
 mod glyphs;
 mod itemize;
 mod layout;
+mod masks;
 mod paint;
 mod place;
 mod shape;

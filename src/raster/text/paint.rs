@@ -1,17 +1,18 @@
-//! Painting a laid-out block with tiny-skia: box, shadow, outline, fill, colour glyphs.
+//! Painting a laid-out block: glyph coverage masks (from the cache) are combined into fill and
+//! outline coverage, then box, shadow, outline, fill and colour glyphs are composited in that
+//! order. Coverage is combined by maximum, so overlapping glyphs and strokes never darken
+//! twice, whatever the colours' alpha. Shadow offsets are drawn at whole pixels.
 
 use super::blur::blur_alpha;
 use super::glyphs::{ColorGlyph, GlyphCache, GlyphImage};
 use super::layout::Layout;
+use super::masks::{GlyphMask, MaskStyle, SUBPIXELS, union};
 use super::style::{BOLD_FROM, Resolved};
 use super::{MAX_TEXT_PIXELS, MAX_TEXT_SIDE, TextError};
-use crate::raster::bitmap::Bitmap;
+use crate::raster::bitmap::{Bitmap, mul_div_255};
 use crate::raster::fonts::FontLibrary;
 use std::sync::Arc;
-use tiny_skia::{
-    Color, FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke,
-    Transform,
-};
+use tiny_skia::{Color, FillRule, FilterQuality, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Transform};
 
 /// Horizontal shear of synthesized italics (about 11°).
 const SYNTHETIC_SLANT: f32 = 0.2;
@@ -30,176 +31,171 @@ pub(crate) struct Painted {
     pub offset_y: i32,
 }
 
-/// Glyph geometry gathered for painting, in block coordinates.
-struct Shapes {
-    /// Outlines of faces with the wanted weight.
-    regular: Option<Path>,
-    /// Outlines to embolden (the face is lighter than asked).
-    bold: Option<Path>,
+/// An integer rectangle: left, top, right, bottom.
+type Bounds = [i32; 4];
+
+/// The glyphs to draw, in block coordinates.
+struct Pieces {
+    /// Outline glyph masks with their top-left corner.
+    masks: Vec<(Arc<GlyphMask>, i32, i32)>,
     /// Colour glyphs with their destination transform.
     color: Vec<(Arc<ColorGlyph>, Transform)>,
 }
 
 /// Paints `layout` in `style`.
 pub(crate) fn paint(layout: &Layout, style: &Resolved, fonts: &FontLibrary, cache: &mut GlyphCache) -> Result<Painted, TextError> {
-    let shapes = gather(layout, style, fonts, cache);
-    let bold_width = style.size * SYNTHETIC_BOLD;
-    let outline = style.outline.map_or(0.0, |(w, _)| w);
-    let mut ink: Option<Rect> = None;
-    for (path, grow) in [(&shapes.regular, outline), (&shapes.bold, outline + bold_width / 2.0)] {
-        ink = union(ink, path.as_ref().and_then(|p| outset(p.bounds(), grow)));
+    let pieces = gather(layout, style, fonts, cache);
+    let mut ink: Option<Bounds> = None;
+    for (mask, x, y) in &pieces.masks {
+        ink = join(ink, Some([*x, *y, *x + mask.width as i32, *y + mask.height as i32]));
     }
-    for (glyph, ts) in &shapes.color {
+    for (glyph, ts) in &pieces.color {
         let (w, h) = (glyph.bitmap.width() as f32, glyph.bitmap.height() as f32);
-        ink = union(ink, Rect::from_xywh(0.0, 0.0, w, h).and_then(|r| r.transform(*ts)));
+        ink = join(ink, Rect::from_xywh(0.0, 0.0, w, h).and_then(|r| r.transform(*ts)).map(round_out));
     }
     let box_rect = style.text_box.and_then(|b| {
         Rect::from_xywh(-b.padding, -b.padding, layout.width + 2.0 * b.padding, layout.height + 2.0 * b.padding)
     });
-    let shadow_rect = style
-        .shadow
-        .and_then(|s| ink.and_then(|r| outset(r, s_reach(style))).map(|r| (r, s)))
-        .and_then(|(r, s)| Rect::from_ltrb(r.left() + s.dx, r.top() + s.dy, r.right() + s.dx, r.bottom() + s.dy));
-    let Some(all) = union(union(box_rect, ink), shadow_rect) else {
+    let shadow = style.shadow.map(|s| (s, s.dx.round() as i32, s.dy.round() as i32, (s.sigma * BLUR_REACH).ceil() as i32 + 1));
+    let mut all = join(ink, box_rect.map(round_out));
+    if let (Some((_, dx, dy, reach)), Some([l, t, r, b])) = (shadow, ink) {
+        let shape = [l - reach, t - reach, r + reach, b + reach];
+        all = join(join(all, Some(shape)), Some([shape[0] + dx, shape[1] + dy, shape[2] + dx, shape[3] + dy]));
+    }
+    let Some([left, top, right, bottom]) = all else {
         return Ok(Painted { bitmap: None, offset_x: 0, offset_y: 0 });
     };
-    let (left, top) = (all.left().floor(), all.top().floor());
-    let (width, height) = ((all.right().ceil() - left) as u32, (all.bottom().ceil() - top) as u32);
+    let (width, height) = ((right - left) as u32, (bottom - top) as u32);
     if width > MAX_TEXT_SIDE || height > MAX_TEXT_SIDE || u64::from(width) * u64::from(height) > MAX_TEXT_PIXELS {
         return Err(TextError::TooLarge { width, height });
     }
     let mut canvas = Pixmap::new(width.max(1), height.max(1)).ok_or(TextError::TooLarge { width, height })?;
-    let base = Transform::from_translate(-left, -top);
+    let (w, h) = (canvas.width() as usize, canvas.height() as usize);
+    let base = Transform::from_translate(-left as f32, -top as f32);
+    let (fill, outline) = coverage(&pieces, style.outline.is_some(), left, top, w, h);
     if let (Some(b), Some(rect)) = (style.text_box, box_rect) {
         if let Some(path) = rounded_rect(rect, b.radius) {
             canvas.fill_path(&path, &paint_of(b.color), FillRule::Winding, base, None);
         }
     }
-    if let (Some(s), Some(area)) = (style.shadow, ink.and_then(|r| outset(r, s_reach(style)))) {
-        if let Some(shadow) = shadow_layer(&shapes, style, area, s.sigma) {
-            let ts = base.pre_translate(area.left().floor() + s.dx, area.top().floor() + s.dy);
-            let quality = if s.dx.fract() == 0.0 && s.dy.fract() == 0.0 { FilterQuality::Nearest } else { FilterQuality::Bilinear };
-            let paint = PixmapPaint { quality, ..PixmapPaint::default() };
-            let tinted = tint(shadow, s.color);
-            canvas.draw_pixmap(0, 0, tinted.as_ref(), &paint, ts, None);
-        }
-    }
-    if let Some((w, color)) = style.outline {
-        let strokes = [(&shapes.regular, 2.0 * w), (&shapes.bold, 2.0 * w + bold_width)];
-        draw_layer(&mut canvas, color, base, &mut |target, paint, ts| {
-            for (path, width) in strokes {
-                if let Some(p) = path {
-                    target.stroke_path(p, paint, &round_stroke(width), ts, None);
-                }
+    if let Some((s, dx, dy, _)) = shadow {
+        let mut shape = outline.clone().unwrap_or_else(|| fill.clone());
+        if !pieces.color.is_empty() {
+            if let Some(mut emoji) = Pixmap::new(width.max(1), height.max(1)) {
+                draw_color_glyphs(&mut emoji, &pieces, base);
+                let alpha: Vec<u8> = emoji.pixels().iter().map(|p| p.alpha()).collect();
+                union(&mut shape, &alpha);
             }
-        });
-    }
-    draw_layer(&mut canvas, style.fill, base, &mut |target, paint, ts| fill_shapes(target, &shapes, paint, ts, bold_width));
-    for (glyph, ts) in &shapes.color {
-        if let Some(src) = glyph.bitmap.as_pixmap() {
-            let paint = PixmapPaint { quality: FilterQuality::Bicubic, ..PixmapPaint::default() };
-            canvas.draw_pixmap(0, 0, src, &paint, ts.post_concat(base), None);
         }
+        blur_alpha(&mut shape, w, h, s.sigma);
+        composite(canvas.data_mut(), &shape, s.color, (dx, dy), w, h);
     }
-    Ok(Painted { bitmap: Some(Bitmap::from_pixmap(canvas)), offset_x: left as i32, offset_y: top as i32 })
+    if let (Some((_, color)), Some(cov)) = (style.outline, &outline) {
+        composite(canvas.data_mut(), cov, color, (0, 0), w, h);
+    }
+    composite(canvas.data_mut(), &fill, style.fill, (0, 0), w, h);
+    draw_color_glyphs(&mut canvas, &pieces, base);
+    Ok(Painted { bitmap: Some(Bitmap::from_pixmap(canvas)), offset_x: left, offset_y: top })
 }
 
-/// How far the shadow's shape layer reaches beyond the ink.
-fn s_reach(style: &Resolved) -> f32 {
-    style.shadow.map_or(0.0, |s| s.sigma * BLUR_REACH + 1.0)
-}
-
-/// Collects glyph outlines and colour glyphs at their places.
-fn gather(layout: &Layout, style: &Resolved, fonts: &FontLibrary, cache: &mut GlyphCache) -> Shapes {
-    let (mut regular, mut bold) = (PathBuilder::new(), PathBuilder::new());
-    let mut color = Vec::new();
+/// Looks up every glyph's mask (outline glyphs) or bitmap (colour glyphs) at its place.
+fn gather(layout: &Layout, style: &Resolved, fonts: &FontLibrary, cache: &mut GlyphCache) -> Pieces {
+    let mut pieces = Pieces { masks: Vec::new(), color: Vec::new() };
+    let outline = style.outline.map_or(0.0, |(w, _)| w);
     for g in &layout.glyphs {
         let Some(face) = fonts.face(g.font) else { continue };
         let scale = style.size / face.units_per_em;
         let slant = if style.choice.italic && !face.info.italic { SYNTHETIC_SLANT } else { 0.0 };
         match cache.get(fonts, g.font, g.id) {
             GlyphImage::Outline(path) => {
-                let ts = Transform::from_row(scale, 0.0, slant * scale, -scale, g.x, g.y);
                 let embolden = style.choice.weight >= BOLD_FROM && face.info.weight < BOLD_FROM;
-                if let Some(p) = path.as_ref().clone().transform(ts) {
-                    if embolden { &mut bold } else { &mut regular }.push_path(&p);
+                let bold = if embolden { style.size * SYNTHETIC_BOLD } else { 0.0 };
+                let mask_style = MaskStyle { scale: scale.to_bits(), slant: slant.to_bits(), bold: bold.to_bits(), outline: outline.to_bits() };
+                let (x, fx) = split_subpixel(g.x);
+                let (y, fy) = split_subpixel(g.y);
+                if let Some(mask) = cache.mask(&path, (g.font, g.id, mask_style, fx, fy)) {
+                    let (left, top) = (x + mask.left, y + mask.top);
+                    pieces.masks.push((mask, left, top));
                 }
             }
             GlyphImage::Color(glyph) => {
                 let s = style.size / glyph.ppem;
                 let ts = Transform::from_row(s, 0.0, -slant * s, s, g.x + glyph.left * s, g.y - glyph.top * s);
-                color.push((glyph, ts));
+                pieces.color.push((glyph, ts));
             }
             GlyphImage::Empty => {}
         }
     }
-    Shapes { regular: regular.finish(), bold: bold.finish(), color }
+    pieces
 }
 
-/// Fills the glyph outlines (emboldened ones with an extra stroke) with `paint`.
-fn fill_shapes(target: &mut Pixmap, shapes: &Shapes, paint: &Paint, ts: Transform, bold_width: f32) {
-    if let Some(p) = &shapes.regular {
-        target.fill_path(p, paint, FillRule::Winding, ts, None);
+/// A position as whole pixels and a quarter-pixel remainder (0–3).
+fn split_subpixel(v: f32) -> (i32, u8) {
+    let quarters = (v * SUBPIXELS).round() as i64;
+    (quarters.div_euclid(SUBPIXELS as i64) as i32, quarters.rem_euclid(SUBPIXELS as i64) as u8)
+}
+
+/// Fill and outline coverage of the glyph masks on a `w × h` canvas whose top-left is (`left`, `top`).
+fn coverage(pieces: &Pieces, with_outline: bool, left: i32, top: i32, w: usize, h: usize) -> (Vec<u8>, Option<Vec<u8>>) {
+    let mut fill = vec![0u8; w * h];
+    let mut outline = with_outline.then(|| vec![0u8; w * h]);
+    for (mask, x, y) in &pieces.masks {
+        let (x, y) = ((x - left) as usize, (y - top) as usize);
+        blit_max(&mut fill, w, &mask.fill, mask.width as usize, x, y);
+        if let (Some(dst), Some(src)) = (outline.as_mut(), mask.outline.as_ref()) {
+            blit_max(dst, w, src, mask.width as usize, x, y);
+        }
     }
-    if let Some(p) = &shapes.bold {
-        target.fill_path(p, paint, FillRule::Winding, ts, None);
-        target.stroke_path(p, paint, &round_stroke(bold_width), ts, None);
+    (fill, outline)
+}
+
+/// Combines `src` (`src_w` wide) into `dst` (`dst_w` wide) at (`x`, `y`) by maximum.
+fn blit_max(dst: &mut [u8], dst_w: usize, src: &[u8], src_w: usize, x: usize, y: usize) {
+    for (row, line) in src.chunks_exact(src_w.max(1)).enumerate() {
+        let start = (y + row) * dst_w + x;
+        if let Some(out) = dst.get_mut(start..start + line.len()) {
+            union(out, line);
+        }
     }
 }
 
-/// Draws with `color` through `draw`: directly when opaque, else opaque into a layer that is
-/// then blended at the colour's alpha, so overlapping strokes do not darken twice.
-fn draw_layer(canvas: &mut Pixmap, color: Color, ts: Transform, draw: &mut dyn FnMut(&mut Pixmap, &Paint, Transform)) {
-    if color.is_opaque() {
-        draw(canvas, &paint_of(color), ts);
-        return;
-    }
-    let Some(mut layer) = Pixmap::new(canvas.width(), canvas.height()) else { return };
-    let mut opaque = color;
-    opaque.set_alpha(1.0);
-    draw(&mut layer, &paint_of(opaque), ts);
-    let paint = PixmapPaint { opacity: color.alpha(), ..PixmapPaint::default() };
-    canvas.draw_pixmap(0, 0, layer.as_ref(), &paint, Transform::identity(), None);
-}
-
-/// The shadow's shape (outline, fill and colour glyphs) as a blurred alpha layer covering `area`.
-fn shadow_layer(shapes: &Shapes, style: &Resolved, area: Rect, sigma: f32) -> Option<Pixmap> {
-    let (left, top) = (area.left().floor(), area.top().floor());
-    let mut layer = Pixmap::new((area.right().ceil() - left) as u32, (area.bottom().ceil() - top) as u32)?;
-    let ts = Transform::from_translate(-left, -top);
-    let black = paint_of(Color::BLACK);
-    let bold_width = style.size * SYNTHETIC_BOLD;
-    if let Some((w, _)) = style.outline {
-        for (path, width) in [(&shapes.regular, 2.0 * w), (&shapes.bold, 2.0 * w + bold_width)] {
-            if let Some(p) = path {
-                layer.stroke_path(p, &black, &round_stroke(width), ts, None);
+/// Draws `color` through `coverage` (shifted by `offset`) over premultiplied RGBA `pixels`.
+fn composite(pixels: &mut [u8], coverage: &[u8], color: Color, (dx, dy): (i32, i32), w: usize, h: usize) {
+    let c = color.premultiply().to_color_u8();
+    let src = [c.red(), c.green(), c.blue(), c.alpha()].map(u16::from);
+    let (dx, dy) = (dx as isize, dy as isize);
+    // Destination columns whose source column (x − dx) is inside.
+    let (x0, x1) = (dx.clamp(0, w as isize) as usize, (w as isize + dx).clamp(0, w as isize) as usize);
+    for y in 0..h {
+        let sy = y as isize - dy;
+        if sy < 0 || sy >= h as isize {
+            continue;
+        }
+        let from = sy as usize * w + (x0 as isize - dx) as usize;
+        let (Some(cov), Some(out)) = (coverage.get(from..from + (x1 - x0)), pixels.get_mut((y * w + x0) * 4..(y * w + x1) * 4)) else {
+            continue;
+        };
+        for (px, &c) in out.chunks_exact_mut(4).zip(cov) {
+            if c == 0 {
+                continue;
+            }
+            let cov = u16::from(c);
+            let keep = 255 - u16::from(mul_div_255(src[3], cov));
+            for (d, s) in px.iter_mut().zip(src) {
+                *d = mul_div_255(s, cov).saturating_add(mul_div_255(u16::from(*d), keep));
             }
         }
     }
-    fill_shapes(&mut layer, shapes, &black, ts, bold_width);
-    for (glyph, glyph_ts) in &shapes.color {
-        if let Some(src) = glyph.bitmap.as_pixmap() {
-            layer.draw_pixmap(0, 0, src, &PixmapPaint::default(), glyph_ts.post_concat(ts), None);
-        }
-    }
-    let (w, h) = (layer.width() as usize, layer.height() as usize);
-    let mut alpha: Vec<u8> = layer.pixels().iter().map(|p| p.alpha()).collect();
-    blur_alpha(&mut alpha, w, h, sigma);
-    for (px, a) in layer.data_mut().chunks_exact_mut(4).zip(alpha) {
-        px.copy_from_slice(&[0, 0, 0, a]);
-    }
-    Some(layer)
 }
 
-/// Turns a black alpha layer into `color` (premultiplied).
-fn tint(mut layer: Pixmap, color: Color) -> Pixmap {
-    let c = color.premultiply().to_color_u8();
-    for px in layer.data_mut().chunks_exact_mut(4) {
-        let a = u16::from(px[3]);
-        let scale = |v: u8| crate::raster::bitmap::mul_div_255(u16::from(v), a);
-        px.copy_from_slice(&[scale(c.red()), scale(c.green()), scale(c.blue()), scale(c.alpha())]);
+/// Draws the colour glyphs.
+fn draw_color_glyphs(target: &mut Pixmap, pieces: &Pieces, base: Transform) {
+    for (glyph, ts) in &pieces.color {
+        if let Some(src) = glyph.bitmap.as_pixmap() {
+            let paint = PixmapPaint { quality: FilterQuality::Bicubic, ..PixmapPaint::default() };
+            target.draw_pixmap(0, 0, src, &paint, ts.post_concat(base), None);
+        }
     }
-    layer
 }
 
 /// An anti-aliased solid paint.
@@ -210,22 +206,15 @@ fn paint_of(color: Color) -> Paint<'static> {
     paint
 }
 
-/// A stroke of `width` with round joins and caps.
-fn round_stroke(width: f32) -> Stroke {
-    Stroke { width, line_cap: LineCap::Round, line_join: LineJoin::Round, ..Stroke::default() }
-}
-
-/// `rect` grown by `by` on every side.
-fn outset(rect: Rect, by: f32) -> Option<Rect> {
-    Rect::from_ltrb(rect.left() - by, rect.top() - by, rect.right() + by, rect.bottom() + by)
+/// The whole pixels covering `rect`.
+fn round_out(rect: Rect) -> Bounds {
+    [rect.left().floor() as i32, rect.top().floor() as i32, rect.right().ceil() as i32, rect.bottom().ceil() as i32]
 }
 
 /// The smallest rectangle holding both.
-fn union(a: Option<Rect>, b: Option<Rect>) -> Option<Rect> {
+fn join(a: Option<Bounds>, b: Option<Bounds>) -> Option<Bounds> {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            Rect::from_ltrb(a.left().min(b.left()), a.top().min(b.top()), a.right().max(b.right()), a.bottom().max(b.bottom()))
-        }
+        (Some(a), Some(b)) => Some([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]),
         (a, None) => a,
         (None, b) => b,
     }
