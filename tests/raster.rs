@@ -31,7 +31,10 @@ fn fallback_fonts() -> &'static Vec<Vec<u8>> {
         FALLBACK_FILES
             .iter()
             .filter(|f| !f.path.contains("-Bold.ttc"))
-            .map(|f| std::fs::read(f.path).unwrap_or_else(|e| panic!("{} ({}): {e}; run scripts/setup.sh", f.path, f.package)))
+            .map(|f| {
+                std::fs::read(f.path)
+                    .unwrap_or_else(|e| panic!("{} ({}): {e}; run scripts/setup.sh", f.path, f.package))
+            })
             .collect()
     })
 }
@@ -86,7 +89,13 @@ pub fn assert_golden(name: &str, actual: &Bitmap) {
     let Ok(bytes) = std::fs::read(&golden) else { fail(format!("no golden at {}", golden.display())) };
     let expected = &image::decode(&bytes).expect("golden decodes").frames[0].bitmap;
     if (expected.width(), expected.height()) != (actual.width(), actual.height()) {
-        fail(format!("size {}×{} instead of {}×{}", actual.width(), actual.height(), expected.width(), expected.height()));
+        fail(format!(
+            "size {}×{} instead of {}×{}",
+            actual.width(),
+            actual.height(),
+            expected.width(),
+            expected.height()
+        ));
     }
     let (mean, far) = difference(expected, actual);
     if mean > 2.0 || far > 0.005 {

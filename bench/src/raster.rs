@@ -24,10 +24,15 @@ const LAYER: LayerBox = LayerBox { x: 0.0, y: 0.0, width: 1920.0, height: 1026.0
 /// Measures every row and returns the table.
 pub fn run() -> Result<Table, String> {
     let distinct = cues(CUES);
-    let repeated: Vec<Cue> = distinct.iter().enumerate().map(|(i, c)| Cue { text: distinct[i % 10].text.clone(), ..c.clone() }).collect();
+    let repeated: Vec<Cue> =
+        distinct.iter().enumerate().map(|(i, c)| Cue { text: distinct[i % 10].text.clone(), ..c.clone() }).collect();
     let libass = median(RUNS, || libass(&distinct))?.0;
     let mut rows = Vec::new();
-    for (label, cues, encode) in [("distinct → bitmaps", &distinct, false), ("distinct → PNG files", &distinct, true), ("10 texts repeated → bitmaps", &repeated, false)] {
+    for (label, cues, encode) in [
+        ("distinct → bitmaps", &distinct, false),
+        ("distinct → PNG files", &distinct, true),
+        ("10 texts repeated → bitmaps", &repeated, false),
+    ] {
         reset_peak_rss();
         let (time, (hits, misses)) = median(RUNS, || rasterize(cues, encode))?;
         let per_cue = time.as_secs_f64() * 1e3 / CUES as f64;
@@ -107,11 +112,23 @@ fn rasterize(cues: &[Cue], encode: bool) -> Result<(u64, u64), String> {
 /// ffmpeg's libass drawing the same cues, one per frame.
 fn libass(cues: &[Cue]) -> Result<(), String> {
     let srt = fixtures::dir()?.join("bench-cues.srt");
-    let shifted: Vec<Cue> = cues.iter().enumerate().map(|(i, c)| Cue { start_us: i as i64 * 1_000_000, end_us: i as i64 * 1_000_000 + 900_000, ..c.clone() }).collect();
+    let shifted: Vec<Cue> = cues
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Cue { start_us: i as i64 * 1_000_000, end_us: i as i64 * 1_000_000 + 900_000, ..c.clone() })
+        .collect();
     std::fs::write(&srt, to_srt(&shifted)).map_err(|e| e.to_string())?;
     let filter = format!("subtitles={}:force_style='Fontname=Noto Sans,Fontsize=54,Outline=3,Shadow=2'", srt.display());
     let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-v", "error", "-f", "lavfi", "-i", &format!("color=black@0:s=1920x1080:r=1:d={}", cues.len())])
+        .args([
+            "-hide_banner",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            &format!("color=black@0:s=1920x1080:r=1:d={}", cues.len()),
+        ])
         .args(["-vf", &filter, "-f", "null", "-"])
         .output()
         .map_err(|e| format!("ffmpeg: {e}"))?;

@@ -27,8 +27,11 @@ impl Bitmap {
     /// or a colour channel exceeds alpha.
     pub fn from_premultiplied(width: u32, height: u32, pixels: Vec<u8>) -> Option<Bitmap> {
         let valid = pixels.chunks_exact(4).all(|p| p[0] <= p[3] && p[1] <= p[3] && p[2] <= p[3]);
-        (valid && byte_len(width, height) == Some(pixels.len()) && width > 0 && height > 0)
-            .then_some(Bitmap { width, height, pixels })
+        (valid && byte_len(width, height) == Some(pixels.len()) && width > 0 && height > 0).then_some(Bitmap {
+            width,
+            height,
+            pixels,
+        })
     }
 
     /// Converts straight (not premultiplied) RGBA8 `pixels`, as PNG and `ImageData` hold them.
@@ -142,7 +145,9 @@ impl Bitmap {
     /// Draws `other` over this bitmap with its top-left corner at `(x, y)` (source-over).
     pub fn draw(&mut self, other: &Bitmap, x: i32, y: i32) {
         let (w, h) = (self.width, self.height);
-        if let (Some(src), Some(mut dst)) = (other.as_pixmap(), tiny_skia::PixmapMut::from_bytes(&mut self.pixels, w, h)) {
+        if let (Some(src), Some(mut dst)) =
+            (other.as_pixmap(), tiny_skia::PixmapMut::from_bytes(&mut self.pixels, w, h))
+        {
             dst.draw_pixmap(x, y, src, &PixmapPaint::default(), Transform::identity(), None);
         }
     }
@@ -189,7 +194,10 @@ mod tests {
     #[test]
     fn rejects_bad_buffers_and_finds_bounds() {
         assert!(Bitmap::from_premultiplied(2, 1, vec![0; 4]).is_none());
-        assert!(Bitmap::from_premultiplied(1, 1, vec![9, 0, 0, 8]).is_none(), "colour above alpha is not premultiplied");
+        assert!(
+            Bitmap::from_premultiplied(1, 1, vec![9, 0, 0, 8]).is_none(),
+            "colour above alpha is not premultiplied"
+        );
         let mut b = Bitmap::new(5, 4).unwrap();
         assert_eq!(b.opaque_bounds(), None);
         b.draw(&Bitmap::from_rgb(2, 1, &[1, 2, 3, 4, 5, 6]).unwrap(), 1, 2);

@@ -39,7 +39,11 @@ fn vtt_settings_place_cues() {
     let mut r = renderer();
     let out = rasterize_cues(&mut r, &parsed.cues, &style(), FRAME, 1.0, |_| {});
     let bounds: Vec<_> = out.placed.iter().map(|p| p.placement.output_bounds()).collect();
-    assert!((bounds[0].y - 102.6).abs() < 12.0 && bounds[0].x < 5.0 * 19.2 + 10.0 && bounds[0].x >= 5.0 * 19.2 - 1.0, "{:?}", bounds[0]);
+    assert!(
+        (bounds[0].y - 102.6).abs() < 12.0 && bounds[0].x < 5.0 * 19.2 + 10.0 && bounds[0].x >= 5.0 * 19.2 - 1.0,
+        "{:?}",
+        bounds[0]
+    );
     assert!(bounds[1].y < 12.0, "line 0 is at the top: {:?}", bounds[1]);
     assert!(bounds[2].y > 900.0, "no settings: the style's bottom alignment: {:?}", bounds[2]);
 }
@@ -49,7 +53,13 @@ fn overlapping_cues_are_one_block() {
     let mut r = renderer();
     let cues = vec![
         Cue { id: None, start_us: 0, end_us: 4_000_000, text: "First".into(), settings: CueSettings::default() },
-        Cue { id: None, start_us: 1_000_000, end_us: 2_000_000, text: "Second".into(), settings: CueSettings::default() },
+        Cue {
+            id: None,
+            start_us: 1_000_000,
+            end_us: 2_000_000,
+            text: "Second".into(),
+            settings: CueSettings::default(),
+        },
     ];
     let out = rasterize_cues(&mut r, &cues, &style(), FRAME, 1.0, |_| {});
     let spans: Vec<(i64, i64, usize)> = out.placed.iter().map(|p| (p.start_us, p.end_us, p.text.lines)).collect();

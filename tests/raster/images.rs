@@ -49,7 +49,11 @@ fn decodes_what_ffmpeg_writes() {
     for (name, args, format, tolerance) in cases {
         let bytes = make(name, src, args);
         let decoded = image::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!((decoded.format, decoded.width, decoded.height, decoded.frames.len()), (format, 96, 64, 1), "{name}");
+        assert_eq!(
+            (decoded.format, decoded.width, decoded.height, decoded.frames.len()),
+            (format, 96, 64, 1),
+            "{name}"
+        );
         let ours = decoded.frames[0].bitmap.to_straight_rgba();
         // Lossy formats: decoders differ in chroma upsampling by a few levels.
         let diff = mean_diff(&ours, &ffmpeg_rgba(&scratch(name)));
@@ -83,7 +87,13 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
 
 #[test]
 fn oversized_headers_are_rejected_before_decoding() {
-    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8][..], &30000u16.to_be_bytes(), &30000u16.to_be_bytes(), &[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]].concat();
+    let jpeg = [
+        &[0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8][..],
+        &30000u16.to_be_bytes(),
+        &30000u16.to_be_bytes(),
+        &[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1],
+    ]
+    .concat();
     let mut webp = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
     webp.extend([0x2F, 0x75, 0x00, 0x2F, 0x75, 0x00]);
     let mut gif = b"GIF89a".to_vec();

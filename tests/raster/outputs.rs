@@ -86,7 +86,9 @@ fn gif_with_a_palette_per_scene_without_dithering() {
     assert_eq!(decode_errors(&path), "");
     let decoded = image::decode(&sink.bytes).unwrap();
     assert_eq!(decoded.loop_count, Some(1), "plays once");
-    let distinct = |f: &Bitmap| f.pixels().chunks_exact(4).map(|p| [p[0], p[1], p[2]]).collect::<std::collections::BTreeSet<_>>().len();
+    let distinct = |f: &Bitmap| {
+        f.pixels().chunks_exact(4).map(|p| [p[0], p[1], p[2]]).collect::<std::collections::BTreeSet<_>>().len()
+    };
     assert!(distinct(&decoded.frames[0].bitmap) <= 64 && distinct(&decoded.frames[12].bitmap) <= 64);
     let green = decoded.frames[12].bitmap.pixel(2, 70).unwrap();
     assert!(green[1] < 60 && green[2] > 150, "the second scene has its own colours: {green:?}");
@@ -95,7 +97,8 @@ fn gif_with_a_palette_per_scene_without_dithering() {
 #[test]
 fn gif_size_cap_lowers_the_rate_then_stops() {
     let noisy = |n: u32| {
-        let rgb: Vec<u8> = (0..200 * 120 * 3u32).map(|i| (i.wrapping_mul(2654435761).wrapping_add(n * 97) >> 13) as u8).collect();
+        let rgb: Vec<u8> =
+            (0..200 * 120 * 3u32).map(|i| (i.wrapping_mul(2654435761).wrapping_add(n * 97) >> 13) as u8).collect();
         Bitmap::from_rgb(200, 120, &rgb).unwrap()
     };
     let cap = 200_000;
@@ -142,7 +145,10 @@ fn gif_frames_faster_than_50_fps_are_dropped() {
     let mut sink = VecSink { bytes: Vec::new() };
     let mut gif = GifEncoder::new(&mut sink, GifOptions::new(64, 36), &[]).unwrap();
     assert_eq!(gif.push_frame(&wrong, 0).unwrap_err().code(), "encode-frame-size");
-    assert_eq!(GifEncoder::new(&mut VecSink { bytes: Vec::new() }, GifOptions::new(0, 36), &[]).err().unwrap().code(), "encode-invalid-options");
+    assert_eq!(
+        GifEncoder::new(&mut VecSink { bytes: Vec::new() }, GifOptions::new(0, 36), &[]).err().unwrap().code(),
+        "encode-invalid-options"
+    );
 }
 
 #[test]
@@ -159,7 +165,8 @@ fn thumbnails_and_posters_are_readable_by_ffmpeg() {
         assert_eq!(v["streams"][0]["codec_name"], codec, "{name}");
         assert_eq!(decode_errors(&path), "", "{name}");
         let back = image::decode(&bytes).unwrap();
-        let (mean, _) = super::difference(if name.starts_with("thumb") { &thumb } else { &poster }, &back.frames[0].bitmap);
+        let (mean, _) =
+            super::difference(if name.starts_with("thumb") { &thumb } else { &poster }, &back.frames[0].bitmap);
         assert!(mean < 4.0, "{name}: {mean}");
     }
     // A transparent PNG keeps its alpha.
@@ -181,7 +188,11 @@ fn sprite_sheet_of_thumbnails() {
     assert_eq!(sheet.bitmap.pixel(80, 50).unwrap()[3], 255);
     let path = save("sprites.png", &encode::png(&sheet.bitmap).unwrap());
     assert_eq!(probe(&path), (1, 640, 300));
-    assert_eq!(encode::sprite_sheet(&frames, 200, 100, 100).unwrap().bitmap.width(), 1000, "columns are capped at the frame count");
+    assert_eq!(
+        encode::sprite_sheet(&frames, 200, 100, 100).unwrap().bitmap.width(),
+        1000,
+        "columns are capped at the frame count"
+    );
     assert_eq!(encode::sprite_sheet(&frames, 1, 100, 5000).unwrap_err().code(), "encode-too-large");
     assert_eq!(encode::sprite_sheet(&[], 4, 10, 10).unwrap_err().code(), "encode-invalid-options");
 }

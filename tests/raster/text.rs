@@ -18,8 +18,8 @@ fn sides_of_widest_gap(b: &Bitmap) -> (usize, usize) {
     let first = cols.iter().position(|&c| c).unwrap_or(0);
     let last = cols.iter().rposition(|&c| c).unwrap_or(0);
     let (mut best, mut start) = ((0, 0), None);
-    for x in first..=last {
-        match (cols[x], start) {
+    for (x, &ink) in cols.iter().enumerate().take(last + 1).skip(first) {
+        match (ink, start) {
             (false, None) => start = Some(x),
             (true, Some(s)) => {
                 if x - s > best.1 - best.0 {
@@ -226,7 +226,10 @@ fn places_in_the_layer_box() {
     let top_left = q.transform.apply(Point::new(0.0, 0.0));
     let centre = Point::new(500.0, 250.0);
     let unturned = p.quad()[0];
-    assert!((top_left.x - (2.0 * centre.x - unturned.x)).abs() < 1.0 && (top_left.y - (2.0 * centre.y - unturned.y)).abs() < 1.0);
+    assert!(
+        (top_left.x - (2.0 * centre.x - unturned.x)).abs() < 1.0
+            && (top_left.y - (2.0 * centre.y - unturned.y)).abs() < 1.0
+    );
     // At scale 2 the bitmap has twice the pixels and lands at the same place.
     let double = r.render_text("Placed", &s, 2.0).unwrap();
     let p2 = place_text(&double, Align::Center, VerticalAlign::Bottom, &layer).unwrap();

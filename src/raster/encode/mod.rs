@@ -26,7 +26,9 @@ pub enum EncodeError {
     #[error("GIF encoding failed: {0}")]
     Gif(String),
     /// The picture is bigger than the format or the limit allows.
-    #[error("the picture would be {width}×{height} pixels, above the limit of {limit} per side; use a smaller size or fewer columns")]
+    #[error(
+        "the picture would be {width}×{height} pixels, above the limit of {limit} per side; use a smaller size or fewer columns"
+    )]
     TooLarge {
         /// Width asked for.
         width: u32,
@@ -47,7 +49,9 @@ pub enum EncodeError {
         got: (u32, u32),
     },
     /// Nothing was written: no frame, or the size cap is smaller than the first frame.
-    #[error("no frame was written (none was given, or the size cap is smaller than one frame); raise maxBytes or lower the size")]
+    #[error(
+        "no frame was written (none was given, or the size cap is smaller than one frame); raise maxBytes or lower the size"
+    )]
     NoFrames,
 }
 

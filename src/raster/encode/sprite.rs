@@ -19,7 +19,12 @@ pub struct SpriteSheet {
 
 /// Packs `frames` left to right, top to bottom, `columns` per row, each scaled to fit its
 /// `cell_width × cell_height` cell keeping proportions and centred (transparent bands).
-pub fn sprite_sheet(frames: &[Bitmap], columns: u32, cell_width: u32, cell_height: u32) -> Result<SpriteSheet, EncodeError> {
+pub fn sprite_sheet(
+    frames: &[Bitmap],
+    columns: u32,
+    cell_width: u32,
+    cell_height: u32,
+) -> Result<SpriteSheet, EncodeError> {
     if frames.is_empty() || columns == 0 || cell_width == 0 || cell_height == 0 {
         return Err(EncodeError::InvalidOptions("a sprite sheet needs frames, columns and a cell size".into()));
     }

@@ -17,8 +17,8 @@ mod files;
 pub use face::FontInfo;
 pub use files::{FALLBACK_FILES, FontFile};
 
-pub(crate) use face::FontFace;
 use face::FontBytes;
+pub(crate) use face::FontFace;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;

@@ -1,7 +1,10 @@
 //! GIF decoding (`gif`): frames are composited on the logical screen (disposal methods
 //! applied), so each frame is the whole picture as shown.
 
-use super::{DecodedImage, ImageError, ImageFormat, ImageFrame, ImageInfo, MAX_ANIMATION_PIXELS, MAX_IMAGE_PIXELS, probe, shown_delay_us};
+use super::{
+    DecodedImage, ImageError, ImageFormat, ImageFrame, ImageInfo, MAX_ANIMATION_PIXELS, MAX_IMAGE_PIXELS, probe,
+    shown_delay_us,
+};
 use crate::plan::Rotation;
 use crate::raster::bitmap::Bitmap;
 use gif::{ColorOutput, DecodeOptions, DisposalMethod, MemoryLimit, Repeat};
@@ -26,7 +29,14 @@ pub(super) fn decode(bytes: &[u8], info: ImageInfo) -> Result<DecodedImage, Imag
         only.delay_us = 0;
     }
     let loop_count = frames_in.loop_count();
-    Ok(DecodedImage { format: ImageFormat::Gif, width: info.width, height: info.height, frames, rotation: Rotation::R0, loop_count })
+    Ok(DecodedImage {
+        format: ImageFormat::Gif,
+        width: info.width,
+        height: info.height,
+        frames,
+        rotation: Rotation::R0,
+        loop_count,
+    })
 }
 
 /// The frames of a GIF, decoded and composited one at a time (for animations too long to hold).
@@ -73,7 +83,8 @@ impl<'a> GifFrames<'a> {
             Ok(None) => return Ok(None),
             Err(e) => return Err(ImageError::malformed(ImageFormat::Gif, e)),
         };
-        let rect = [usize::from(frame.left), usize::from(frame.top), usize::from(frame.width), usize::from(frame.height)];
+        let rect =
+            [usize::from(frame.left), usize::from(frame.top), usize::from(frame.width), usize::from(frame.height)];
         let (dispose, delay_cs) = (frame.dispose, frame.delay);
         let buffer = frame.buffer.to_vec();
         if let Some((method, old, saved)) = self.pending.take() {
@@ -102,7 +113,13 @@ impl Iterator for GifFrames<'_> {
 }
 
 /// Undoes a frame as its disposal method says.
-fn dispose_frame(canvas: &mut Vec<u8>, width: usize, method: DisposalMethod, [x, y, w, h]: [usize; 4], saved: Option<Vec<u8>>) {
+fn dispose_frame(
+    canvas: &mut Vec<u8>,
+    width: usize,
+    method: DisposalMethod,
+    [x, y, w, h]: [usize; 4],
+    saved: Option<Vec<u8>>,
+) {
     match (method, saved) {
         (DisposalMethod::Previous, Some(saved)) => *canvas = saved,
         (DisposalMethod::Background, _) => {

@@ -25,7 +25,14 @@ pub(super) fn decode(bytes: &[u8], info: ImageInfo) -> Result<DecodedImage, Imag
     let bitmap = Bitmap::from_rgb(info.width, info.height, &rgb)
         .ok_or_else(|| ImageError::malformed(ImageFormat::Jpeg, "pixel data does not match the size"))?;
     let frames = vec![ImageFrame { bitmap, delay_us: 0 }];
-    Ok(DecodedImage { format: ImageFormat::Jpeg, width: info.width, height: info.height, frames, rotation, loop_count: Some(1) })
+    Ok(DecodedImage {
+        format: ImageFormat::Jpeg,
+        width: info.width,
+        height: info.height,
+        frames,
+        rotation,
+        loop_count: Some(1),
+    })
 }
 
 /// The display rotation in an EXIF block (TIFF structure, optionally after `Exif\0\0`).
@@ -66,7 +73,8 @@ mod tests {
 
     #[test]
     fn reads_exif_orientation_both_byte_orders() {
-        let little = [b"Exif\0\0II*\0".as_slice(), &[8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]].concat();
+        let little =
+            [b"Exif\0\0II*\0".as_slice(), &[8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]].concat();
         assert_eq!(exif_rotation(&little), Some(Rotation::R90));
         let big = [b"MM\0*".as_slice(), &[0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0]].concat();
         assert_eq!(exif_rotation(&big), Some(Rotation::R270));

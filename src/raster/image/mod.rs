@@ -66,7 +66,9 @@ pub enum ImageError {
     #[error("unrecognized image format: use a PNG, JPEG, WebP or GIF file")]
     UnknownFormat,
     /// The declared size is over the limits (checked before decoding).
-    #[error("the image is {width}×{height} pixels, above the limit of {MAX_IMAGE_SIDE} per side and {MAX_IMAGE_PIXELS} pixels; scale it down first")]
+    #[error(
+        "the image is {width}×{height} pixels, above the limit of {MAX_IMAGE_SIDE} per side and {MAX_IMAGE_PIXELS} pixels; scale it down first"
+    )]
     TooLarge {
         /// Declared width.
         width: u32,
@@ -74,7 +76,9 @@ pub enum ImageError {
         height: u32,
     },
     /// The animation's frames together are over [`MAX_ANIMATION_PIXELS`].
-    #[error("the animation has more than {MAX_ANIMATION_PIXELS} pixels over all frames; shorten it or scale it down (or stream it frame by frame)")]
+    #[error(
+        "the animation has more than {MAX_ANIMATION_PIXELS} pixels over all frames; shorten it or scale it down (or stream it frame by frame)"
+    )]
     AnimationTooLarge,
     /// The file is damaged or breaks its format's rules.
     #[error("the {} file is damaged: {reason}; re-export it", .format.name())]

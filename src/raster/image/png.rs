@@ -10,7 +10,14 @@ use std::io::Cursor;
 pub(super) fn decode(bytes: &[u8], info: ImageInfo) -> Result<DecodedImage, ImageError> {
     let bitmap = decode_bitmap(bytes).map_err(|e| ImageError::malformed(ImageFormat::Png, e))?;
     let frames = vec![ImageFrame { bitmap, delay_us: 0 }];
-    Ok(DecodedImage { format: ImageFormat::Png, width: info.width, height: info.height, frames, rotation: Rotation::R0, loop_count: Some(1) })
+    Ok(DecodedImage {
+        format: ImageFormat::Png,
+        width: info.width,
+        height: info.height,
+        frames,
+        rotation: Rotation::R0,
+        loop_count: Some(1),
+    })
 }
 
 /// Decodes a PNG embedded in a font (colour emoji), within the image limits.
@@ -39,5 +46,6 @@ fn decode_bitmap(bytes: &[u8]) -> Result<Bitmap, String> {
         ColorType::Grayscale => buf.iter().flat_map(|&g| [g, g, g, 255]).collect(),
         ColorType::Indexed => return Err("palette was not expanded".into()),
     };
-    Bitmap::from_straight_rgba(frame.width, frame.height, rgba).ok_or_else(|| "pixel data does not match the size".into())
+    Bitmap::from_straight_rgba(frame.width, frame.height, rgba)
+        .ok_or_else(|| "pixel data does not match the size".into())
 }

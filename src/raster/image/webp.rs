@@ -15,16 +15,24 @@ pub(super) fn decode(bytes: &[u8], info: ImageInfo) -> Result<DecodedImage, Imag
         return Err(ImageError::malformed(ImageFormat::Webp, "the canvas size disagrees with the header"));
     }
     let alpha = decoder.has_alpha();
-    let size = decoder.output_buffer_size().ok_or_else(|| ImageError::TooLarge { width, height })?;
+    let size = decoder.output_buffer_size().ok_or(ImageError::TooLarge { width, height })?;
     let to_bitmap = |buf: Vec<u8>| {
-        let bitmap = if alpha { Bitmap::from_straight_rgba(width, height, buf) } else { Bitmap::from_rgb(width, height, &buf) };
+        let bitmap =
+            if alpha { Bitmap::from_straight_rgba(width, height, buf) } else { Bitmap::from_rgb(width, height, &buf) };
         bitmap.ok_or_else(|| ImageError::malformed(ImageFormat::Webp, "pixel data does not match the size"))
     };
     if !decoder.is_animated() {
         let mut buf = vec![0; size];
         decoder.read_image(&mut buf).map_err(bad)?;
         let frames = vec![ImageFrame { bitmap: to_bitmap(buf)?, delay_us: 0 }];
-        return Ok(DecodedImage { format: ImageFormat::Webp, width, height, frames, rotation: Rotation::R0, loop_count: Some(1) });
+        return Ok(DecodedImage {
+            format: ImageFormat::Webp,
+            width,
+            height,
+            frames,
+            rotation: Rotation::R0,
+            loop_count: Some(1),
+        });
     }
     let count = u64::from(decoder.num_frames());
     if count.saturating_mul(u64::from(width) * u64::from(height)) > MAX_ANIMATION_PIXELS {

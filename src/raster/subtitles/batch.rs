@@ -1,9 +1,9 @@
 //! Rasterizing many cues: one bitmap per span of simultaneously shown cues, deduplicated
 //! through the renderer's cache, streamed so 10,000 cues never sit in memory at once.
 
+use super::Cue;
 use super::place::{cue_style, place_cue};
 use super::spans::{CueSpan, spans};
-use super::Cue;
 use crate::plan::LayerBox;
 use crate::project::TextStyle;
 use crate::raster::bitmap::Bitmap;
@@ -80,7 +80,13 @@ pub struct CueRaster<'a> {
 impl<'a> CueRaster<'a> {
     /// Prepares `cues` in `style` for `layer_box` (the subtitles layer's box on the output
     /// frame) at `scale` bitmap pixels per output pixel.
-    pub fn new(renderer: &'a mut TextRenderer, cues: &'a [Cue], style: &'a TextStyle, layer_box: LayerBox, scale: f32) -> CueRaster<'a> {
+    pub fn new(
+        renderer: &'a mut TextRenderer,
+        cues: &'a [Cue],
+        style: &'a TextStyle,
+        layer_box: LayerBox,
+        scale: f32,
+    ) -> CueRaster<'a> {
         let spans = spans(cues);
         let before = renderer.cache_stats();
         CueRaster {
@@ -100,7 +106,12 @@ impl<'a> CueRaster<'a> {
     /// Spans done and total, and this batch's cache hits and misses.
     pub fn progress(&self) -> Progress {
         let now = self.renderer.cache_stats();
-        Progress { done: self.done, total: self.total, hits: now.hits - self.before.hits, misses: now.misses - self.before.misses }
+        Progress {
+            done: self.done,
+            total: self.total,
+            hits: now.hits - self.before.hits,
+            misses: now.misses - self.before.misses,
+        }
     }
 
     /// Renders and places one span; `Ok(None)` when it draws nothing.
@@ -118,7 +129,13 @@ impl<'a> CueRaster<'a> {
         }
         .map_err(fail)?;
         let placement = place_cue(&rendered, self.style, &settings, &self.layer_box);
-        Ok(placement.map(|placement| PlacedCue { start_us: span.start_us, end_us: span.end_us, cues: span.cues, text: rendered, placement }))
+        Ok(placement.map(|placement| PlacedCue {
+            start_us: span.start_us,
+            end_us: span.end_us,
+            cues: span.cues,
+            text: rendered,
+            placement,
+        }))
     }
 }
 

@@ -22,7 +22,13 @@ pub struct Cue {
 
 impl From<&crate::project::Cue> for Cue {
     fn from(cue: &crate::project::Cue) -> Cue {
-        Cue { id: None, start_us: cue.start_us, end_us: cue.end_us, text: cue.text.clone(), settings: CueSettings::default() }
+        Cue {
+            id: None,
+            start_us: cue.start_us,
+            end_us: cue.end_us,
+            text: cue.text.clone(),
+            settings: CueSettings::default(),
+        }
     }
 }
 

@@ -112,7 +112,8 @@ impl Errors {
     /// The list, with a summary of the dropped ones last.
     pub fn finish(mut self, last_line: usize) -> Vec<SubtitleError> {
         if self.dropped > 0 {
-            self.list.push(SubtitleError { line: last_line, kind: SubtitleErrorKind::TooManyErrors { more: self.dropped } });
+            self.list
+                .push(SubtitleError { line: last_line, kind: SubtitleErrorKind::TooManyErrors { more: self.dropped } });
         }
         self.list
     }

@@ -28,13 +28,19 @@ pub(crate) fn cue_style(style: &TextStyle, settings: &CueSettings, layer_box: &L
 }
 
 /// Places a rendered cue in `layer_box`.
-pub(crate) fn place_cue(text: &RenderedText, style: &TextStyle, settings: &CueSettings, layer_box: &LayerBox) -> Option<TextPlacement> {
+pub(crate) fn place_cue(
+    text: &RenderedText,
+    style: &TextStyle,
+    settings: &CueSettings,
+    layer_box: &LayerBox,
+) -> Option<TextPlacement> {
     if settings.is_default() {
         return place_text(text, style.align, style.vertical_align, layer_box);
     }
     let scale = f64::from(text.scale);
     let pad = 2.0 * f64::from(text.padding);
-    let (outer_w, outer_h) = ((f64::from(text.block_width) + pad) / scale, (f64::from(text.block_height) + pad) / scale);
+    let (outer_w, outer_h) =
+        ((f64::from(text.block_width) + pad) / scale, (f64::from(text.block_height) + pad) / scale);
     let (w, h) = (layer_box.width, layer_box.height);
     let x = match cue_box(settings, w) {
         None => aligned(style.align, 0.0, w, outer_w),

@@ -39,7 +39,8 @@ pub(crate) fn blocks<'a, 'b>(lines: &'b [(usize, &'a str)]) -> impl Iterator<Ite
 /// The cues of one block. A timing line inside a block starts a new cue (a blank line was
 /// missing); a digits-only line just before it is that cue's number.
 pub(crate) fn block_cues<'a>(block: &[(usize, &'a str)], errors: &mut Errors) -> Vec<RawCue<'a>> {
-    let timings: Vec<usize> = (0..block.len()).filter(|&i| block.get(i).is_some_and(|(_, l)| l.contains("-->"))).collect();
+    let timings: Vec<usize> =
+        (0..block.len()).filter(|&i| block.get(i).is_some_and(|(_, l)| l.contains("-->"))).collect();
     let Some(&first) = timings.first() else {
         if let Some((line, _)) = block.first() {
             errors.add(*line, SubtitleErrorKind::MissingTiming);
@@ -97,7 +98,14 @@ pub(crate) fn split_timing<'a>(raw: &RawCue<'a>, errors: &mut Errors) -> Option<
 }
 
 /// Adds a checked cue: text made plain by `plain`, not empty, not too long, within the count limit.
-pub(crate) fn push_cue(parsed: &mut Parsed, errors: &mut Errors, raw: &RawCue, times: (i64, i64), settings: CueSettings, plain: fn(&str) -> String) {
+pub(crate) fn push_cue(
+    parsed: &mut Parsed,
+    errors: &mut Errors,
+    raw: &RawCue,
+    times: (i64, i64),
+    settings: CueSettings,
+    plain: fn(&str) -> String,
+) {
     let joined: Vec<&str> = raw.text.iter().map(|l| l.trim_end()).collect();
     let text = plain(&joined.join("\n")).trim_matches('\n').to_owned();
     if text.trim().is_empty() {

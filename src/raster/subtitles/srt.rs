@@ -28,7 +28,12 @@ pub fn parse_srt(text: &str) -> Parsed {
 pub fn to_srt(cues: &[Cue]) -> String {
     let mut out = String::new();
     for (i, cue) in cues.iter().enumerate() {
-        out.push_str(&format!("{}\n{} --> {}\n", i + 1, timestamp::format(cue.start_us, ','), timestamp::format(cue.end_us, ',')));
+        out.push_str(&format!(
+            "{}\n{} --> {}\n",
+            i + 1,
+            timestamp::format(cue.start_us, ','),
+            timestamp::format(cue.end_us, ',')
+        ));
         for line in cue.text.lines().filter(|l| !l.trim().is_empty()) {
             out.push_str(line);
             out.push('\n');

@@ -53,7 +53,13 @@ fn exports_round_trip() {
     let again = parse_vtt(&to_vtt(&parsed.cues));
     assert_eq!(again.errors, []);
     assert_eq!(again.cues, parsed.cues);
-    let tricky = vec![Cue { id: Some("a-->b".into()), start_us: 0, end_us: 1000, text: "x < y & z -->\n\nw".into(), settings: CueSettings::default() }];
+    let tricky = vec![Cue {
+        id: Some("a-->b".into()),
+        start_us: 0,
+        end_us: 1000,
+        text: "x < y & z -->\n\nw".into(),
+        settings: CueSettings::default(),
+    }];
     let back = parse_vtt(&to_vtt(&tricky)).cues;
     assert_eq!((back[0].text.as_str(), back[0].id.as_deref()), ("x < y & z -->\nw", Some("a->b")));
     let srt = parse_srt(&to_srt(&parsed.cues));

@@ -26,7 +26,10 @@ pub fn parse_vtt(text: &str) -> Parsed {
     };
     for block in blocks(body) {
         let first = block.first().map_or("", |(_, l)| l.trim_start());
-        if ["NOTE", "STYLE", "REGION"].iter().any(|w| first.strip_prefix(w).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))) {
+        if ["NOTE", "STYLE", "REGION"]
+            .iter()
+            .any(|w| first.strip_prefix(w).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t'])))
+        {
             continue;
         }
         for raw in block_cues(block, &mut errors) {

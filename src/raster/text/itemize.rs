@@ -34,7 +34,9 @@ pub(crate) fn itemize(para: &str, fonts: &FontLibrary, choice: &FaceChoice) -> V
             // Marks, joiners and selectors stay with what they modify.
             Some(prev) if joins_previous(c) => (prev.font, prev.script),
             // Spaces, digits and punctuation stay in the current text face when it has them.
-            Some(prev) if !emoji && script.is_none() && is_text_face(fonts, prev.font) && covers(fonts, prev.font, c) => {
+            Some(prev)
+                if !emoji && script.is_none() && is_text_face(fonts, prev.font) && covers(fonts, prev.font, c) =>
+            {
                 (prev.font, prev.script)
             }
             _ => (choose_face(fonts, choice, c, emoji), script),

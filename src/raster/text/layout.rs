@@ -57,7 +57,8 @@ pub(crate) fn layout(text: &str, style: &Resolved, fonts: &FontLibrary) -> Layou
         }
     }
     let primary = fonts.face(style.choice.primary());
-    let (ascender, descender) = primary.map_or((0.8, 0.2), |f| (f.ascender / f.units_per_em, f.descender / f.units_per_em));
+    let (ascender, descender) =
+        primary.map_or((0.8, 0.2), |f| (f.ascender / f.units_per_em, f.descender / f.units_per_em));
     let (ascender, descender) = (ascender * style.size, descender * style.size);
     let first_baseline = (style.line_height - (ascender + descender)) / 2.0 + ascender;
     let width = lines.iter().map(|l| l.width).fold(0.0, f32::max);

@@ -44,7 +44,9 @@ pub const MAX_TEXT_PIXELS: u64 = 8192 * 4320;
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum TextError {
     /// The painted text would be bigger than [`MAX_TEXT_SIDE`] / [`MAX_TEXT_PIXELS`].
-    #[error("the text would be {width}×{height} pixels, above the limit; use a smaller size, shorter text or a narrower maxWidth")]
+    #[error(
+        "the text would be {width}×{height} pixels, above the limit; use a smaller size, shorter text or a narrower maxWidth"
+    )]
     TooLarge {
         /// Bitmap width it would need.
         width: u32,
@@ -186,7 +188,13 @@ impl TextRenderer {
     }
 
     /// [`TextRenderer::render_cached`] with the style's key computed once by the caller.
-    pub(crate) fn render_keyed(&mut self, style_key: &Arc<str>, text: &str, style: &TextStyle, scale: f32) -> Result<Arc<RenderedText>, TextError> {
+    pub(crate) fn render_keyed(
+        &mut self,
+        style_key: &Arc<str>,
+        text: &str,
+        style: &TextStyle,
+        scale: f32,
+    ) -> Result<Arc<RenderedText>, TextError> {
         let key = CacheKey { style: style_key.clone(), text: text.to_owned(), scale: scale.to_bits() };
         if let Some(hit) = self.cache.get(&key) {
             return Ok(hit);

@@ -43,7 +43,12 @@ struct Pieces {
 }
 
 /// Paints `layout` in `style`.
-pub(crate) fn paint(layout: &Layout, style: &Resolved, fonts: &FontLibrary, cache: &mut GlyphCache) -> Result<Painted, TextError> {
+pub(crate) fn paint(
+    layout: &Layout,
+    style: &Resolved,
+    fonts: &FontLibrary,
+    cache: &mut GlyphCache,
+) -> Result<Painted, TextError> {
     let pieces = gather(layout, style, fonts, cache);
     let mut ink: Option<Bounds> = None;
     for (mask, x, y) in &pieces.masks {
@@ -56,7 +61,8 @@ pub(crate) fn paint(layout: &Layout, style: &Resolved, fonts: &FontLibrary, cach
     let box_rect = style.text_box.and_then(|b| {
         Rect::from_xywh(-b.padding, -b.padding, layout.width + 2.0 * b.padding, layout.height + 2.0 * b.padding)
     });
-    let shadow = style.shadow.map(|s| (s, s.dx.round() as i32, s.dy.round() as i32, (s.sigma * BLUR_REACH).ceil() as i32 + 1));
+    let shadow =
+        style.shadow.map(|s| (s, s.dx.round() as i32, s.dy.round() as i32, (s.sigma * BLUR_REACH).ceil() as i32 + 1));
     let mut all = join(ink, box_rect.map(round_out));
     if let (Some((_, dx, dy, reach)), Some([l, t, r, b])) = (shadow, ink) {
         let shape = [l - reach, t - reach, r + reach, b + reach];
@@ -110,7 +116,12 @@ fn gather(layout: &Layout, style: &Resolved, fonts: &FontLibrary, cache: &mut Gl
             GlyphImage::Outline(path) => {
                 let embolden = style.choice.weight >= BOLD_FROM && face.info.weight < BOLD_FROM;
                 let bold = if embolden { style.size * SYNTHETIC_BOLD } else { 0.0 };
-                let mask_style = MaskStyle { scale: scale.to_bits(), slant: slant.to_bits(), bold: bold.to_bits(), outline: outline.to_bits() };
+                let mask_style = MaskStyle {
+                    scale: scale.to_bits(),
+                    slant: slant.to_bits(),
+                    bold: bold.to_bits(),
+                    outline: outline.to_bits(),
+                };
                 let (x, fx) = split_subpixel(g.x);
                 let (y, fy) = split_subpixel(g.y);
                 if let Some(mask) = cache.mask(&path, (g.font, g.id, mask_style, fx, fy)) {
@@ -136,7 +147,14 @@ fn split_subpixel(v: f32) -> (i32, u8) {
 }
 
 /// Fill and outline coverage of the glyph masks on a `w × h` canvas whose top-left is (`left`, `top`).
-fn coverage(pieces: &Pieces, with_outline: bool, left: i32, top: i32, w: usize, h: usize) -> (Vec<u8>, Option<Vec<u8>>) {
+fn coverage(
+    pieces: &Pieces,
+    with_outline: bool,
+    left: i32,
+    top: i32,
+    w: usize,
+    h: usize,
+) -> (Vec<u8>, Option<Vec<u8>>) {
     let mut fill = vec![0u8; w * h];
     let mut outline = with_outline.then(|| vec![0u8; w * h]);
     for (mask, x, y) in &pieces.masks {
@@ -172,7 +190,9 @@ fn composite(pixels: &mut [u8], coverage: &[u8], color: Color, (dx, dy): (i32, i
             continue;
         }
         let from = sy as usize * w + (x0 as isize - dx) as usize;
-        let (Some(cov), Some(out)) = (coverage.get(from..from + (x1 - x0)), pixels.get_mut((y * w + x0) * 4..(y * w + x1) * 4)) else {
+        let (Some(cov), Some(out)) =
+            (coverage.get(from..from + (x1 - x0)), pixels.get_mut((y * w + x0) * 4..(y * w + x1) * 4))
+        else {
             continue;
         };
         for (px, &c) in out.chunks_exact_mut(4).zip(cov) {

@@ -45,7 +45,12 @@ fn snap(v: f64) -> f64 {
 
 /// Places `text` in `layer_box`: the block (with its box padding) is aligned horizontally by
 /// `align` and vertically by `vertical`; it may overflow the box. `None` when nothing is drawn.
-pub fn place_text(text: &RenderedText, align: Align, vertical: VerticalAlign, layer_box: &LayerBox) -> Option<TextPlacement> {
+pub fn place_text(
+    text: &RenderedText,
+    align: Align,
+    vertical: VerticalAlign,
+    layer_box: &LayerBox,
+) -> Option<TextPlacement> {
     let (outer_w, outer_h) = outer_size(text);
     let x = match align {
         Align::Left => 0.0,
@@ -73,7 +78,8 @@ pub fn place_block(text: &RenderedText, x: f64, y: f64, layer_box: &LayerBox) ->
         top = (layer_box.y + top).round() - layer_box.y;
     }
     let local = Rect::new(left, top, f64::from(bitmap.width()) / scale, f64::from(bitmap.height()) / scale);
-    let transform = Affine::scale(1.0 / scale, 1.0 / scale).then(Affine::translate(left, top)).then(layer_box.transform());
+    let transform =
+        Affine::scale(1.0 / scale, 1.0 / scale).then(Affine::translate(left, top)).then(layer_box.transform());
     Some(TextPlacement { transform, local, bitmap_width: bitmap.width(), bitmap_height: bitmap.height() })
 }
 

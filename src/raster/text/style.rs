@@ -83,7 +83,12 @@ pub(crate) fn family_name(family: FontFamily) -> &'static str {
 
 /// Resolves `style` at `scale` (bitmap pixels per output pixel); `sources` maps `font` source
 /// ids to loaded faces (an unknown id falls back to the family).
-pub(crate) fn resolve(style: &TextStyle, scale: f32, fonts: &FontLibrary, sources: &HashMap<String, FontId>) -> Resolved {
+pub(crate) fn resolve(
+    style: &TextStyle,
+    scale: f32,
+    fonts: &FontLibrary,
+    sources: &HashMap<String, FontId>,
+) -> Resolved {
     let (weight, italic) = (style.weight, style.italic);
     let source_face = style.font.as_ref().and_then(|id| sources.get(id)).and_then(|&id| {
         let family = &fonts.info(id)?.family;
@@ -104,8 +109,17 @@ pub(crate) fn resolve(style: &TextStyle, scale: f32, fonts: &FontLibrary, source
         align: style.align,
         fill: color(style.color),
         outline: style.outline.map(|o| (px(o.width), color(o.color))),
-        shadow: style.shadow.map(|s| ShadowSpec { dx: px(s.x), dy: px(s.y), sigma: px(s.blur) / 2.0, color: color(s.color) }),
-        text_box: style.text_box.map(|b| BoxSpec { padding: px(b.padding), radius: px(b.radius), color: color(b.color) }),
+        shadow: style.shadow.map(|s| ShadowSpec {
+            dx: px(s.x),
+            dy: px(s.y),
+            sigma: px(s.blur) / 2.0,
+            color: color(s.color),
+        }),
+        text_box: style.text_box.map(|b| BoxSpec {
+            padding: px(b.padding),
+            radius: px(b.radius),
+            color: color(b.color),
+        }),
     }
 }
 

@@ -63,7 +63,16 @@ pub struct GifOptions {
 impl GifOptions {
     /// A looping `width × height` GIF, one 256-colour palette, dithered, no cap.
     pub fn new(width: u32, height: u32) -> GifOptions {
-        GifOptions { width, height, palette: PaletteMode::Global, colors: 256, dither: true, max_bytes: None, expected_frames: None, loops: None }
+        GifOptions {
+            width,
+            height,
+            palette: PaletteMode::Global,
+            colors: 256,
+            dither: true,
+            max_bytes: None,
+            expected_frames: None,
+            loops: None,
+        }
     }
 }
 
@@ -119,13 +128,23 @@ pub struct GifEncoder<'a> {
 impl<'a> GifEncoder<'a> {
     /// A writer into `sink`. With [`PaletteMode::Global`], `samples` (frames spread over the
     /// animation) make the palette; with none, the first frame does.
-    pub fn new(sink: &'a mut dyn ByteSink, options: GifOptions, samples: &[&Bitmap]) -> Result<GifEncoder<'a>, EncodeError> {
+    pub fn new(
+        sink: &'a mut dyn ByteSink,
+        options: GifOptions,
+        samples: &[&Bitmap],
+    ) -> Result<GifEncoder<'a>, EncodeError> {
         let side = |v: u32| u16::try_from(v).ok().filter(|&s| s > 0);
         let (Some(w), Some(h)) = (side(options.width), side(options.height)) else {
-            return Err(EncodeError::InvalidOptions(format!("a GIF is 1–65535 pixels a side, not {}×{}", options.width, options.height)));
+            return Err(EncodeError::InvalidOptions(format!(
+                "a GIF is 1–65535 pixels a side, not {}×{}",
+                options.width, options.height
+            )));
         };
         if !(2..=256).contains(&options.colors) {
-            return Err(EncodeError::InvalidOptions(format!("a GIF palette has 2–256 colours, not {}", options.colors)));
+            return Err(EncodeError::InvalidOptions(format!(
+                "a GIF palette has 2–256 colours, not {}",
+                options.colors
+            )));
         }
         let mut encoder = GifEncoder {
             size: (w, h),
@@ -157,7 +176,10 @@ impl<'a> GifEncoder<'a> {
     /// Adds the frame shown from `pts_us` (timestamps must increase).
     pub fn push_frame(&mut self, frame: &Bitmap, pts_us: i64) -> Result<FrameOutcome, EncodeError> {
         if (frame.width(), frame.height()) != (self.options.width, self.options.height) {
-            return Err(EncodeError::FrameSize { expected: (self.options.width, self.options.height), got: (frame.width(), frame.height()) });
+            return Err(EncodeError::FrameSize {
+                expected: (self.options.width, self.options.height),
+                got: (frame.width(), frame.height()),
+            });
         }
         if self.truncated_at_us.is_some() {
             return Ok(FrameOutcome::Stopped);
@@ -228,7 +250,12 @@ impl<'a> GifEncoder<'a> {
         frame.make_lzw_pre_encoded();
         let written = self.encoder.as_ref().map_or(0, |e| e.get_ref().written);
         let header = if self.encoder.is_none() { 13 + 19 + 768 } else { 0 };
-        let frame_bytes = frame.buffer.len() as u64 + frame.buffer.len() as u64 / 255 + 2 + 8 + 10 + frame.palette.as_ref().map_or(0, |_| 768);
+        let frame_bytes = frame.buffer.len() as u64
+            + frame.buffer.len() as u64 / 255
+            + 2
+            + 8
+            + 10
+            + frame.palette.as_ref().map_or(0, |_| 768);
         if self.options.max_bytes.is_some_and(|cap| written + header + frame_bytes + 1 > cap) {
             self.truncated_at_us = Some(pending.pts_us);
             return Ok(false);
@@ -236,7 +263,8 @@ impl<'a> GifEncoder<'a> {
         if self.encoder.is_none() {
             let sink = self.sink.take().ok_or(EncodeError::NoFrames)?;
             let palette = global.unwrap_or_default();
-            let mut encoder = gif::Encoder::new(SinkWriter { sink, written: 0 }, w, h, &palette).map_err(|e| EncodeError::Gif(e.to_string()))?;
+            let mut encoder = gif::Encoder::new(SinkWriter { sink, written: 0 }, w, h, &palette)
+                .map_err(|e| EncodeError::Gif(e.to_string()))?;
             let repeat = self.options.loops.map_or(Repeat::Infinite, |n| Repeat::Finite(n.saturating_sub(1)));
             if repeat != Repeat::Finite(0) {
                 encoder.set_repeat(repeat).map_err(|e| EncodeError::Gif(e.to_string()))?;

@@ -17,7 +17,8 @@ pub(crate) struct Palette {
 impl Palette {
     /// A palette of at most `size` colours for the RGB pixels of `samples`.
     pub fn from_samples(samples: &[&[u8]], size: u16) -> Palette {
-        let pixels: Vec<Srgb<u8>> = samples.iter().flat_map(|s| s.chunks_exact(3)).map(|p| Srgb::new(p[0], p[1], p[2])).collect();
+        let pixels: Vec<Srgb<u8>> =
+            samples.iter().flat_map(|s| s.chunks_exact(3)).map(|p| Srgb::new(p[0], p[1], p[2])).collect();
         let slice = ColorSlice::from_truncated(&pixels);
         let counts = UniqueColorCounts::<Srgb<u8>, u8, 3>::new(slice, |c| c);
         let size = PaletteSize::try_from(size.clamp(2, 256)).unwrap_or(PaletteSize::MAX);
@@ -54,7 +55,8 @@ impl Palette {
             let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
             d(c.red, r) * 2 + d(c.green, g) * 4 + d(c.blue, b) * 3
         };
-        let best = (0..self.colors.len()).min_by_key(|&i| self.colors.get(i).map_or(i32::MAX, distance)).unwrap_or(0) as u8;
+        let best =
+            (0..self.colors.len()).min_by_key(|&i| self.colors.get(i).map_or(i32::MAX, distance)).unwrap_or(0) as u8;
         if let Some(slot) = self.table.get_mut(key) {
             *slot = u16::from(best);
         }
