@@ -39,9 +39,14 @@ fn fallback_fonts() -> &'static Vec<Vec<u8>> {
     })
 }
 
-/// A renderer with the fallback fonts loaded, as the server has it.
+/// A renderer with Noto Sans (embedded, or added when the `embed-fonts` feature is off) and
+/// the fallback fonts loaded, as the server has it.
 pub fn renderer() -> TextRenderer {
     let mut r = TextRenderer::new();
+    for name in ["NotoSans-Regular.ttf", "NotoSans-Bold.ttf"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts").join(name);
+        r.add_font(std::fs::read(path).expect("assets font")).expect("Noto Sans loads");
+    }
     for bytes in fallback_fonts() {
         r.add_font(bytes.clone()).expect("fallback font loads");
     }

@@ -1,7 +1,7 @@
 //! Fonts: the embedded Noto Sans, fonts loaded at run time, and per-character fallback.
 //!
 //! Only Noto Sans Regular and Bold (Latin, Greek, Cyrillic; OFL, `assets/fonts/`) are compiled
-//! in. Every other script comes from fonts added at run time with [`FontLibrary::add_font`]:
+//! in (cargo feature `embed-fonts`, on by default; without it they are added at run time too). Every other script comes from fonts added at run time with [`FontLibrary::add_font`]:
 //! the browser engine's `engine.loadFont(bytes)` and the server (which loads
 //! [`FALLBACK_FILES`] from disk at startup) hand over the *same files*, so text renders to the
 //! same pixels on both sides. Fallback is per character: the style's own face when it has the
@@ -24,10 +24,13 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use thiserror::Error;
 
-/// Noto Sans Regular, embedded.
-const NOTO_SANS_REGULAR: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf");
-/// Noto Sans Bold, embedded.
-const NOTO_SANS_BOLD: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf");
+/// Noto Sans Regular and Bold, embedded (feature `embed-fonts`, on by default).
+#[cfg(feature = "embed-fonts")]
+const EMBEDDED: [&[u8]; 2] =
+    [include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf"), include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf")];
+/// No embedded fonts: add `assets/fonts/NotoSans-*.ttf` at run time.
+#[cfg(not(feature = "embed-fonts"))]
+const EMBEDDED: [&[u8]; 0] = [];
 /// The family of the embedded faces, used for `sans-serif` and as the last resort.
 pub const DEFAULT_FAMILY: &str = "Noto Sans";
 /// Largest font file accepted by [`FontLibrary::add_font`] (64 MiB; Noto Sans CJK is 20 MB).
@@ -96,13 +99,15 @@ impl Default for FontLibrary {
 }
 
 impl FontLibrary {
-    /// A library with the embedded Noto Sans Regular and Bold.
+    /// A library with the embedded Noto Sans Regular and Bold (empty without the
+    /// `embed-fonts` feature).
     pub fn new() -> FontLibrary {
         let mut library = FontLibrary { faces: Vec::new(), loaded: Vec::new() };
-        for bytes in [NOTO_SANS_REGULAR, NOTO_SANS_BOLD] {
+        for bytes in EMBEDDED {
             let id = FontId(library.faces.len() as u32);
             if let Ok(face) = FontFace::parse(FontBytes::Static(bytes), 0, id) {
                 library.faces.push(face);
+                library.loaded.push((file_hash(bytes), bytes.len(), vec![id]));
             }
         }
         library
@@ -119,9 +124,7 @@ impl FontLibrary {
             Some(b"wOF2") => return Err(FontError::Unsupported { format: "WOFF2" }),
             _ => {}
         }
-        let mut hasher = DefaultHasher::new();
-        bytes.hash(&mut hasher);
-        let key = (hasher.finish(), bytes.len());
+        let key = (file_hash(&bytes), bytes.len());
         if let Some((_, _, ids)) = self.loaded.iter().find(|(h, n, _)| (*h, *n) == key) {
             return Ok(ids.iter().filter_map(|id| self.info(*id).cloned()).collect());
         }
@@ -183,6 +186,13 @@ impl FontLibrary {
     }
 }
 
+/// A hash of a font file, to notice the same file added twice.
+fn file_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// How far a face is from the wanted slant and weight (smaller is closer).
 fn style_distance(info: &FontInfo, weight: u16, italic: bool) -> (bool, u16, bool) {
     let lighter = info.weight < weight;
@@ -194,6 +204,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "embed-fonts")]
     fn embedded_faces_and_weight_matching() {
         let fonts = FontLibrary::new();
         let faces: Vec<_> = fonts.fonts().map(|f| (f.family.as_str(), f.weight)).collect();
@@ -211,9 +222,11 @@ mod tests {
         let mut fonts = FontLibrary::new();
         assert_eq!(fonts.add_font(b"not a font at all".to_vec()).unwrap_err().code(), "font-invalid");
         assert_eq!(fonts.add_font(b"wOF2rest".to_vec()).unwrap_err().code(), "font-unsupported");
-        let again = fonts.add_font(NOTO_SANS_BOLD.to_vec()).unwrap();
-        assert_eq!(again.len(), 1);
-        assert_eq!(fonts.add_font(NOTO_SANS_BOLD.to_vec()).unwrap(), again);
-        assert_eq!(fonts.fonts().count(), 3);
+        let before = fonts.fonts().count();
+        let bold = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/NotoSans-Bold.ttf")).unwrap();
+        let added = fonts.add_font(bold.clone()).unwrap();
+        assert_eq!((added.len(), added[0].weight), (1, 700));
+        assert_eq!(fonts.add_font(bold).unwrap(), added, "the same file is not added twice");
+        assert_eq!(fonts.fonts().count(), if cfg!(feature = "embed-fonts") { before } else { before + 1 });
     }
 }
