@@ -19,7 +19,7 @@ as_root() {
 }
 
 # Debian packages: ffmpeg renders and makes test fixtures; the fonts cover text in any script.
-apt_packages=(ffmpeg fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
+apt_packages=(ffmpeg fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-noto-mono)
 if [ "$profile" = test ]; then
   apt_packages+=(chromium chromium-driver)
 fi

@@ -10,6 +10,7 @@ pub mod audio;
 pub mod container;
 pub mod plan;
 pub mod project;
+pub mod raster;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]

@@ -10,6 +10,7 @@ mod container;
 mod fixtures;
 mod jobs;
 mod measure;
+mod raster;
 mod table;
 
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use table::Table;
 type Group = fn() -> Result<Table, String>;
 
 /// Every benchmark group: its name on the command line and its runner.
-const GROUPS: &[(&str, Group)] = &[("container", container::run), ("jobs", jobs::run)];
+const GROUPS: &[(&str, Group)] = &[("container", container::run), ("jobs", jobs::run), ("raster", raster::run)];
 
 fn main() -> ExitCode {
     let wanted: Vec<String> = std::env::args().skip(1).collect();
