@@ -532,3 +532,26 @@ fn hostile_names_are_refused_and_odd_names_are_fine() {
     dir.render_ok(&p, "out, 'quoted'; file.mp4");
     assert_eq!(frames(stream(&streams(&dir.path("out, 'quoted'; file.mp4")), "video")), 30);
 }
+
+#[test]
+fn an_output_that_is_not_a_regular_file_is_never_replaced() {
+    let dir = Dir::new("special-output");
+    std::fs::copy(testsrc(&dir, "plain.mp4"), dir.path("clip.mp4")).unwrap();
+    let p = project(
+        out_320("mp4"),
+        json!({ "x": video_source("clip.mp4") }),
+        json!([{ "layers": [{ "type": "video", "source": "x", "trimEnd": 1 }] }]),
+    );
+    // A folder and a named pipe stand in for devices such as /dev/null: renaming over them would
+    // replace them with a plain file.
+    std::fs::create_dir(dir.path("folder.mp4")).unwrap();
+    let fifo = Command::new("mkfifo").arg(dir.path("pipe.mp4")).status().unwrap();
+    assert!(fifo.success());
+    for name in ["folder.mp4", "pipe.mp4"] {
+        let o = dir.render(&p, name);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let e: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(e["error"]["message"].as_str().unwrap().contains("not a regular file"), "{e}");
+        assert!(!std::fs::symlink_metadata(dir.path(name)).unwrap().file_type().is_file(), "{name} untouched");
+    }
+}

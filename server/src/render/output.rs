@@ -84,6 +84,13 @@ impl TempFile {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let name =
             target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
+        // The rename would replace whatever is there: never a folder or a device such as /dev/null.
+        if std::fs::symlink_metadata(target).is_ok_and(|m| !m.file_type().is_file() && !m.file_type().is_symlink()) {
+            return Err(RenderError::Io(format!(
+                "{} exists and is not a regular file; give the path of a file to write",
+                target.display()
+            )));
+        }
         let mut temp = OsString::from(".");
         temp.push(name);
         temp.push(format!(".partial-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
