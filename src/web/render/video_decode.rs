@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, CodecState, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoDecoderInit, VideoFrame};
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
-const MAX_DECODE_QUEUE: u32 = 4;
+const MAX_DECODE_QUEUE: u32 = 8;
 /// Decoded frames waiting to be shown before the cursor stops feeding the decoder.
 const MAX_DECODED: usize = 4;
 
@@ -121,6 +121,12 @@ impl VideoCursor {
             }
             self.signal.wait().await?;
         }
+    }
+
+    /// Queues more chunks if the decoder has room (while the stage waits for the encoder).
+    pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
+        self.check()?;
+        self.feed()
     }
 
     /// The frame found by the last [`VideoCursor::seek`] (`None` when the track has no frames
