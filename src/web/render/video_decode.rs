@@ -4,8 +4,9 @@
 //!
 //! Backpressure: at most [`MAX_DECODE_QUEUE`] chunks wait in the decoder and input stops
 //! while [`MAX_DECODED`] decoded frames are waiting to be shown, so only a handful of frames
-//! are ever open; below that the decoder is topped up on every seek, so it decodes ahead
-//! while the encoder works.
+//! are ever open; below that the decoder is topped up on every seek and while the stage
+//! waits for the encoder ([`VideoCursor::top_up`]), so it decodes ahead while the encoder
+//! works.
 
 use super::cancel::Signal;
 use super::codec_events::CodecEvents;

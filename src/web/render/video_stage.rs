@@ -107,8 +107,8 @@ impl VideoStage {
             compositor.compose(segment.background, &draws, t_us, duration_us)?
         };
         drop(draws);
-        // The decoders keep decoding ahead while the encoder is full (topped up on each of its
-        // `dequeue` events), so neither codec waits for the other.
+        // The decoders keep decoding ahead while the encoder is full (topped up on every
+        // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
         while !self.out.has_room()? {
             for cursor in self.cursors.values_mut() {
                 cursor.top_up()?;
