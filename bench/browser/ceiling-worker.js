@@ -1,29 +1,34 @@
 // The ceiling: a bare WebCodecs VideoDecoder → VideoEncoder loop in a worker, on the same
-// packets and with the same encoder config as the engine's render, and nothing else (no
-// audio, no muxing, no compositing). Packets are demuxed with Mediabunny *before* the clock
-// starts, so the time is decode + encode only: an upper bound for any pipeline built on the
-// same codecs.
+// input files and with the same encoder config as the engine's render, and nothing else (no
+// audio, no muxing, no compositing). Like the engine, it has to read its packets from the
+// files, so the clock includes demuxing them (with Mediabunny, streamed into the decoder as
+// the queues allow); the encoded output is dropped. That bounds from above any pipeline that
+// renders the same input with the same codecs.
 import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from '/mediabunny/mediabunny.mjs';
 
-/** Decoded-but-unencoded work allowed in flight, as in the engine (a few chunks per codec). */
-const MAX_QUEUE = 4;
+/** Chunks queued in each codec, as in the engine. */
+const MAX_QUEUE = 8;
 
-/** The chunks of `blob`'s video track needed to show [start, end) seconds, and its decoder config. */
-async function demux(blob, start, end) {
+/**
+ * The chunks of `blob`'s video track needed to show [start, end) seconds, read as they are
+ * asked for, and its decoder config.
+ */
+async function open(blob, start, end) {
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
   const track = await input.getPrimaryVideoTrack();
   const config = await track.getDecoderConfig();
   const sink = new EncodedPacketSink(track);
   const key = await sink.getKeyPacket(start);
-  const chunks = [];
-  // Decode order: frames shown before `end` may follow later packets (B-frames), so read a
-  // little past it; the frames outside [start, end) are decoded and dropped.
-  for await (const packet of sink.packets(key)) {
-    if (packet.timestamp >= end + 0.2) break;
-    chunks.push(packet.toEncodedVideoChunk());
+  async function* chunks() {
+    // Decode order: frames shown before `end` may follow later packets (B-frames), so read a
+    // little past it; the frames outside [start, end) are decoded and dropped.
+    for await (const packet of sink.packets(key)) {
+      if (packet.timestamp >= end + 0.2) break;
+      yield packet.toEncodedVideoChunk();
+    }
+    input.dispose?.();
   }
-  input.dispose?.();
-  return { config, chunks };
+  return { config, chunks: chunks() };
 }
 
 /** Resolves at the next `dequeue` event of either codec. */
@@ -39,8 +44,6 @@ function dequeued(decoder, encoder) {
  * encoder with `config`, a keyframe every `keyEvery` frames.
  */
 async function run({ segments, config, keyEvery }) {
-  const prepared = [];
-  for (const s of segments) prepared.push({ ...s, ...(await demux(s.blob, s.start, s.end)) });
   let failure = null;
   const fail = (e) => { failure ??= e; };
   const t0 = performance.now();
@@ -49,7 +52,8 @@ async function run({ segments, config, keyEvery }) {
   const encoder = new VideoEncoder({ output: (chunk) => { bytes += chunk.byteLength; }, error: fail });
   encoder.configure(config);
   let offset = 0;
-  for (const seg of prepared) {
+  for (const s of segments) {
+    const seg = { ...s, ...(await open(s.blob, s.start, s.end)) };
     const decoder = new VideoDecoder({
       output: (frame) => {
         const t = frame.timestamp / 1e6;
@@ -64,7 +68,7 @@ async function run({ segments, config, keyEvery }) {
       error: fail,
     });
     decoder.configure(seg.config);
-    for (const chunk of seg.chunks) {
+    for await (const chunk of seg.chunks) {
       while (!failure && (decoder.decodeQueueSize >= MAX_QUEUE || encoder.encodeQueueSize >= MAX_QUEUE)) await dequeued(decoder, encoder);
       if (failure) throw failure;
       decoder.decode(chunk);

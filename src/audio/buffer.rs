@@ -97,11 +97,6 @@ impl AudioBlock {
         }
         out
     }
-
-    /// The planes one after another, for WebCodecs' `f32-planar` format.
-    pub fn to_planar(&self) -> Vec<f32> {
-        self.planes.concat()
-    }
 }
 
 /// Checks a sample rate is within 8–96 kHz.
@@ -125,7 +120,6 @@ mod tests {
         assert_eq!((block.frames(), block.channels(), block.end()), (4, 3, 11));
         assert_eq!(block.planes()[1], vec![1.0, 4.0, 7.0, 10.0]);
         assert_eq!(block.to_interleaved(), samples);
-        assert_eq!(block.to_planar()[..4], [0.0, 3.0, 6.0, 9.0]);
     }
 
     #[test]

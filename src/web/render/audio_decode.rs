@@ -23,7 +23,9 @@ use web_sys::{
 };
 
 /// Chunks queued in the decoder before the source waits for a `dequeue` event.
-const MAX_DECODE_QUEUE: u32 = 8;
+const MAX_DECODE_QUEUE: u32 = 16;
+/// Decoded blocks waiting to be mixed before the source stops feeding the decoder.
+const MAX_DECODED: usize = 32;
 /// Audio decoded past the clip's end, so the last block is complete.
 const TAIL_US: i64 = 100_000;
 
@@ -96,6 +98,9 @@ impl AudioSource {
             if let Some(message) = self.events.error() {
                 return Err(self.failed(message));
             }
+            // Topping up on every call keeps the decoder working ahead of the mixer, so the
+            // render loop seldom waits for audio while the video codecs run.
+            self.feed()?;
             let next = self.decoded.borrow_mut().pop_front();
             if let Some(data) = next {
                 return to_block(data.get()).map(Some);
@@ -103,13 +108,12 @@ impl AudioSource {
             if self.flushed.as_ref().is_some_and(|f| f.get()) {
                 return Ok(None);
             }
-            self.feed()?;
             self.signal.wait().await?;
         }
     }
 
     fn feed(&mut self) -> Result<(), RenderError> {
-        while !self.input_done && self.decoder.decode_queue_size() < MAX_DECODE_QUEUE {
+        while !self.input_done && self.decoder.decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
             let Some(packet) = self.packets.next()? else {
                 self.input_done = true;
                 break;

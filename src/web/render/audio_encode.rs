@@ -29,8 +29,11 @@ use web_sys::{
     EncodedAudioChunkMetadata,
 };
 
-/// Blocks queued in the encoder before `encode` waits for a `dequeue` event.
+/// Batches queued in the encoder before `encode` waits for a `dequeue` event.
 const MAX_ENCODE_QUEUE: u32 = 4;
+/// Mixer blocks are gathered into `AudioData`s of this many frames (100 ms at 48 kHz): each
+/// `AudioData` and `encode` call costs about as much as mixing a block.
+const BATCH_FRAMES: usize = 4800;
 
 /// An audio encoder and its output queue.
 pub(crate) struct AudioOut {
@@ -40,6 +43,9 @@ pub(crate) struct AudioOut {
     packets: Rc<RefCell<VecDeque<Packet>>>,
     stream: Rc<RefCell<Option<StreamConfig>>>,
     signal: Signal,
+    /// Samples gathered for the next `AudioData`, one plane per channel, from frame `pending_start`.
+    pending: Vec<Vec<f32>>,
+    pending_start: i64,
 }
 
 /// The encoder config for `codec` at 48 kHz stereo and `bitrate_bps`.
@@ -75,14 +81,42 @@ impl AudioOut {
         let encoder = AudioEncoder::new(&init).map_err(|e| RenderError::internal("AudioEncoder", &e))?;
         opened(Counted::AudioEncoder);
         encoder.set_ondequeue(Some(events.dequeue_fn()));
-        let out = AudioOut { encoder, events, _output: output, packets, stream, signal: signal.clone() };
+        let out = AudioOut { encoder, events, _output: output, packets, stream, signal: signal.clone(), pending: Vec::new(), pending_start: 0 };
         out.encoder.configure(config).map_err(|e| RenderError::EncodeFailed(js_message(&e)))?;
         Ok(out)
     }
 
-    /// Encodes one 48 kHz stereo block, waiting while the encoder is busy.
+    /// Encodes one 48 kHz stereo block (gathered into batches of [`BATCH_FRAMES`]), waiting
+    /// while the encoder is busy.
     pub(crate) async fn encode(&mut self, block: &AudioBlock) -> Result<(), RenderError> {
         if block.frames() == 0 {
+            return Ok(());
+        }
+        let pending_end = self.pending_start + self.pending_frames() as i64;
+        if self.pending_frames() > 0 && (block.start() != pending_end || block.channels() != self.pending.len()) {
+            self.submit().await?;
+        }
+        if self.pending_frames() == 0 {
+            self.pending_start = block.start();
+            self.pending.resize_with(block.channels(), || Vec::with_capacity(BATCH_FRAMES));
+        }
+        for (plane, samples) in self.pending.iter_mut().zip(block.planes()) {
+            plane.extend_from_slice(samples);
+        }
+        if self.pending_frames() >= BATCH_FRAMES {
+            self.submit().await?;
+        }
+        Ok(())
+    }
+
+    fn pending_frames(&self) -> usize {
+        self.pending.first().map_or(0, Vec::len)
+    }
+
+    /// Sends the gathered samples to the encoder as one `AudioData`.
+    async fn submit(&mut self) -> Result<(), RenderError> {
+        let frames = self.pending_frames();
+        if frames == 0 {
             return Ok(());
         }
         while self.encoder.encode_queue_size() >= MAX_ENCODE_QUEUE {
@@ -90,22 +124,20 @@ impl AudioOut {
             self.signal.wait().await?;
         }
         self.check()?;
-        let planar = Float32Array::from(block.to_planar().as_slice());
-        let init = AudioDataInit::new(
-            &planar,
-            AudioSampleFormat::F32Planar,
-            block.channels() as u32,
-            block.frames() as u32,
-            OUTPUT_RATE as f32,
-            0,
-        );
-        init.set_timestamp_f64(frame_to_us(block.start()) as f64);
+        let planar = Float32Array::new_with_length((frames * self.pending.len()) as u32);
+        for (i, plane) in self.pending.iter_mut().enumerate() {
+            planar.subarray((i * frames) as u32, ((i + 1) * frames) as u32).copy_from(plane);
+            plane.clear();
+        }
+        let init = AudioDataInit::new(&planar, AudioSampleFormat::F32Planar, self.pending.len() as u32, frames as u32, OUTPUT_RATE as f32, 0);
+        init.set_timestamp_f64(frame_to_us(self.pending_start) as f64);
         let data = Audio::new(AudioData::new(&init).map_err(|e| RenderError::internal("AudioData", &e))?);
         self.encoder.encode(data.get()).map_err(|e| RenderError::EncodeFailed(js_message(&e)))
     }
 
-    /// Flushes the encoder and waits until every packet is out.
+    /// Encodes what is gathered, flushes the encoder and waits until every packet is out.
     pub(crate) async fn finish(&mut self) -> Result<(), RenderError> {
+        self.submit().await?;
         let flushed = self.signal.watch(self.encoder.flush());
         while !flushed.get() {
             self.check()?;

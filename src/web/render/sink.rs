@@ -3,6 +3,10 @@
 //! unavailable, a list of in-memory parts. Both are seekable, as the MP4 fast-start and the
 //! WebM seekable layouts need.
 //!
+//! Each `FileSystemSyncAccessHandle.write` costs about as much as encoding a frame, so OPFS
+//! writes are gathered in a [`BATCH_BYTES`] buffer (patches of bytes still in it land there
+//! too) and written in one call.
+//!
 //! A sink dropped before [`Sink::finish`] (a failed or cancelled job) removes its file.
 
 use super::error::RenderError;
@@ -18,6 +22,8 @@ use web_sys::{
 
 /// Size of one in-memory part.
 const PART_BYTES: usize = 1 << 20;
+/// Bytes gathered before one OPFS write.
+const BATCH_BYTES: usize = 1 << 20;
 
 /// Where the muxer writes.
 pub(crate) enum Sink {
@@ -97,6 +103,9 @@ pub(crate) struct OpfsFile {
     file: FileSystemFileHandle,
     handle: FileSystemSyncAccessHandle,
     len: u64,
+    /// Bytes not written yet, for file offset `pending_at` onwards.
+    pending: Vec<u8>,
+    pending_at: u64,
     finished: bool,
 }
 
@@ -116,25 +125,52 @@ impl OpfsFile {
         let file: FileSystemFileHandle = resolve(dir.get_file_handle_with_options(name, &options)).await?;
         let handle: FileSystemSyncAccessHandle = resolve(file.create_sync_access_handle()).await?;
         handle.truncate_with_f64(0.0)?;
-        Ok(OpfsFile { dir, name: name.to_owned(), file, handle, len: 0, finished: false })
+        let pending = Vec::with_capacity(BATCH_BYTES);
+        Ok(OpfsFile { dir, name: name.to_owned(), file, handle, len: 0, pending, pending_at: 0, finished: false })
     }
 
+    /// Buffers `data` for `offset` when it starts inside or right after the pending bytes;
+    /// otherwise writes those out first and starts a new batch at `offset`.
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<(), ContainerError> {
+        let within = offset.checked_sub(self.pending_at).and_then(|d| usize::try_from(d).ok()).filter(|&d| d <= self.pending.len());
+        let within = match within {
+            Some(within) => within,
+            None => {
+                self.flush()?;
+                self.pending_at = offset;
+                0
+            }
+        };
+        overwrite(&mut self.pending, within, data);
+        self.len = self.len.max(offset + data.len() as u64);
+        if self.pending.len() >= BATCH_BYTES {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending bytes to the file.
+    fn flush(&mut self) -> Result<(), ContainerError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
         let options = FileSystemReadWriteOptions::new();
-        options.set_at(offset as f64);
+        options.set_at(self.pending_at as f64);
         let written = self
             .handle
-            .write_with_u8_array_and_options(data, &options)
+            .write_with_u8_array_and_options(&self.pending, &options)
             .map_err(|e| ContainerError::Io(format!("{}; free some disk space and try again", js_message(&e))))?;
-        if written as usize != data.len() {
-            return Err(ContainerError::Io(format!("wrote {written} of {} bytes; the disk may be full", data.len())));
+        if written as usize != self.pending.len() {
+            return Err(ContainerError::Io(format!("wrote {written} of {} bytes; the disk may be full", self.pending.len())));
         }
-        self.len = self.len.max(offset + data.len() as u64);
+        self.pending_at += self.pending.len() as u64;
+        self.pending.clear();
         Ok(())
     }
 
     /// Flushes and closes the handle; the file stays as the result.
     async fn close(&mut self) -> Result<Blob, RenderError> {
+        self.flush().map_err(|e| RenderError::Output(e.to_string()))?;
         let fail = |e: JsValue| RenderError::Output(js_message(&e));
         self.handle.flush().map_err(fail)?;
         self.handle.close();
@@ -177,13 +213,19 @@ impl MemoryParts {
                 return Err(ContainerError::InvalidInput(format!("write at {at} leaves a gap")));
             };
             let n = data.len().min(PART_BYTES - within);
-            let overlap = n.min(part.len().saturating_sub(within));
-            part[within..within + overlap].copy_from_slice(&data[..overlap]);
-            part.extend_from_slice(&data[overlap..n]);
+            overwrite(part, within, &data[..n]);
             data = &data[n..];
             at += n;
         }
         self.len = self.len.max(at as u64);
         Ok(())
     }
+}
+
+/// Writes `data` into `buf` at `at` (at most `buf.len()`), overwriting what is there and
+/// extending past the end.
+fn overwrite(buf: &mut Vec<u8>, at: usize, data: &[u8]) {
+    let overlap = data.len().min(buf.len().saturating_sub(at));
+    buf[at..at + overlap].copy_from_slice(&data[..overlap]);
+    buf.extend_from_slice(&data[overlap..]);
 }

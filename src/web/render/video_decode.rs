@@ -4,8 +4,9 @@
 //!
 //! Backpressure: at most [`MAX_DECODE_QUEUE`] chunks wait in the decoder and input stops
 //! while [`MAX_DECODED`] decoded frames are waiting to be shown, so only a handful of frames
-//! are ever open; below that the decoder is topped up on every seek, so it decodes ahead
-//! while the encoder works.
+//! are ever open; below that the decoder is topped up on every seek and while the stage
+//! waits for the encoder ([`VideoCursor::top_up`]), so it decodes ahead while the encoder
+//! works.
 
 use super::cancel::Signal;
 use super::codec_events::CodecEvents;
@@ -22,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, CodecState, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoDecoderInit, VideoFrame};
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
-const MAX_DECODE_QUEUE: u32 = 4;
+const MAX_DECODE_QUEUE: u32 = 8;
 /// Decoded frames waiting to be shown before the cursor stops feeding the decoder.
 const MAX_DECODED: usize = 4;
 
@@ -121,6 +122,12 @@ impl VideoCursor {
             }
             self.signal.wait().await?;
         }
+    }
+
+    /// Queues more chunks if the decoder has room (while the stage waits for the encoder).
+    pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
+        self.check()?;
+        self.feed()
     }
 
     /// The frame found by the last [`VideoCursor::seek`] (`None` when the track has no frames

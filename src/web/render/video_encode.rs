@@ -2,8 +2,8 @@
 //! into wasm memory as they arrive), with the decoder config (`avcC` for H.264) taken from
 //! the first output's metadata.
 //!
-//! Backpressure: `encode` waits for a `dequeue` event while [`MAX_ENCODE_QUEUE`] frames are
-//! queued, so frames never pile up in the encoder.
+//! Backpressure: callers wait (for a `dequeue` event) until [`VideoOut::has_room`] before
+//! each `encode`, so at most [`MAX_ENCODE_QUEUE`] frames are ever queued.
 
 use super::cancel::Signal;
 use super::codec_events::CodecEvents;
@@ -22,7 +22,7 @@ use web_sys::{
 };
 
 /// Frames queued in the encoder before `encode` waits for a `dequeue` event.
-const MAX_ENCODE_QUEUE: u32 = 4;
+const MAX_ENCODE_QUEUE: u32 = 8;
 
 /// The codec string and decoder description of the encoded stream.
 pub(crate) type StreamConfig = (String, Option<Vec<u8>>);
@@ -66,12 +66,14 @@ impl VideoOut {
         Ok(out)
     }
 
-    /// Encodes `frame` (the caller still closes it), waiting while the encoder is busy.
-    pub(crate) async fn encode(&mut self, frame: &VideoFrame, keyframe: bool) -> Result<(), RenderError> {
-        while self.encoder.encode_queue_size() >= MAX_ENCODE_QUEUE {
-            self.check()?;
-            self.signal.wait().await?;
-        }
+    /// True when the encoder takes another frame now (fails if it reported an error).
+    pub(crate) fn has_room(&self) -> Result<bool, RenderError> {
+        self.check()?;
+        Ok(self.encoder.encode_queue_size() < MAX_ENCODE_QUEUE)
+    }
+
+    /// Encodes `frame` (the caller still closes it); see [`VideoOut::has_room`].
+    pub(crate) fn encode(&mut self, frame: &VideoFrame, keyframe: bool) -> Result<(), RenderError> {
         self.check()?;
         let options = VideoEncoderEncodeOptions::new();
         options.set_key_frame(keyframe);

@@ -107,8 +107,16 @@ impl VideoStage {
             compositor.compose(segment.background, &draws, t_us, duration_us)?
         };
         drop(draws);
+        // The decoders keep decoding ahead while the encoder is full (topped up on every
+        // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
+        while !self.out.has_room()? {
+            for cursor in self.cursors.values_mut() {
+                cursor.top_up()?;
+            }
+            self.signal.wait().await?;
+        }
         let interval = plan.encoding.video.keyframe_interval_frames.max(1);
-        self.out.encode(frame.get(), n % interval == 0).await
+        self.out.encode(frame.get(), n % interval == 0)
     }
 
     /// Closes every cursor (after the last frame).
