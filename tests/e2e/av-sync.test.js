@@ -26,14 +26,13 @@
 //   hide, such as the encoder's Opus priming (6.5 ms) left in the audio timestamps.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { repoRoot } from './fixtures.js';
 import { startHarness } from './harness.js';
 import { ffmpeg } from './media-check.js';
-import { project, renderInPage } from './render-page.js';
+import { enginePage, freshDir, project, renderInPage } from './render-page.js';
 
 const run = promisify(execFile);
 const OUT = path.join(repoRoot, 'target/e2e-av-sync');
@@ -68,14 +67,9 @@ let page;
 
 before(async () => {
   world = await startHarness();
-  await rm(OUT, { recursive: true, force: true });
-  await mkdir(OUT, { recursive: true });
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...SOURCE_ARGS, path.join(world.fixtures.dir, SOURCE)]);
-  page = await world.newPage();
-  await page.evaluate(async () => {
-    const { Engine } = await import('/frameloom/index.js');
-    window.engine = await Engine.create();
-  });
+  await freshDir(OUT);
+  await ffmpeg([...SOURCE_ARGS, path.join(world.fixtures.dir, SOURCE)]);
+  page = await enginePage(world);
 });
 
 after(async () => {

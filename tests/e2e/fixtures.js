@@ -1,12 +1,11 @@
 // Test media made by ffmpeg at test time, and the native CLI's reading of it.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { ffmpeg } from './media-check.js';
 
-const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 const VIDEO = 'testsrc2=size=320x240:rate=30:duration=2';
@@ -28,7 +27,7 @@ const RECIPES = {
 export async function makeFixtures() {
   const dir = await mkdtemp(path.join(tmpdir(), 'frameloom-e2e-'));
   for (const [name, args] of Object.entries(RECIPES)) {
-    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args, path.join(dir, name)]);
+    await ffmpeg([...args, path.join(dir, name)]);
   }
   await copyFile(path.join(dir, 'picture.png'), path.join(dir, 'png-renamed.mp4'));
   await writeFile(path.join(dir, 'empty.mp4'), new Uint8Array(0));

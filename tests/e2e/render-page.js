@@ -1,7 +1,23 @@
 // Renders a project with the engine in a harness page (`window.engine`) and writes the output
 // to a file: shared by the browser tests that check rendered media.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
+/** Empties (or creates) `outDir`, where rendered files stay for inspection after the run. */
+export async function freshDir(outDir) {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+}
+
+/** A new page of the harness `world` with an engine made as `window.engine`. */
+export async function enginePage(world) {
+  const page = await world.newPage();
+  await page.evaluate(async () => {
+    const { Engine } = await import('/frameloom/index.js');
+    window.engine = await Engine.create();
+  });
+  return page;
+}
 
 /** A v1 project with one scene per entry of `scenes` (arrays of layers); `.m4a` sources are audio. */
 export function project(output, sources, scenes) {

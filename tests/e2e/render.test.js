@@ -2,18 +2,15 @@
 // the worker, every output checked with ffprobe (codecs, duration, frame count), by pixels
 // (solid-colour test sources make each splice half identifiable) and by sound.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { repoRoot } from './fixtures.js';
 import { startHarness } from './harness.js';
-import { COLORS, frames, frequency, near, probeFile, psnr, rms, samples } from './media-check.js';
-import { project, renderInPage as renderPage } from './render-page.js';
+import { COLORS, ffmpeg, frames, frequency, near, probeFile, psnr, rms, samples } from './media-check.js';
+import { enginePage, freshDir, project, renderInPage as renderPage } from './render-page.js';
 
-const run = promisify(execFile);
 let world;
 let page;
 let dir;
@@ -48,23 +45,17 @@ const RECIPES = {
 before(async () => {
   world = await startHarness();
   dir = world.fixtures.dir;
-  await rm(OUT, { recursive: true, force: true });
-  await mkdir(OUT, { recursive: true });
-  await Promise.all(Object.entries(RECIPES).map(([name, args]) =>
-    run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args, path.join(dir, name)])));
+  await freshDir(OUT);
+  await Promise.all(Object.entries(RECIPES).map(([name, args]) => ffmpeg([...args, path.join(dir, name)])));
   // ffmpeg 5.1 writes the rotate tag (a display matrix) only when copying.
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', path.join(dir, 'upright.mp4'), '-c', 'copy',
+  await ffmpeg(['-i', path.join(dir, 'upright.mp4'), '-c', 'copy',
     '-metadata:s:v:0', 'rotate=90', path.join(dir, 'rot.mp4')]);
   // A file cut in the middle of its media data: the header reads fine, the packets do not.
   await copyFile(path.join(dir, 'a360.mp4'), path.join(dir, 'truncated.mp4'));
   const { size } = await stat(path.join(dir, 'truncated.mp4'));
   await truncate(path.join(dir, 'truncated.mp4'), Math.floor(size * 0.4));
   await writeFile(path.join(dir, 'garbage.mp4'), randomBytes(64 * 1024));
-  page = await world.newPage();
-  await page.evaluate(async () => {
-    const { Engine } = await import('/frameloom/index.js');
-    window.engine = await Engine.create();
-  });
+  page = await enginePage(world);
 });
 
 after(async () => {

@@ -3,10 +3,9 @@
 //! past its last.
 
 use super::cancel::Signal;
-use super::codec_events::CodecEvents;
-use super::counters::{Counted, closed, opened};
 use super::error::RenderError;
 use super::owned::Audio;
+use super::owned_codec::OwnedCodec;
 use super::packets::TrackPackets;
 use crate::audio::AudioBlock;
 use crate::container::{Packet, TrackInfo};
@@ -18,7 +17,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    AudioData, AudioDataCopyToOptions, AudioDecoder, AudioDecoderConfig, AudioDecoderInit, AudioSampleFormat, Blob, CodecState,
+    AudioData, AudioDataCopyToOptions, AudioDecoder, AudioDecoderConfig, AudioSampleFormat, Blob,
     EncodedAudioChunk, EncodedAudioChunkInit, EncodedAudioChunkType,
 };
 
@@ -41,9 +40,7 @@ pub(crate) fn decoder_config(track: &TrackInfo) -> AudioDecoderConfig {
 
 /// Decoded audio of one track, pulled block by block.
 pub(crate) struct AudioSource {
-    decoder: AudioDecoder,
-    events: CodecEvents,
-    _output: Closure<dyn FnMut(AudioData)>,
+    decoder: OwnedCodec<AudioDecoder>,
     decoded: Rc<RefCell<VecDeque<Audio>>>,
     packets: TrackPackets,
     from_us: i64,
@@ -70,15 +67,9 @@ impl AudioSource {
             queue.borrow_mut().push_back(Audio::new(data));
             woken.wake();
         });
-        let events = CodecEvents::new(signal);
-        let init = AudioDecoderInit::new(events.error_fn(), output.as_ref().unchecked_ref());
-        let decoder = AudioDecoder::new(&init).map_err(|e| RenderError::internal("AudioDecoder", &e))?;
-        opened(Counted::AudioDecoder);
-        decoder.set_ondequeue(Some(events.dequeue_fn()));
+        let decoder = OwnedCodec::open(output, signal)?;
         let source = AudioSource {
             decoder,
-            events,
-            _output: output,
             decoded,
             packets,
             from_us,
@@ -87,7 +78,7 @@ impl AudioSource {
             flushed: None,
             signal: signal.clone(),
         };
-        source.decoder.configure(&decoder_config(track)).map_err(|e| source.failed(js_message(&e)))?;
+        source.decoder.get().configure(&decoder_config(track)).map_err(|e| source.failed(js_message(&e)))?;
         Ok(source)
     }
 
@@ -95,7 +86,7 @@ impl AudioSource {
     pub(crate) async fn next_block(&mut self) -> Result<Option<AudioBlock>, RenderError> {
         loop {
             self.signal.check()?;
-            if let Some(message) = self.events.error() {
+            if let Some(message) = self.decoder.error() {
                 return Err(self.failed(message));
             }
             // Topping up on every call keeps the decoder working ahead of the mixer, so the
@@ -113,7 +104,7 @@ impl AudioSource {
     }
 
     fn feed(&mut self) -> Result<(), RenderError> {
-        while !self.input_done && self.decoder.decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
+        while !self.input_done && self.decoder.get().decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
             let Some(packet) = self.packets.next()? else {
                 self.input_done = true;
                 break;
@@ -121,11 +112,11 @@ impl AudioSource {
             if packet.pts_us + packet.duration_us.max(0) < self.from_us {
                 continue;
             }
-            self.decoder.decode(&chunk(&packet)?).map_err(|e| self.failed(js_message(&e)))?;
+            self.decoder.get().decode(&chunk(&packet)?).map_err(|e| self.failed(js_message(&e)))?;
             self.input_done = packet.pts_us > self.to_us + TAIL_US;
         }
         if self.input_done && self.flushed.is_none() {
-            self.flushed = Some(self.signal.watch(self.decoder.flush()));
+            self.flushed = Some(self.signal.watch(self.decoder.get().flush()));
         }
         Ok(())
     }
@@ -159,15 +150,4 @@ fn to_block(data: &AudioData) -> Result<AudioBlock, RenderError> {
     }
     let start = us_to_ticks(data.timestamp() as i64, rate);
     AudioBlock::new(rate, start, planes).map_err(|e| RenderError::Internal(format!("decoded audio: {e}")))
-}
-
-impl Drop for AudioSource {
-    fn drop(&mut self) {
-        // A `dequeue` event already queued must not reach the callback dropped with this.
-        self.decoder.set_ondequeue(None);
-        if self.decoder.state() != CodecState::Closed {
-            let _ = self.decoder.close();
-        }
-        closed(Counted::AudioDecoder);
-    }
 }

@@ -10,24 +10,15 @@
 //! (MP4) or CodecDelay (WebM), and players drop the priming, keeping the sound in sync.
 
 use super::cancel::Signal;
-use super::codec_events::CodecEvents;
-use super::counters::{Counted, closed, opened};
+use super::encoded_output::{EncodedOutput, StreamConfig};
 use super::error::RenderError;
 use super::owned::Audio;
-use super::video_encode::{StreamConfig, bytes_of};
 use crate::audio::{AudioBlock, OUTPUT_CHANNELS, OUTPUT_RATE, frame_to_us};
 use crate::container::Packet;
 use crate::container::codec::opus::OpusConfig;
 use crate::web::error::js_message;
 use js_sys::Float32Array;
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-use web_sys::{
-    AudioData, AudioDataInit, AudioEncoder, AudioEncoderConfig, AudioEncoderInit, AudioSampleFormat, CodecState, EncodedAudioChunk,
-    EncodedAudioChunkMetadata,
-};
+use web_sys::{AudioData, AudioDataInit, AudioEncoder, AudioEncoderConfig, AudioSampleFormat, EncodedAudioChunk};
 
 /// Batches queued in the encoder before `encode` waits for a `dequeue` event.
 const MAX_ENCODE_QUEUE: u32 = 4;
@@ -37,12 +28,7 @@ const BATCH_FRAMES: usize = 4800;
 
 /// An audio encoder and its output queue.
 pub(crate) struct AudioOut {
-    encoder: AudioEncoder,
-    events: CodecEvents,
-    _output: Closure<dyn FnMut(EncodedAudioChunk, JsValue)>,
-    packets: Rc<RefCell<VecDeque<Packet>>>,
-    stream: Rc<RefCell<Option<StreamConfig>>>,
-    signal: Signal,
+    out: EncodedOutput<AudioEncoder>,
     /// Samples gathered for the next `AudioData`, one plane per channel, from frame `pending_start`.
     pending: Vec<Vec<f32>>,
     pending_start: i64,
@@ -58,32 +44,14 @@ pub(crate) fn encoder_config(codec: &str, bitrate_bps: u64) -> AudioEncoderConfi
 impl AudioOut {
     /// Opens an encoder with `config` (one `isConfigSupported` accepted).
     pub(crate) fn open(config: &AudioEncoderConfig, signal: &Signal) -> Result<Self, RenderError> {
-        let packets: Rc<RefCell<VecDeque<Packet>>> = Rc::default();
-        let stream: Rc<RefCell<Option<StreamConfig>>> = Rc::default();
-        let (queue, described, woken) = (packets.clone(), stream.clone(), signal.clone());
-        let codec = config.get_codec();
-        let mut priming_us = 0;
-        let output = Closure::new(move |chunk: EncodedAudioChunk, metadata: JsValue| {
-            if described.borrow().is_none() {
-                let description = Some(metadata.unchecked_ref::<EncodedAudioChunkMetadata>())
-                    .filter(|_| metadata.is_object())
-                    .and_then(|m| m.get_decoder_config())
-                    .and_then(|c| c.get_description())
-                    .map(|d| bytes_of(&d));
-                priming_us = priming_of(&codec, description.as_deref());
-                *described.borrow_mut() = Some((codec.clone(), description));
-            }
-            queue.borrow_mut().push_back(to_packet(&chunk, priming_us));
-            woken.wake();
-        });
-        let events = CodecEvents::new(signal);
-        let init = AudioEncoderInit::new(events.error_fn(), output.as_ref().unchecked_ref());
-        let encoder = AudioEncoder::new(&init).map_err(|e| RenderError::internal("AudioEncoder", &e))?;
-        opened(Counted::AudioEncoder);
-        encoder.set_ondequeue(Some(events.dequeue_fn()));
-        let out = AudioOut { encoder, events, _output: output, packets, stream, signal: signal.clone(), pending: Vec::new(), pending_start: 0 };
-        out.encoder.configure(config).map_err(|e| RenderError::EncodeFailed(js_message(&e)))?;
-        Ok(out)
+        let mut priming_us = None;
+        let to_packet = move |chunk: &EncodedAudioChunk, (codec, description): &StreamConfig| {
+            let priming = *priming_us.get_or_insert_with(|| priming_of(codec, description.as_deref()));
+            to_packet(chunk, priming)
+        };
+        let out = EncodedOutput::<AudioEncoder>::new(config.get_codec(), to_packet, signal)?;
+        out.encoder().configure(config).map_err(|e| RenderError::EncodeFailed(js_message(&e)))?;
+        Ok(AudioOut { out, pending: Vec::new(), pending_start: 0 })
     }
 
     /// Encodes one 48 kHz stereo block (gathered into batches of [`BATCH_FRAMES`]), waiting
@@ -119,11 +87,7 @@ impl AudioOut {
         if frames == 0 {
             return Ok(());
         }
-        while self.encoder.encode_queue_size() >= MAX_ENCODE_QUEUE {
-            self.check()?;
-            self.signal.wait().await?;
-        }
-        self.check()?;
+        self.out.wait_until(|encoder| encoder.encode_queue_size() < MAX_ENCODE_QUEUE).await?;
         let planar = Float32Array::new_with_length((frames * self.pending.len()) as u32);
         for (i, plane) in self.pending.iter_mut().enumerate() {
             planar.subarray((i * frames) as u32, ((i + 1) * frames) as u32).copy_from(plane);
@@ -132,44 +96,23 @@ impl AudioOut {
         let init = AudioDataInit::new(&planar, AudioSampleFormat::F32Planar, self.pending.len() as u32, frames as u32, OUTPUT_RATE as f32, 0);
         init.set_timestamp_f64(frame_to_us(self.pending_start) as f64);
         let data = Audio::new(AudioData::new(&init).map_err(|e| RenderError::internal("AudioData", &e))?);
-        self.encoder.encode(data.get()).map_err(|e| RenderError::EncodeFailed(js_message(&e)))
+        self.out.encoder().encode(data.get()).map_err(|e| RenderError::EncodeFailed(js_message(&e)))
     }
 
     /// Encodes what is gathered, flushes the encoder and waits until every packet is out.
     pub(crate) async fn finish(&mut self) -> Result<(), RenderError> {
         self.submit().await?;
-        let flushed = self.signal.watch(self.encoder.flush());
-        while !flushed.get() {
-            self.check()?;
-            self.signal.wait().await?;
-        }
-        self.check()
+        self.out.finish().await
     }
 
     /// The codec string and description, once the first packet is out.
     pub(crate) fn stream(&self) -> Option<StreamConfig> {
-        self.stream.borrow().clone()
+        self.out.stream()
     }
 
     /// Takes the packets encoded so far.
     pub(crate) fn take_packets(&mut self) -> Vec<Packet> {
-        self.packets.borrow_mut().drain(..).collect()
-    }
-
-    fn check(&self) -> Result<(), RenderError> {
-        self.signal.check()?;
-        self.events.error().map_or(Ok(()), |m| Err(RenderError::EncodeFailed(m)))
-    }
-}
-
-impl Drop for AudioOut {
-    fn drop(&mut self) {
-        // A `dequeue` event already queued must not reach the callback dropped with this.
-        self.encoder.set_ondequeue(None);
-        if self.encoder.state() != CodecState::Closed {
-            let _ = self.encoder.close();
-        }
-        closed(Counted::AudioEncoder);
+        self.out.take_packets()
     }
 }
 

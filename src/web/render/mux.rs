@@ -7,7 +7,7 @@
 
 use super::error::RenderError;
 use super::sink::Sink;
-use super::video_encode::StreamConfig;
+use super::encoded_output::StreamConfig;
 use crate::audio::{OUTPUT_CHANNELS, OUTPUT_RATE};
 use crate::container::mp4::{Mp4Muxer, Mp4Options};
 use crate::container::webm::{WebmMuxer, WebmOptions};

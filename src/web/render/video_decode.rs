@@ -9,10 +9,9 @@
 //! works.
 
 use super::cancel::Signal;
-use super::codec_events::CodecEvents;
-use super::counters::{Counted, closed, opened};
 use super::error::RenderError;
 use super::owned::Frame;
+use super::owned_codec::OwnedCodec;
 use super::packets::TrackPackets;
 use crate::container::{Packet, TrackInfo};
 use js_sys::Uint8Array;
@@ -20,7 +19,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, CodecState, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoDecoderInit, VideoFrame};
+use web_sys::{Blob, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoFrame};
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
 const MAX_DECODE_QUEUE: u32 = 8;
@@ -57,9 +56,7 @@ pub(crate) fn decoder_config(track: &TrackInfo) -> VideoDecoderConfig {
 
 /// Decodes one track and hands out frames by source time.
 pub(crate) struct VideoCursor {
-    decoder: VideoDecoder,
-    events: CodecEvents,
-    _output: Closure<dyn FnMut(VideoFrame)>,
+    decoder: OwnedCodec<VideoDecoder>,
     decoded: Rc<RefCell<VecDeque<Frame>>>,
     packets: TrackPackets,
     decode_from_us: i64,
@@ -81,15 +78,9 @@ impl VideoCursor {
             queue.borrow_mut().push_back(Frame::new(frame));
             woken.wake();
         });
-        let events = CodecEvents::new(signal);
-        let init = VideoDecoderInit::new(events.error_fn(), output.as_ref().unchecked_ref());
-        let decoder = VideoDecoder::new(&init).map_err(|e| RenderError::internal("VideoDecoder", &e))?;
-        opened(Counted::VideoDecoder);
-        decoder.set_ondequeue(Some(events.dequeue_fn()));
+        let decoder = OwnedCodec::open(output, signal)?;
         let cursor = VideoCursor {
             decoder,
-            events,
-            _output: output,
             decoded,
             packets,
             decode_from_us: input.decode_from_us,
@@ -100,7 +91,7 @@ impl VideoCursor {
             current: None,
             signal: signal.clone(),
         };
-        cursor.decoder.configure(&decoder_config(input.track)).map_err(|e| RenderError::DecodeFailed {
+        cursor.decoder.get().configure(&decoder_config(input.track)).map_err(|e| RenderError::DecodeFailed {
             source_id: input.source_id.to_owned(),
             message: crate::web::error::js_message(&e),
         })?;
@@ -149,7 +140,7 @@ impl VideoCursor {
 
     /// Queues chunks while the decoder has room; flushes once the input is done.
     fn feed(&mut self) -> Result<(), RenderError> {
-        while !self.input_done && self.decoder.decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
+        while !self.input_done && self.decoder.get().decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
             let Some(packet) = self.packets.next()? else {
                 self.input_done = true;
                 break;
@@ -158,19 +149,19 @@ impl VideoCursor {
             if !self.started {
                 continue;
             }
-            self.decoder.decode(&chunk(&packet)?).map_err(|e| self.failed(crate::web::error::js_message(&e)))?;
+            self.decoder.get().decode(&chunk(&packet)?).map_err(|e| self.failed(crate::web::error::js_message(&e)))?;
             // Packets come in decode order and pts ≥ dts, so none after this one is needed.
             self.input_done = packet.dts_us > self.to_us;
         }
         if self.input_done && self.flushed.is_none() {
-            self.flushed = Some(self.signal.watch(self.decoder.flush()));
+            self.flushed = Some(self.signal.watch(self.decoder.get().flush()));
         }
         Ok(())
     }
 
     fn check(&self) -> Result<(), RenderError> {
         self.signal.check()?;
-        match self.events.error() {
+        match self.decoder.error() {
             Some(message) => Err(self.failed(message)),
             None => Ok(()),
         }
@@ -189,15 +180,4 @@ fn chunk(packet: &Packet) -> Result<EncodedVideoChunk, RenderError> {
     init.set_timestamp_f64(packet.pts_us as f64);
     init.set_duration_f64(packet.duration_us.max(0) as f64);
     EncodedVideoChunk::new(&init).map_err(|e| RenderError::internal("EncodedVideoChunk", &e))
-}
-
-impl Drop for VideoCursor {
-    fn drop(&mut self) {
-        // A `dequeue` event already queued must not reach the callback dropped with this.
-        self.decoder.set_ondequeue(None);
-        if self.decoder.state() != CodecState::Closed {
-            let _ = self.decoder.close();
-        }
-        closed(Counted::VideoDecoder);
-    }
 }
