@@ -55,6 +55,7 @@ mod dot;
 mod error;
 mod fade;
 mod gain;
+mod history;
 mod kernel;
 mod limiter;
 mod mixer;

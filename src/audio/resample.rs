@@ -21,6 +21,7 @@
 use super::buffer::{check_channels, check_rate};
 use super::dot::dot;
 use super::kernel::{CUTOFF, ZERO_CROSSINGS, weights};
+use super::history::History;
 use super::{AudioBlock, AudioError};
 
 /// A streaming resampler from one rate to another for a fixed channel count.
@@ -36,9 +37,8 @@ pub struct Resampler {
     scale: f64,
     /// Input frames on each side of an output position that the kernel reaches.
     half: i64,
-    /// Buffered input, one plane per channel, starting at input frame `history_start`.
-    history: Vec<Vec<f32>>,
-    history_start: i64,
+    /// Buffered input frames.
+    history: History,
     /// Input frames received since the stream started.
     received: u64,
     /// Output frames emitted since the stream started.
@@ -106,8 +106,7 @@ impl Resampler {
             step_den: out_rate as u64 / g,
             scale,
             half,
-            history: vec![Vec::new(); channels],
-            history_start: 0,
+            history: History::new(channels),
             received: 0,
             emitted: 0,
             weights: PhaseWeights::new(out_rate as u64 / g, half, scale),
@@ -127,17 +126,15 @@ impl Resampler {
     /// The input's `start` is ignored (the stream is taken as contiguous); the output's `start`
     /// is the number of frames emitted before it.
     pub fn process(&mut self, block: &AudioBlock) -> Result<AudioBlock, AudioError> {
-        if block.sample_rate() != self.in_rate || block.channels() != self.history.len() {
-            return Err(AudioError::FormatMismatch { expected_rate: self.in_rate, expected_channels: self.history.len(), rate: block.sample_rate(), channels: block.channels() });
+        if block.sample_rate() != self.in_rate || block.channels() != self.history.channels() {
+            return Err(AudioError::FormatMismatch { expected_rate: self.in_rate, expected_channels: self.history.channels(), rate: block.sample_rate(), channels: block.channels() });
         }
         let start = self.emitted as i64;
         if self.in_rate == self.out_rate {
             self.emitted += block.frames() as u64;
             return Ok(AudioBlock::assemble(self.out_rate, start, block.planes().to_vec()));
         }
-        for (history, plane) in self.history.iter_mut().zip(block.planes()) {
-            history.extend_from_slice(plane);
-        }
+        self.history.append(block.planes());
         self.received += block.frames() as u64;
         let available = self.received as i64;
         let out = self.render(|last_needed| last_needed < available, u64::MAX);
@@ -150,11 +147,9 @@ impl Resampler {
     pub fn flush(&mut self) -> AudioBlock {
         let start = self.emitted as i64;
         let out = if self.in_rate == self.out_rate {
-            vec![Vec::new(); self.history.len()]
+            vec![Vec::new(); self.history.channels()]
         } else {
-            for history in &mut self.history {
-                history.resize(history.len() + self.half as usize, 0.0);
-            }
+            self.history.pad(self.half as usize);
             self.render(|_| true, self.output_frames(self.received))
         };
         self.reset();
@@ -163,15 +158,15 @@ impl Resampler {
 
     /// Computes output frames while `ready(last input frame needed)` holds and fewer than `total` were emitted.
     fn render(&mut self, ready: impl Fn(i64) -> bool, total: u64) -> Vec<Vec<f32>> {
-        let mut out = vec![Vec::new(); self.history.len()];
+        let mut out = vec![Vec::new(); self.history.channels()];
         while self.emitted < total {
             let (index, phase) = self.position(self.emitted);
             if !ready(index + self.half) {
                 break;
             }
             let weights = self.weights.get(phase, self.step_den, self.half, self.scale);
-            let offset = (index - self.half + 1 - self.history_start) as usize;
-            for (history, plane) in self.history.iter().zip(&mut out) {
+            let offset = (index - self.half + 1 - self.history.start()) as usize;
+            for (history, plane) in self.history.planes().iter().zip(&mut out) {
                 plane.push(dot(&history[offset..offset + weights.len()], weights));
             }
             self.emitted += 1;
@@ -188,21 +183,12 @@ impl Resampler {
     /// Drops buffered input that no future output frame reaches.
     fn trim_history(&mut self) {
         let (index, _) = self.position(self.emitted);
-        let keep_from = index - self.half + 1;
-        let drop = (keep_from - self.history_start).clamp(0, self.history[0].len() as i64);
-        for history in &mut self.history {
-            history.drain(..drop as usize);
-        }
-        self.history_start += drop;
+        self.history.drop_before(index - self.half + 1);
     }
 
     /// Back to the start of a new stream: silence before frame 0, nothing received.
     fn reset(&mut self) {
-        for history in &mut self.history {
-            history.clear();
-            history.resize(self.half as usize, 0.0);
-        }
-        self.history_start = -self.half;
+        self.history.reset(self.half as usize);
         self.received = 0;
         self.emitted = 0;
     }
@@ -210,7 +196,7 @@ impl Resampler {
     /// Frames currently buffered per channel (bounded by the kernel span; for tests of constant memory).
     #[cfg(test)]
     pub(super) fn buffered_frames(&self) -> usize {
-        self.history[0].len()
+        self.history.len()
     }
 }
 

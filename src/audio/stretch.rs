@@ -16,6 +16,7 @@
 //! length. Speed 1 passes through bit-exact. Sizes are tuned for 48 kHz (32 ms frames).
 
 use super::buffer::check_channels;
+use super::history::History;
 use super::{AudioBlock, AudioError, OUTPUT_RATE};
 
 /// Analysis/synthesis frame length in frames (32 ms at 48 kHz).
@@ -61,9 +62,8 @@ impl Speed {
 pub struct Stretcher {
     speed: Speed,
     window: Vec<f32>,
-    /// Buffered input, one plane per channel, starting at input frame `history_start`.
-    history: Vec<Vec<f32>>,
-    history_start: i64,
+    /// Buffered input frames.
+    history: History,
     received: u64,
     /// Overlap-add accumulator: output frames `[(m−1)·HOP, (m+1)·HOP)` while frame `m` is added.
     acc: Vec<Vec<f32>>,
@@ -82,7 +82,7 @@ impl Stretcher {
     pub fn new(speed: Speed, channels: usize) -> Result<Self, AudioError> {
         check_channels(channels)?;
         let window = (0..FRAME).map(|n| (0.5 - 0.5 * (std::f64::consts::TAU * n as f64 / FRAME as f64).cos()) as f32).collect();
-        let mut stretcher = Self { speed, window, history: vec![Vec::new(); channels], history_start: 0, received: 0, acc: vec![vec![0.0; FRAME]; channels], next_frame: 0, prev_start: 0, emitted: 0, reference: Vec::new(), region: Vec::new() };
+        let mut stretcher = Self { speed, window, history: History::new(channels), received: 0, acc: vec![vec![0.0; FRAME]; channels], next_frame: 0, prev_start: 0, emitted: 0, reference: Vec::new(), region: Vec::new() };
         stretcher.reset();
         Ok(stretcher)
     }
@@ -90,19 +90,17 @@ impl Stretcher {
     /// Feeds the next block of the stream and returns every output frame that is now complete.
     /// The input's `start` is ignored; the output's `start` is the number of frames emitted before it.
     pub fn process(&mut self, block: &AudioBlock) -> Result<AudioBlock, AudioError> {
-        if block.sample_rate() != OUTPUT_RATE || block.channels() != self.history.len() {
-            return Err(AudioError::FormatMismatch { expected_rate: OUTPUT_RATE, expected_channels: self.history.len(), rate: block.sample_rate(), channels: block.channels() });
+        if block.sample_rate() != OUTPUT_RATE || block.channels() != self.history.channels() {
+            return Err(AudioError::FormatMismatch { expected_rate: OUTPUT_RATE, expected_channels: self.history.channels(), rate: block.sample_rate(), channels: block.channels() });
         }
         let start = self.emitted as i64;
         if self.speed == Speed::NORMAL {
             self.emitted += block.frames() as u64;
             return Ok(AudioBlock::assemble(OUTPUT_RATE, start, block.planes().to_vec()));
         }
-        for (history, plane) in self.history.iter_mut().zip(block.planes()) {
-            history.extend_from_slice(plane);
-        }
+        self.history.append(block.planes());
         self.received += block.frames() as u64;
-        let mut out = vec![Vec::new(); self.history.len()];
+        let mut out = vec![Vec::new(); self.history.channels()];
         while self.frame_end(self.next_frame, None) <= self.received as i64 {
             self.place_frame(None, &mut out, u64::MAX);
         }
@@ -113,16 +111,13 @@ impl Stretcher {
     /// Ends the stream: emits the rest so the total is exactly `speed.output_frames(N)`, then resets for a new stream.
     pub fn flush(&mut self) -> AudioBlock {
         let start = self.emitted as i64;
-        let mut out = vec![Vec::new(); self.history.len()];
+        let mut out = vec![Vec::new(); self.history.channels()];
         if self.speed != Speed::NORMAL {
             let end = self.received;
             let total = self.speed.output_frames(end);
             while self.emitted < total {
                 let needed = self.frame_end(self.next_frame, Some(end));
-                let have = self.history_start + self.history[0].len() as i64;
-                for history in &mut self.history {
-                    history.resize(history.len() + (needed - have).max(0) as usize, 0.0);
-                }
+                self.history.pad((needed - self.history.end()).max(0) as usize);
                 self.place_frame(Some(end), &mut out, total);
             }
         }
@@ -159,8 +154,8 @@ impl Stretcher {
     fn place_frame(&mut self, end: Option<u64>, out: &mut [Vec<f32>], total: u64) {
         let (lo, hi) = self.search_range(self.next_frame, end);
         let start = if self.next_frame == 0 { lo } else { self.best_start(lo, hi) };
-        let offset = (start - self.history_start) as usize;
-        for (acc, history) in self.acc.iter_mut().zip(&self.history) {
+        let offset = (start - self.history.start()) as usize;
+        for (acc, history) in self.acc.iter_mut().zip(self.history.planes()) {
             for ((a, &x), &w) in acc.iter_mut().zip(&history[offset..offset + FRAME]).zip(&self.window) {
                 *a += w * x;
             }
@@ -183,8 +178,9 @@ impl Stretcher {
     /// The start in `[lo, hi]` whose first half best matches what follows the previous frame.
     fn best_start(&mut self, lo: i64, hi: i64) -> i64 {
         let (reference, region) = (&mut self.reference, &mut self.region);
-        channel_average(&self.history, (self.prev_start + HOP as i64 - self.history_start) as usize, HOP, reference);
-        channel_average(&self.history, (lo - self.history_start) as usize, (hi - lo) as usize + HOP, region);
+        let first = self.history.start();
+        channel_average(self.history.planes(), (self.prev_start + HOP as i64 - first) as usize, HOP, reference);
+        channel_average(self.history.planes(), (lo - first) as usize, (hi - lo) as usize + HOP, region);
         let score = |s: i64, step: usize| similarity(reference, &region[(s - lo) as usize..][..HOP], step);
         let coarse = best_of((lo..=hi).step_by(COARSE), |s| score(s, COARSE));
         let reach = COARSE as i64 - 1;
@@ -196,20 +192,12 @@ impl Stretcher {
         let (lo, _) = self.search_range(self.next_frame, None);
         // A flush may shift the next windows back to end by the last input frame.
         let keep_from = lo.min(self.prev_start + HOP as i64).min(self.received as i64 - FRAME as i64 - 2 * SEEK);
-        let drop = (keep_from - self.history_start).clamp(0, self.history[0].len() as i64);
-        for history in &mut self.history {
-            history.drain(..drop as usize);
-        }
-        self.history_start += drop;
+        self.history.drop_before(keep_from);
     }
 
     /// Back to the start of a new stream: silence before frame 0.
     fn reset(&mut self) {
-        for history in &mut self.history {
-            history.clear();
-            history.resize(HOP, 0.0);
-        }
-        self.history_start = -(HOP as i64);
+        self.history.reset(HOP);
         self.acc.iter_mut().for_each(|a| a.fill(0.0));
         self.received = 0;
         self.next_frame = 0;
@@ -220,7 +208,7 @@ impl Stretcher {
     /// Frames currently buffered per channel (bounded; for tests of constant memory).
     #[cfg(test)]
     pub(super) fn buffered_frames(&self) -> usize {
-        self.history[0].len()
+        self.history.len()
     }
 }
 
