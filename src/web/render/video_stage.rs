@@ -4,7 +4,7 @@
 //! decoders and frames) when it ends.
 
 use super::cancel::Signal;
-use super::compositor::{Compositor, Draw, covers_exactly, retime};
+use super::compositor::{Compositor, Draw, retime};
 use super::error::RenderError;
 use super::media::Media;
 use super::video_decode::{VideoCursor, VideoInput};
@@ -92,7 +92,7 @@ impl VideoStage {
         let fast = match draws.as_slice() {
             [only] if only.opacity >= 1.0 => {
                 let (w, h) = (only.frame.display_width(), only.frame.display_height());
-                covers_exactly(only.placement, w, h, out.width, out.height)
+                only.placement.covers_exactly(w, h, out.width, out.height)
             }
             _ => false,
         };
