@@ -40,9 +40,7 @@ pub(crate) async fn run(
     signal: &Signal,
 ) -> Result<JsValue, RenderError> {
     progress.report(Stage::Probe, 0.0, 0, 0);
-    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
-    let media = probe_sources(&project, files)?;
-    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let (media, plan) = prepare(json, files)?;
     if let Some(layer) = plan.visuals.iter().find(|v| !matches!(v.content, Visual::Video(_))) {
         let what = match layer.content {
             Visual::Image(_) => "image",
@@ -123,6 +121,14 @@ fn drain(mux: &mut MuxStage, video: &mut VideoStage, audio: &mut Option<AudioPip
         mux.write(AUDIO, packets, video_stream, audio_stream)?;
     }
     Ok(())
+}
+
+/// Validates the project, probes its media and plans the render.
+pub(crate) fn prepare(json: &str, files: &JsValue) -> Result<(Media, RenderPlan), RenderError> {
+    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let media = probe_sources(&project, files)?;
+    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    Ok((media, plan))
 }
 
 /// Probes every source a video or audio layer uses.
