@@ -35,6 +35,8 @@ pub struct DecodeWork {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobFeatures {
+    /// Length of the output in microseconds.
+    pub duration_us: i64,
     /// Output frames.
     pub output_frames: u64,
     /// Pixels per output frame.
@@ -87,6 +89,7 @@ impl JobFeatures {
             decode.iter().map(|d| (DECODE_FRAMES_IN_FLIGHT * d.frame_pixels) as f64 * DECODED_BYTES_PER_PIXEL).sum();
         let memory_bytes = decoded_in_flight as u64 + ENCODE_FRAMES_IN_FLIGHT * output_pixels * RGBA_BYTES_PER_PIXEL;
         JobFeatures {
+            duration_us: out.duration_us,
             output_frames: out.frame_count,
             output_pixels,
             output_codec: CodecFamily::of_output(plan.encoding.video.codec),
