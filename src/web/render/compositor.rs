@@ -9,14 +9,11 @@
 
 use super::error::RenderError;
 use super::owned::Frame;
-use crate::plan::{Placement, Rotation};
+use crate::plan::Placement;
 use crate::project::Color;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsCast;
 use web_sys::{ImageBitmap, OffscreenCanvas, OffscreenCanvasRenderingContext2d, VideoFrame, VideoFrameInit};
-
-/// How far (in output pixels) a placement may be from an exact cover to count as one.
-const COVER_EPSILON: f64 = 1e-3;
 
 /// A picture to draw: a decoded video frame or an uploaded overlay bitmap.
 #[derive(Clone, Copy)]
@@ -101,25 +98,6 @@ impl Compositor {
     }
 }
 
-/// True when `placement` shows a whole `width × height` picture, unrotated and uncropped,
-/// exactly covering the `out_w × out_h` frame (so the encoder may take the frame as is).
-pub(crate) fn covers_exactly(placement: &Placement, width: u32, height: u32, out_w: u32, out_h: u32) -> bool {
-    let t = &placement.transform;
-    let r = &placement.src_rect;
-    let near = |x: f64, y: f64| (x - y).abs() < COVER_EPSILON;
-    placement.source_rotation == Rotation::R0
-        && placement.clip.is_none()
-        && near(r.x, 0.0)
-        && near(r.y, 0.0)
-        && near(r.width, f64::from(width))
-        && near(r.height, f64::from(height))
-        && near(t.b, 0.0)
-        && near(t.c, 0.0)
-        && near(t.e, 0.0)
-        && near(t.f, 0.0)
-        && near(t.a * f64::from(width), f64::from(out_w))
-        && near(t.d * f64::from(height), f64::from(out_h))
-}
 
 /// The decoded `frame` re-timestamped for the encoder (the fast path).
 pub(crate) fn retime(frame: &VideoFrame, timestamp_us: i64, duration_us: i64) -> Result<Frame, RenderError> {

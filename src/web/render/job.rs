@@ -43,9 +43,7 @@ pub(crate) async fn run(
     signal: &Signal,
 ) -> Result<JsValue, RenderError> {
     progress.report(Stage::Probe, 0.0, 0, 0);
-    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
-    let media = probe_sources(&project, files)?;
-    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let (project, media, plan) = prepare(json, files)?;
     let mut overlays = OverlayStage::open(&plan, &project, files)?;
     check_decoders(&plan, &media).await?;
     let encoders = choose_encoders(&plan).await?;
@@ -120,6 +118,14 @@ fn drain(mux: &mut MuxStage, video: &mut VideoStage, audio: &mut Option<AudioPip
         mux.write(AUDIO, packets, video_stream, audio_stream)?;
     }
     Ok(())
+}
+
+/// Validates the project, probes its media and plans the render.
+pub(crate) fn prepare(json: &str, files: &JsValue) -> Result<(Project, Media, RenderPlan), RenderError> {
+    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let media = probe_sources(&project, files)?;
+    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    Ok((project, media, plan))
 }
 
 /// Probes every source a video or audio layer uses.

@@ -35,6 +35,9 @@ mod video_encode;
 mod video_stage;
 
 use cancel::Signal;
+pub(crate) use codec_support::{choose_encoders, undecodable};
+pub(crate) use error::RenderError;
+pub(crate) use job::prepare;
 use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 //! decoders and frames) when it ends.
 
 use super::cancel::Signal;
-use super::compositor::{Compositor, Draw, Picture, covers_exactly, retime};
+use super::compositor::{Compositor, Draw, Picture, retime};
 use super::error::RenderError;
 use super::media::Media;
 use super::overlay_stage::OverlayStage;
@@ -116,7 +116,7 @@ impl VideoStage {
         let out = &plan.output;
         let fast = match draws.as_slice() {
             [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => {
-                covers_exactly(placement, frame.display_width(), frame.display_height(), out.width, out.height).then_some(*frame)
+                placement.covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height).then_some(*frame)
             }
             _ => None,
         };
