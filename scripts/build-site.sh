@@ -17,7 +17,7 @@ cp -R target/npm/package/. "$site/frameloom/"
 
 # The precache list: the page at ./, then every file but the service worker itself and docs.
 files=$(cd "$site" && find . -type f ! -name sw.js ! -name precache.js ! -name '*.md' ! -name '*.d.ts' ! -name package.json | LC_ALL=C sort)
-version=$(cd "$site" && echo "$files" | xargs sha256sum | sha256sum | cut -c1-16)
+version=$(cd "$site" && { echo "$files"; echo ./sw.js; } | xargs sha256sum | sha256sum | cut -c1-16)
 {
   echo "// Written by scripts/build-site.sh: what sw.js caches, and the cache version."
   echo "self.FRAMELOOM_PRECACHE = {"

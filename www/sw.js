@@ -23,7 +23,8 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== location.origin) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
-    const hit = await cache.match(event.request, { ignoreSearch: true });
+    // ignoreVary: the server varies on Origin (CORS), and module scripts are requested with one.
+    const hit = await cache.match(event.request, { ignoreSearch: true, ignoreVary: true });
     if (hit) return hit;
     return fetch(event.request); // the API and anything not precached go to the network
   })());
