@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'decode_failed'
   | 'encode_failed'
   | 'output_failed'
-  | 'unsupported_feature'
+  | 'overlay_failed'
   // From the server route:
   | 'server_unavailable'
   | 'server_busy'
@@ -222,6 +222,8 @@ export interface RenderResult {
   reason: string;
   /** Facts about the job. */
   stats: RenderStats;
+  /** Problems that did not stop the render (bad cues in subtitles files). */
+  warnings: RenderWarning[];
 }
 
 /** A render in progress, returned at once by {@link Engine.render}. */
@@ -242,6 +244,25 @@ export interface DebugStats {
   audioEncoders: number;
   videoFrames: number;
   audioData: number;
+  /** Overlay (text, caption, image) `ImageBitmap`s not closed yet. */
+  imageBitmaps: number;
+}
+
+/** A face added by `Engine.loadFont`. */
+export interface FontFace {
+  family: string;
+  weight: number;
+  italic: boolean;
+}
+
+/** A problem that did not stop a render: a bad cue in a subtitles file (the valid cues were used). */
+export interface RenderWarning {
+  code: string;
+  message: string;
+  /** JSON path of the layer's source, e.g. `scenes[0].layers[2].source`. */
+  path: string;
+  /** 1-based line in the subtitles file. */
+  line: number;
 }
 
 /** One problem with a project (validation or planning against its media). */
@@ -294,7 +315,12 @@ export class Engine {
    * the job's `done` settles when the file is ready.
    */
   render(project: object | string, options?: RenderOptions): RenderJob;
-  /** Open codecs and unclosed frames in the worker (for leak checks). */
+  /**
+   * Adds a TTF/OTF/TTC font to the worker for every later render (families and fallback);
+   * rejects with a {@link FrameloomError} (`font-invalid`, `font-unsupported`, `font-too-large`).
+   */
+  loadFont(bytes: ArrayBuffer | ArrayBufferView | Blob): Promise<FontFace[]>;
+  /** Open codecs, unclosed frames and overlay bitmaps in the worker (for leak checks). */
   debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */
   terminate(): void;

@@ -156,7 +156,24 @@ export class Engine {
     return { id, done, cancel };
   }
 
-  /** Open codecs and unclosed frames in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData }`. */
+  /**
+   * Adds a font (TTF, OTF or TTC bytes) to the worker for every later render: text in its
+   * family, and fallback for characters other fonts lack. Resolves to the faces added,
+   * `[{ family, weight, italic }]`; rejects with code `font-invalid`, `font-unsupported`
+   * (WOFF/WOFF2) or `font-too-large`.
+   * @param {ArrayBuffer | ArrayBufferView | Blob} bytes
+   * @returns {Promise<Array<{ family: string, weight: number, italic: boolean }>>}
+   */
+  async loadFont(bytes) {
+    let buffer;
+    if (bytes instanceof Blob) buffer = await bytes.arrayBuffer();
+    else if (bytes instanceof ArrayBuffer) buffer = bytes.slice(0);
+    else if (ArrayBuffer.isView(bytes)) buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    else throw new FrameloomError('invalid_argument', 'loadFont() takes an ArrayBuffer, a typed array or a Blob');
+    return this.#call('loadFont', { bytes: buffer });
+  }
+
+  /** Open codecs and unclosed media objects in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData, imageBitmaps }`. */
   async debugStats() {
     return this.#call('debugStats', {});
   }
