@@ -14,7 +14,7 @@ use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::scene_graph::SceneGraph;
 use super::sources::Probed;
-use super::{audio_graph, ffmpeg, scene_graph};
+use super::{audio_graph, copy, ffmpeg, scene_graph};
 use frameloom::plan::RenderPlan;
 use frameloom::project::{Format, Quality, VideoCodec};
 use std::collections::BTreeMap;
@@ -73,14 +73,15 @@ impl Drop for WorkDir {
 
 /// A file being written under a temporary name next to its final place; removed when dropped
 /// unless [`commit`](TempFile::commit)ted.
-struct TempFile {
-    path: PathBuf,
+pub struct TempFile {
+    /// The temporary path being written.
+    pub path: PathBuf,
     done: bool,
 }
 
 impl TempFile {
     /// A hidden temporary name in `target`'s folder (so the final rename is atomic).
-    fn next_to(target: &Path) -> Result<TempFile, RenderError> {
+    pub fn next_to(target: &Path) -> Result<TempFile, RenderError> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let name =
             target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
@@ -98,7 +99,7 @@ impl TempFile {
     }
 
     /// Renames the finished file to `target`.
-    fn commit(mut self, target: &Path) -> Result<(), RenderError> {
+    pub fn commit(mut self, target: &Path) -> Result<(), RenderError> {
         std::fs::rename(&self.path, target).map_err(|e| RenderError::io(target.display(), &e))?;
         self.done = true;
         Ok(())
@@ -130,8 +131,26 @@ pub struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Renders scenes and sound, joins them into `output`; returns how it joined and the size.
+    /// Renders `output` by the copy fast path when the plan allows it and the copy validates,
+    /// else scenes and sound joined; returns how, the size, and why a copy was dropped.
     pub fn run(
+        &self,
+        output: &Path,
+        board: &mut Board,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<(&'static str, u64, Option<String>), RenderError> {
+        let fallback = match copy::run(self, output, board, progress, cancel)? {
+            copy::Outcome::Done(fast_path, bytes) => return Ok((fast_path, bytes, None)),
+            copy::Outcome::Skipped => None,
+            copy::Outcome::Invalid(why) => Some(why),
+        };
+        let (fast_path, bytes) = self.render_scenes(output, board, progress, cancel)?;
+        Ok((fast_path, bytes, fallback))
+    }
+
+    /// Renders scenes and sound, joins them into `output`; returns how it joined and the size.
+    fn render_scenes(
         &self,
         output: &Path,
         board: &mut Board,
@@ -246,7 +265,7 @@ impl Job<'_> {
 }
 
 /// The argv that mixes the sound to `file` (FLAC in Matroska, 24-bit).
-fn audio_argv(graph: &AudioGraph, file: &Path, threads: usize) -> Vec<OsString> {
+pub fn audio_argv(graph: &AudioGraph, file: &Path, threads: usize) -> Vec<OsString> {
     let mut a = Vec::new();
     for input in &graph.inputs {
         input.push_to(&mut a, threads);
