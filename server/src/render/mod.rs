@@ -31,6 +31,7 @@ mod scene_graph;
 mod sources;
 #[cfg(test)]
 mod tests;
+mod two_pass;
 mod validate;
 
 pub use error::RenderError;
