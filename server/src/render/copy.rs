@@ -119,7 +119,7 @@ pub fn run(
     tail.extend(argv::muxer(plan.output.format));
     a.extend(tail.into_iter().map(OsString::from));
     a.push(file_url(&temp.path));
-    progress(board.stage("mux", 0.8, 0.95, &[plan.output.duration_us]));
+    progress(board.stage("mux", 0.8, 1.0, &[plan.output.duration_us]));
     let stop = || cancel.load(Ordering::Relaxed);
     ffmpeg::run(&a, &stop, &mut |s| progress(board.update(0, s)))?;
     joins_us.retain(|&t| t > 0);
