@@ -170,6 +170,7 @@ fn encode_argv(
     if plan.encoding.video.codec == VideoCodec::H264 {
         match_h264_profile(&mut encoder, codec);
     }
+    keep_source_colours(&mut encoder);
     tail.extend(encoder);
     if plan.output.format == Format::Mp4 && timescale > 0 {
         tail.extend(["-video_track_timescale".to_owned(), timescale.to_string()]);
@@ -178,6 +179,20 @@ fn encode_argv(
     a.extend(tail.into_iter().map(OsString::from));
     a.push(file_url(file));
     a
+}
+
+/// Drops the encoder's BT.709 colour tags: re-encoded frames keep the source's tags, which
+/// the copied frames (and the file's decoder configuration) carry.
+fn keep_source_colours(encoder: &mut Vec<String>) {
+    let tags = ["-colorspace", "-color_primaries", "-color_trc"];
+    let mut i = 0;
+    while i < encoder.len() {
+        if tags.contains(&encoder[i].as_str()) {
+            encoder.drain(i..(i + 2).min(encoder.len()));
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Sets libx264's `-profile:v` and `-level` to those of an `avc1.PPCCLL` codec string.
@@ -210,9 +225,10 @@ mod tests {
         let mut e = words(&["-c:v", "libx264", "-profile:v", "high"]);
         match_h264_profile(&mut e, "avc1.4d401f");
         assert_eq!(e, words(&["-c:v", "libx264", "-profile:v", "main", "-level", "3.1"]));
-        let mut e = words(&["-profile:v", "high"]);
+        let mut e = words(&["-profile:v", "high", "-colorspace", "bt709", "-color_trc", "bt709", "-g", "60"]);
         match_h264_profile(&mut e, "vp09.00.10.08");
-        assert_eq!(e, words(&["-profile:v", "high"]));
+        keep_source_colours(&mut e);
+        assert_eq!(e, words(&["-profile:v", "high", "-g", "60"]));
     }
 
     #[test]
