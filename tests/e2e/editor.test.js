@@ -180,3 +180,25 @@ test('offline: the page loads from the service worker, imports and exports on th
   assert.match(queued.said, /needs the render server.*queued/);
   await context.close();
 });
+
+test("engine.parseSubtitles: the core's parser keeps good cues, reports bad ones by line, rejects unknown formats", async () => {
+  const { context, page } = await openEditor();
+  const got = await page.evaluate(async () => {
+    const { Engine } = await import('/frameloom/index.js');
+    const engine = await Engine.create();
+    try {
+      const vtt = await engine.parseSubtitles('WEBVTT\n\nintro\n00:00.200 --> 00:01.000 align:start\n<b>First</b> &amp; only\n\n00:02.000 --> 00:xx\nbad\n');
+      const srt = await engine.parseSubtitles('1\n00:00:01,000 --> 00:00:02,000\nHi\n', { format: 'srt' });
+      const wrong = await engine.parseSubtitles('x', { format: 'ass' }).catch((e) => e.code);
+      return { vtt, srt, wrong };
+    } finally {
+      engine.terminate();
+    }
+  });
+  assert.deepEqual(got.vtt.cues, [{ id: 'intro', startUs: 200_000, endUs: 1_000_000, text: 'First & only', settings: { align: 'start' } }]);
+  assert.deepEqual(got.vtt.errors.map((e) => [e.line, e.code]), [[7, 'subtitle-bad-timestamp']]);
+  assert.match(got.vtt.errors[0].message, /cannot read the time/);
+  assert.deepEqual(got.srt, { cues: [{ id: '1', startUs: 1_000_000, endUs: 2_000_000, text: 'Hi', settings: {} }], errors: [] });
+  assert.equal(got.wrong, 'invalid_argument');
+  await context.close();
+});
