@@ -50,11 +50,8 @@ pub fn parse_subtitles(text: String, format: Option<String>) -> Result<JsValue, 
             return Err(error_object("invalid_argument", &message));
         }
     };
-    let errors = parsed
-        .errors
-        .iter()
-        .map(|e| Problem { line: e.line, code: e.code(), message: e.kind.to_string() })
-        .collect();
+    let errors =
+        parsed.errors.iter().map(|e| Problem { line: e.line, code: e.code(), message: e.kind.to_string() }).collect();
     let json = serde_json::to_string(&Answer { cues: &parsed.cues, errors })
         .map_err(|e| error_object(INTERNAL, &format!("could not convert the cues: {e}")))?;
     JSON::parse(&json)
