@@ -22,6 +22,8 @@ mod concat;
 mod error;
 mod ffmpeg;
 mod geometry;
+pub mod hls;
+pub mod ladder;
 mod lookup;
 mod output;
 mod preprocess;
@@ -96,7 +98,7 @@ pub fn render(
     let job =
         output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads: req.threads.max(1), quality };
     let (fast_path, bytes) = job.run(&req.output, &mut board, progress, cancel)?;
-    output::extras(&req.output, &req.extra, &plan, cancel)?;
+    output::extras(&req.output, &req.extra, &plan, req.threads.max(1), cancel)?;
     Ok(RenderStats {
         frames: plan.output.frame_count,
         seconds: started.elapsed().as_secs_f64(),

@@ -10,11 +10,12 @@ use super::argv::{self, Input, file_url, words};
 use super::audio_graph::AudioGraph;
 use super::concat::{concat_filter, copy_compatible, scene_file_name, write_list};
 use super::error::RenderError;
+use super::ladder::{self, Rung};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::scene_graph::SceneGraph;
 use super::sources::Probed;
-use super::{audio_graph, ffmpeg, scene_graph};
+use super::{audio_graph, ffmpeg, hls, scene_graph};
 use frameloom::plan::RenderPlan;
 use frameloom::project::{Format, Quality, VideoCodec};
 use std::collections::BTreeMap;
@@ -31,6 +32,16 @@ pub enum ExtraOutput {
         at_us: i64,
         /// Where to write it.
         path: PathBuf,
+    },
+    /// A rendition ladder (`{height}p.{ext}` for each height below the output's) and, with
+    /// `hls`, an HLS package of the output and the rungs in `dir/hls/` (see [`ladder`](super::ladder), [`hls`](super::hls)).
+    Ladder {
+        /// Rung heights in pixels; heights at or above the output's are skipped (no upscaling).
+        heights: Vec<u32>,
+        /// Also package HLS (MP4 with H.264 only).
+        hls: bool,
+        /// The folder for the files (must exist).
+        dir: PathBuf,
     },
 }
 
@@ -73,14 +84,15 @@ impl Drop for WorkDir {
 
 /// A file being written under a temporary name next to its final place; removed when dropped
 /// unless [`commit`](TempFile::commit)ted.
-struct TempFile {
-    path: PathBuf,
+pub(super) struct TempFile {
+    /// The temporary name.
+    pub(super) path: PathBuf,
     done: bool,
 }
 
 impl TempFile {
     /// A hidden temporary name in `target`'s folder (so the final rename is atomic).
-    fn next_to(target: &Path) -> Result<TempFile, RenderError> {
+    pub(super) fn next_to(target: &Path) -> Result<TempFile, RenderError> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let name =
             target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
@@ -98,7 +110,7 @@ impl TempFile {
     }
 
     /// Renames the finished file to `target`.
-    fn commit(mut self, target: &Path) -> Result<(), RenderError> {
+    pub(super) fn commit(mut self, target: &Path) -> Result<(), RenderError> {
         std::fs::rename(&self.path, target).map_err(|e| RenderError::io(target.display(), &e))?;
         self.done = true;
         Ok(())
@@ -281,7 +293,13 @@ fn gif_filter(quality: Quality) -> String {
 }
 
 /// Makes each of `extra` from the finished `output`.
-pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &AtomicBool) -> Result<(), RenderError> {
+pub fn extras(
+    output: &Path,
+    extra: &[ExtraOutput],
+    plan: &RenderPlan,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> Result<(), RenderError> {
     let stop = || cancel.load(Ordering::Relaxed);
     for item in extra {
         match item {
@@ -301,6 +319,18 @@ pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &
                 a.push(file_url(&temp.path));
                 ffmpeg::run(&a, &stop, &mut |_| {})?;
                 temp.commit(path)?;
+            }
+            ExtraOutput::Ladder { heights, hls, dir } => {
+                if *hls {
+                    hls::check(plan.output.format, plan.encoding.video.codec)?;
+                }
+                let rungs = ladder::make(output, plan, heights, dir, threads, &stop)?;
+                if *hls {
+                    let out = &plan.output;
+                    let top = Rung { width: out.width, height: out.height, file: output.to_owned() };
+                    let variants: Vec<Rung> = std::iter::once(top).chain(rungs).collect();
+                    hls::package(plan, &variants, &dir.join("hls"), &stop)?;
+                }
             }
         }
     }
