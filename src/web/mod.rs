@@ -6,9 +6,11 @@
 
 mod blob_source;
 mod error;
+mod fonts;
 mod probe;
 mod render;
 
 pub use blob_source::BlobSource;
+pub use fonts::load_font;
 pub use probe::probe;
 pub use render::{cancel_render, debug_stats, render};
