@@ -11,6 +11,7 @@ use super::audio_graph::AudioGraph;
 use super::concat::{concat_filter, copy_compatible, scene_file_name, write_list};
 use super::error::RenderError;
 use super::ladder::{self, Rung};
+use super::overlays::{self, OverlayPng};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::scene_graph::SceneGraph;
@@ -139,6 +140,8 @@ pub struct Job<'a> {
     pub threads: usize,
     /// The project's quality (GIF palette effort).
     pub quality: Quality,
+    /// Text and caption pictures (see [`overlays`]).
+    pub overlays: &'a [OverlayPng],
 }
 
 impl Job<'_> {
@@ -153,11 +156,17 @@ impl Job<'_> {
         let plan = self.plan;
         let format = plan.output.format;
         let mut scenes = Vec::new();
+        let rate = plan.output.frame_rate;
         for scene in 0..plan.segments.last().map_or(0, |s| s.scene + 1) {
-            if let Some(graph) =
-                scene_graph::build(plan, scene, self.files, &self.probed.images, format == Format::Gif)?
-            {
-                scenes.push(graph);
+            let Some((first, end)) = scene_graph::scene_frames(plan, scene) else { continue };
+            let ranges: Vec<(u64, u64)> = self.overlays.iter().map(|o| o.frames(rate)).collect();
+            for part in overlays::parts(first, end, &ranges, overlays::MAX_PER_PASS)? {
+                let images = &self.probed.images;
+                let rgb = format == Format::Gif;
+                if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, images, self.overlays, rgb)?
+                {
+                    scenes.push(graph);
+                }
             }
         }
         if scenes.is_empty() {
@@ -168,7 +177,7 @@ impl Job<'_> {
         let per_job = threads_per_job(self.threads, workers);
         let ext = argv::intermediate_extension(format);
         let scene_files: Vec<PathBuf> =
-            scenes.iter().map(|g| self.work.path.join(scene_file_name(g.scene, ext))).collect();
+            (0..scenes.len()).map(|i| self.work.path.join(scene_file_name(i, ext))).collect();
         let mut jobs: Vec<Vec<OsString>> = Vec::new();
         let mut work_us = Vec::new();
         for (graph, file) in scenes.iter().zip(&scene_files) {
