@@ -64,6 +64,10 @@ impl fmt::Display for RenderError {
             Self::Overlay(e) => write!(f, "{}: {e}", e.path()),
             Self::Unsupported(message) => f.write_str(message),
             Self::Ffmpeg { exit_code, stderr_tail } => match exit_code {
+                Some(code) if stderr_tail.trim().is_empty() => write!(
+                    f,
+                    "ffmpeg failed (exit code {code}) without an error message; it was probably stopped (SIGTERM or SIGINT): render again"
+                ),
                 Some(code) => write!(f, "ffmpeg failed (exit code {code}): {stderr_tail}"),
                 None => write!(f, "ffmpeg was stopped by a signal: {stderr_tail}"),
             },
