@@ -11,6 +11,7 @@ mod fixtures;
 mod jobs;
 mod measure;
 mod raster;
+mod server_job;
 mod table;
 
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ use table::Table;
 type Group = fn() -> Result<Table, String>;
 
 /// Every benchmark group: its name on the command line and its runner.
-const GROUPS: &[(&str, Group)] = &[("container", container::run), ("jobs", jobs::run), ("raster", raster::run)];
+const GROUPS: &[(&str, Group)] = &[("container", container::run), ("jobs", jobs::run), ("raster", raster::run), ("server", server_job::run)];
 
 fn main() -> ExitCode {
     let wanted: Vec<String> = std::env::args().skip(1).collect();
