@@ -101,13 +101,17 @@ CREATE TABLE IF NOT EXISTS jobs (
     finished_at INTEGER,
     lease_until INTEGER,
     output_bytes INTEGER,
-    output_ext TEXT
+    output_ext TEXT,
+    options TEXT,
+    output_files TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, finished_at);
 ";
 
-const COLUMNS: &str =
-    "id, status, project, attempts, error, progress, created_at, started_at, finished_at, output_bytes, output_ext";
+/// Columns added after the first release, added to older databases when opened.
+const ADDED_COLUMNS: &[&str] = &["options", "output_files"];
+
+const COLUMNS: &str = "id, status, project, attempts, error, progress, created_at, started_at, finished_at, output_bytes, output_ext, options, output_files";
 
 impl SqliteStore {
     /// Opens (creating if needed) the job database at `path`.
@@ -117,6 +121,15 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
+        for column in ADDED_COLUMNS {
+            let present: i64 =
+                conn.query_row("SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = ?1", [column], |r| {
+                    r.get(0)
+                })?;
+            if present == 0 {
+                conn.execute_batch(&format!("ALTER TABLE jobs ADD COLUMN {column} TEXT"))?;
+            }
+        }
         Ok(SqliteStore { conn: Mutex::new(conn) })
     }
 
@@ -133,6 +146,9 @@ fn job_from_row(row: &Row<'_>) -> rusqlite::Result<Job> {
     let progress: Option<String> = row.get(5)?;
     let output_bytes: Option<i64> = row.get(9)?;
     let output_ext: Option<String> = row.get(10)?;
+    let options: Option<String> = row.get(11)?;
+    let files: Option<String> = row.get(12)?;
+    let files: Vec<String> = files.and_then(|f| serde_json::from_str(&f).ok()).unwrap_or_default();
     Ok(Job {
         id: row.get(0)?,
         status: JobStatus::parse(&status).unwrap_or(JobStatus::Failed),
@@ -143,7 +159,8 @@ fn job_from_row(row: &Row<'_>) -> rusqlite::Result<Job> {
         created_at: row.get(6)?,
         started_at: row.get(7)?,
         finished_at: row.get(8)?,
-        output: output_bytes.zip(output_ext).map(|(b, ext)| JobOutput { bytes: b.max(0) as u64, ext }),
+        output: output_bytes.zip(output_ext).map(|(b, ext)| JobOutput { bytes: b.max(0) as u64, ext, files }),
+        options: options.and_then(|o| serde_json::from_str(&o).ok()).unwrap_or_default(),
     })
 }
 
@@ -159,8 +176,8 @@ impl JobStore for SqliteStore {
             return Ok(Inserted::QueueFull);
         }
         conn.execute(
-            "INSERT INTO jobs (id, status, project, sources, attempts, created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-            params![job.id, job.status.as_str(), job.project, source_hashes.join(" "), job.created_at],
+            "INSERT INTO jobs (id, status, project, sources, attempts, created_at, options) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)",
+            params![job.id, job.status.as_str(), job.project, source_hashes.join(" "), job.created_at, to_json(&job.options)],
         )?;
         Ok(Inserted::Queued)
     }
@@ -189,9 +206,9 @@ impl JobStore for SqliteStore {
     fn complete(&self, id: &str, output: &JobOutput, now: i64) -> Result<bool, StoreError> {
         let done = JobProgress { stage: "done".into(), fraction: 1.0, fps: 0.0, eta_seconds: Some(0.0) };
         let n = self.conn().execute(
-            "UPDATE jobs SET status = 'succeeded', finished_at = ?2, output_bytes = ?3, output_ext = ?4, progress = ?5, error = NULL, lease_until = NULL
+            "UPDATE jobs SET status = 'succeeded', finished_at = ?2, output_bytes = ?3, output_ext = ?4, progress = ?5, error = NULL, lease_until = NULL, output_files = ?6
              WHERE id = ?1 AND status = 'running'",
-            params![id, now, output.bytes as i64, output.ext, to_json(&done)],
+            params![id, now, output.bytes as i64, output.ext, to_json(&done), to_json(&output.files)],
         )?;
         Ok(n == 1)
     }
@@ -301,6 +318,7 @@ mod tests {
             started_at: None,
             finished_at: None,
             output: None,
+            options: Default::default(),
         }
     }
 
@@ -340,7 +358,7 @@ mod tests {
         s.insert(&job("a"), &[], 10).unwrap();
         assert_eq!(s.cancel("a", 5).unwrap(), Some(JobStatus::Queued));
         assert!(s.claim_next(6, 7).unwrap().is_none(), "a cancelled job is never claimed");
-        let out = JobOutput { bytes: 3, ext: "mp4".into() };
+        let out = JobOutput { bytes: 3, ext: "mp4".into(), files: vec!["thumbnail.png".into()] };
         assert!(!s.complete("a", &out, 8).unwrap(), "cancelled stays cancelled");
         s.insert(&job("b"), &[], 10).unwrap();
         s.claim_next(9, 10).unwrap();

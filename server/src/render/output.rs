@@ -10,12 +10,14 @@ use super::argv::{self, Input, file_url, words};
 use super::audio_graph::AudioGraph;
 use super::concat::{concat_filter, copy_compatible, scene_file_name, write_list};
 use super::error::RenderError;
+use super::ladder::{self, Rung};
+use super::overlays::{self, OverlayPng};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::scene_graph::SceneGraph;
 use super::sources::Probed;
 use super::two_pass::{self, Pass};
-use super::{audio_graph, copy, ffmpeg, scene_graph};
+use super::{audio_graph, copy, ffmpeg, hls, scene_graph};
 use frameloom::plan::RenderPlan;
 use frameloom::project::{Format, Quality, VideoCodec};
 use std::collections::BTreeMap;
@@ -32,6 +34,16 @@ pub enum ExtraOutput {
         at_us: i64,
         /// Where to write it.
         path: PathBuf,
+    },
+    /// A rendition ladder (`{height}p.{ext}` for each height below the output's) and, with
+    /// `hls`, an HLS package of the output and the rungs in `dir/hls/` (see [`ladder`](super::ladder), [`hls`](super::hls)).
+    Ladder {
+        /// Rung heights in pixels; heights at or above the output's are skipped (no upscaling).
+        heights: Vec<u32>,
+        /// Also package HLS (MP4 with H.264 only).
+        hls: bool,
+        /// The folder for the files (must exist).
+        dir: PathBuf,
     },
 }
 
@@ -129,6 +141,8 @@ pub struct Job<'a> {
     pub threads: usize,
     /// The project's quality (GIF palette effort).
     pub quality: Quality,
+    /// Text and caption pictures (see [`overlays`]).
+    pub overlays: &'a [OverlayPng],
 }
 
 impl Job<'_> {
@@ -161,11 +175,17 @@ impl Job<'_> {
         let plan = self.plan;
         let format = plan.output.format;
         let mut scenes = Vec::new();
+        let rate = plan.output.frame_rate;
         for scene in 0..plan.segments.last().map_or(0, |s| s.scene + 1) {
-            if let Some(graph) =
-                scene_graph::build(plan, scene, self.files, &self.probed.images, format == Format::Gif)?
-            {
-                scenes.push(graph);
+            let Some((first, end)) = scene_graph::scene_frames(plan, scene) else { continue };
+            let ranges: Vec<(u64, u64)> = self.overlays.iter().map(|o| o.frames(rate)).collect();
+            for part in overlays::parts(first, end, &ranges, overlays::MAX_PER_PASS)? {
+                let images = &self.probed.images;
+                let rgb = format == Format::Gif;
+                if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, images, self.overlays, rgb)?
+                {
+                    scenes.push(graph);
+                }
             }
         }
         if scenes.is_empty() {
@@ -176,7 +196,7 @@ impl Job<'_> {
         let per_job = threads_per_job(self.threads, workers);
         let ext = argv::intermediate_extension(format);
         let scene_files: Vec<PathBuf> =
-            scenes.iter().map(|g| self.work.path.join(scene_file_name(g.scene, ext))).collect();
+            (0..scenes.len()).map(|i| self.work.path.join(scene_file_name(i, ext))).collect();
         let mut jobs: Vec<Vec<OsString>> = Vec::new();
         let mut work_us = Vec::new();
         let passes = if two_pass::applies(plan) { vec![1, 2] } else { Vec::new() };
@@ -324,7 +344,13 @@ fn gif_filter(quality: Quality) -> String {
 }
 
 /// Makes each of `extra` from the finished `output`.
-pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &AtomicBool) -> Result<(), RenderError> {
+pub fn extras(
+    output: &Path,
+    extra: &[ExtraOutput],
+    plan: &RenderPlan,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> Result<(), RenderError> {
     let stop = || cancel.load(Ordering::Relaxed);
     for item in extra {
         match item {
@@ -344,6 +370,18 @@ pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &
                 a.push(file_url(&temp.path));
                 ffmpeg::run(&a, &stop, &mut |_| {})?;
                 temp.commit(path)?;
+            }
+            ExtraOutput::Ladder { heights, hls, dir } => {
+                if *hls {
+                    hls::check(plan.output.format, plan.encoding.video.codec)?;
+                }
+                let rungs = ladder::make(output, plan, heights, dir, threads, &stop)?;
+                if *hls {
+                    let out = &plan.output;
+                    let top = Rung { width: out.width, height: out.height, file: output.to_owned() };
+                    let variants: Vec<Rung> = std::iter::once(top).chain(rungs).collect();
+                    hls::package(plan, &variants, &dir.join("hls"), &stop)?;
+                }
             }
         }
     }

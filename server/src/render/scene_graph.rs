@@ -17,13 +17,15 @@
 //!   exact), and the result becomes BT.709 4:2:0 (or stays RGB for GIF).
 //!
 //! Filter strings hold only numbers and our own labels; files are argv inputs. Text and caption
-//! overlays will slot in as extra [`Layer`]s (PNG inputs with an enable range), 50 per pass.
+//! overlays (PNGs made by [`super::overlays`]) are drawn like still images at their layer's
+//! z-order; a scene with many is built in parts ([`build_part`]), at most 50 per pass.
 
 use super::argv::{Input, num, rate, seconds};
 use super::error::RenderError;
 use super::geometry::{draw, upright_crop};
+use super::overlays::OverlayPng;
 use super::sources::ImageInfo;
-use frameloom::plan::{FRAME_PICK_TOLERANCE_US, RenderPlan, Rotation, Visual, VisualLayer};
+use frameloom::plan::{FRAME_PICK_TOLERANCE_US, Rect, RenderPlan, Rotation, Visual, VisualLayer};
 use frameloom::project::Color;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -60,18 +62,28 @@ struct Layer {
     frames: (u64, u64),
 }
 
-/// Builds the graph of `scene`, or `None` when the scene has no frames (shorter than a frame gap).
-/// `rgb_out` keeps planar RGB (GIF); otherwise the output is BT.709 `yuv420p`.
-pub fn build(
+/// The output frames `[first, end)` of `scene`, or `None` when it has none.
+pub fn scene_frames(plan: &RenderPlan, scene: usize) -> Option<(u64, u64)> {
+    let mut segments = plan.segments.iter().filter(|s| s.scene == scene);
+    let first = segments.next()?;
+    let last = segments.next_back().unwrap_or(first);
+    let (first_frame, end_frame) = (first.first_frame, last.first_frame + last.frame_count);
+    (end_frame > first_frame).then_some((first_frame, end_frame))
+}
+
+/// Builds the graph of the frames `part` (`[first, end)`, inside `scene`), with the text and
+/// caption `overlays` that show there drawn at their layers' z-order.
+pub fn build_part(
     plan: &RenderPlan,
     scene: usize,
+    part: (u64, u64),
     files: &BTreeMap<String, PathBuf>,
     images: &BTreeMap<String, ImageInfo>,
+    overlays: &[OverlayPng],
     rgb_out: bool,
 ) -> Result<Option<SceneGraph>, RenderError> {
-    let segments: Vec<_> = plan.segments.iter().filter(|s| s.scene == scene).collect();
-    let (Some(first), Some(last)) = (segments.first(), segments.last()) else { return Ok(None) };
-    let (first_frame, end_frame) = (first.first_frame, last.first_frame + last.frame_count);
+    let (first_frame, end_frame) = part;
+    let Some(first) = plan.segments.iter().find(|s| s.scene == scene) else { return Ok(None) };
     if end_frame <= first_frame {
         return Ok(None);
     }
@@ -95,6 +107,23 @@ pub fn build(
             continue;
         }
         let shown = (n0, n1);
+        if matches!(visual.content, Visual::Text | Visual::Subtitles { .. }) {
+            for overlay in overlays.iter().filter(|o| o.visual == index) {
+                let (a, b) = overlay.frames(rate);
+                let shown = (a.max(n0), b.min(n1));
+                if shown.0 >= shown.1 {
+                    continue;
+                }
+                let crop = Rect::new(0.0, 0.0, overlay.width.into(), overlay.height.into());
+                let label = format!("o{}", g.inputs.len());
+                let input = Input::with_format(&overlay.file, "png_pipe");
+                if let Some(mut layer) = g.still(label, visual, input, &overlay.placement, crop, shown)? {
+                    layer.frames = (shown.0 - first_frame, shown.1 - first_frame);
+                    layers.push(layer);
+                }
+            }
+            continue;
+        }
         let layer = match &visual.content {
             Visual::Video(video) => {
                 let path = source_file(files, &video.source)?;
@@ -108,7 +137,7 @@ pub fn build(
                 })?;
                 g.image(index, visual, path, info, shown)?
             }
-            Visual::Text | Visual::Subtitles { .. } => return Err(text_unsupported()),
+            Visual::Text | Visual::Subtitles { .. } => None,
         };
         if let Some(mut layer) = layer {
             layer.frames = (n0 - first_frame, n1 - first_frame);
@@ -132,13 +161,6 @@ pub fn build(
     let _ = write!(g.filter, ";[{below}]setpts=PTS-STARTPTS,{finish}[vout]");
     let duration_us = out.frame_time_us(end_frame) - out.frame_time_us(first_frame);
     Ok(Some(SceneGraph { scene, inputs: g.inputs, filter: g.filter, first_frame, frames, duration_us }))
-}
-
-/// The error for text and subtitles layers until the raster module lands.
-pub fn text_unsupported() -> RenderError {
-    RenderError::Unsupported(
-        "text and subtitle layers need the raster module; coming with the overlays issue".to_owned(),
-    )
 }
 
 fn source_file<'a>(files: &'a BTreeMap<String, PathBuf>, id: &str) -> Result<&'a PathBuf, RenderError> {
@@ -208,7 +230,7 @@ impl Graph<'_> {
             seconds(start_us),
             n1 - n0
         );
-        Ok(Some(self.finish_layer(index, visual, &drawn)))
+        Ok(Some(self.finish_layer(format!("l{index}"), visual, &drawn)))
     }
 
     /// Adds an image layer's chain: the one decoded picture repeated on the grid.
@@ -220,7 +242,6 @@ impl Graph<'_> {
         info: &ImageInfo,
         shown: (u64, u64),
     ) -> Result<Option<Layer>, RenderError> {
-        let out = &self.plan.output;
         let placement = match visual.place_picture(info.width, info.height, Rotation::R0) {
             Some(Ok(p)) => p,
             Some(Err(e)) => return Err(RenderError::Plan(vec![e])),
@@ -230,9 +251,25 @@ impl Graph<'_> {
             Visual::Image(image) => upright_crop(image.crop, info.width, info.height, Rotation::R0),
             _ => return Ok(None),
         };
-        let Some(drawn) = draw(&placement, crop, &visual.layer_box, out.width, out.height)? else { return Ok(None) };
-        let input = self.inputs.len();
-        self.inputs.push(Input::with_format(path, info.demuxer));
+        self.still(format!("l{index}"), visual, Input::with_format(path, info.demuxer), &placement, crop, shown)
+    }
+
+    /// Adds a still picture's chain (an image, or a text overlay PNG): the one decoded picture
+    /// placed by `placement`, repeated on the grid over the global frames `shown`, ending in `label`.
+    fn still(
+        &mut self,
+        label: String,
+        visual: &VisualLayer,
+        input: Input,
+        placement: &frameloom::plan::Placement,
+        crop: Rect,
+        shown: (u64, u64),
+    ) -> Result<Option<Layer>, RenderError> {
+        let out = &self.plan.output;
+        let Some(drawn) = draw(placement, crop, &visual.layer_box, out.width, out.height)? else { return Ok(None) };
+        let input_index = self.inputs.len();
+        self.inputs.push(input);
+        let input = input_index;
         let (n0, n1) = shown;
         let _ = write!(self.filter, ";[{input}:v:0]trim=end_frame=1");
         for f in &drawn.filters[..drawn.filters.len() - usize::from(drawn.rotated)] {
@@ -241,11 +278,11 @@ impl Graph<'_> {
         let r = out.frame_rate;
         let _ =
             write!(self.filter, ",loop=loop={}:size=1:start=0,settb={}/{},setpts=N+{n0}", n1 - n0 - 1, r.den, r.num);
-        Ok(Some(self.finish_layer(index, visual, &drawn)))
+        Ok(Some(self.finish_layer(label, visual, &drawn)))
     }
 
     /// Alpha (opacity, fades) and the box rotation, ending in the layer's label.
-    fn finish_layer(&mut self, index: usize, visual: &VisualLayer, drawn: &super::geometry::Drawn) -> Layer {
+    fn finish_layer(&mut self, label: String, visual: &VisualLayer, drawn: &super::geometry::Drawn) -> Layer {
         let o = &visual.opacity;
         self.filter.push_str(",format=gbrap");
         if o.value < 1.0 {
@@ -263,7 +300,6 @@ impl Graph<'_> {
                 let _ = write!(self.filter, ",{rotate}");
             }
         }
-        let label = format!("l{index}");
         let _ = write!(self.filter, "[{label}]");
         Layer { label, x: drawn.x, y: drawn.y, frames: (0, 0) }
     }
