@@ -25,9 +25,9 @@ const RECIPES = {
   'noisy.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2,noise=alls=100:allf=t+u', '-c:v', 'libx264',
     '-preset', 'ultrafast', '-qp', '4', '-pix_fmt', 'yuv420p'],
 };
-const HEVC = project(OUTPUT, { clip: 'hevc.mp4' }, [[{ type: 'video', source: 'clip' }]]);
+const HEVC = project(OUTPUT, { clip: 'hevc.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2 }]]);
 const TRIM = project(OUTPUT, { clip: 'long.mp4' }, [[{ type: 'video', source: 'clip', trimStart: 1, trimEnd: 6 }]]);
-const NOISY = project(OUTPUT, { clip: 'noisy.mp4' }, [[{ type: 'video', source: 'clip' }]]);
+const NOISY = project(OUTPUT, { clip: 'noisy.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2 }]]);
 
 let world;
 let server;
