@@ -165,7 +165,7 @@ fn without_a_server_or_offline_the_client_renders() {
     let none = route(&job, &network, &ServerState::NotConfigured, &support);
     assert_eq!(none.choice, Side::Client);
     assert!(none.server.is_none());
-    assert!(none.reasons[0].contains("no server is configured"), "{:?}", none.reasons);
+    assert!(none.reasons[0].contains("no server configured"), "{:?}", none.reasons);
     let offline = route(&job, &NetworkProfile { online: false, ..network.clone() }, &idle_server(), &support);
     assert_eq!(offline.choice, Side::Client);
     assert!(offline.reasons[0].contains("offline"));

@@ -1,8 +1,8 @@
 // The router with the real server on loopback and real Chromium: auto routing sends a HEVC
 // source (which Chromium cannot decode) to the server and a 5-second trim to the browser; with
 // the server stopped the job renders in the browser; an upload cut at about 50 % resumes
-// without sending the finished bytes again (counted by a tiny proxy); server outputs are
-// checked with ffprobe.
+// without sending the finished bytes again (counted by a tiny proxy); aborting deletes the
+// server job; server outputs are checked with ffprobe.
 import assert from 'node:assert/strict';
 import { stat, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
@@ -160,6 +160,34 @@ test('an upload cut at about 50 % resumes without sending the finished bytes aga
   await checkOutput(outcome, 'noisy-server.mp4', 2);
   await page.close();
   await proxy.close();
+});
+
+test('aborting a server render deletes the server job', async () => {
+  const own = await startServer(['--cors-origin', new URL(world.url).origin]);
+  const page = await enginePage(own.url);
+  const big = project({ ...OUTPUT, width: 1280, height: 720 }, { clip: 'long.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 8 }]]);
+  const outcome = await page.evaluate(async (proj) => {
+    const files = { clip: await (await fetch('/fixtures/long.mp4')).blob() };
+    const controller = new AbortController();
+    const job = window.engine.render(proj, {
+      files,
+      route: 'server',
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.stage === 'server') controller.abort();
+      },
+    });
+    return job.done.then(() => ({ ok: true }), (error) => ({ ok: false, name: error.name }));
+  }, big);
+  assert.deepEqual(outcome, { ok: false, name: 'AbortError' });
+  const metrics = async () => {
+    const response = await fetch(`${own.url}/metrics`, { headers: { Authorization: `Bearer ${KEY}` } });
+    return /^frameloom_jobs_cancelled_total (\d+)/m.exec(await response.text())?.[1];
+  };
+  for (let i = 0; i < 50 && (await metrics()) !== '1'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(await metrics(), '1', 'the server job was cancelled');
+  await page.close();
+  await own.stop();
 });
 
 /**
