@@ -162,6 +162,34 @@ test('an upload cut at about 50 % resumes without sending the finished bytes aga
   await proxy.close();
 });
 
+test('an upload cut by a page reload resumes from IndexedDB on the next page', async () => {
+  const size = (await stat(path.join(world.fixtures.dir, 'noisy.mp4'))).size;
+  const own = await startServer(['--cors-origin', new URL(world.url).origin]);
+  const proxy = await cuttingProxy(own.url, Math.floor(size / 2), { blockAfterCut: true });
+  const page = await enginePage(proxy.url);
+  const first = page.evaluate(async (proj) => {
+    const files = { clip: await (await fetch('/fixtures/noisy.mp4')).blob() };
+    return window.engine.render(proj, { files, route: 'server' }).done.then(() => 'done', (error) => error.code);
+  }, NOISY).catch(() => 'page gone');
+  while (proxy.cuts === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  await page.reload();
+  assert.equal(await first, 'page gone');
+  proxy.blocked = false;
+  await page.evaluate(async ({ url, key }) => {
+    const { Engine } = await import('/frameloom/index.js');
+    window.engine = await Engine.create({ server: { url, apiKey: key } });
+  }, { url: proxy.url, key: KEY });
+  const outcome = await render(page, NOISY, { clip: 'noisy.mp4' }, 'server');
+  assert.equal(outcome.route, 'server');
+  assert.ok(outcome.stats.uploadedBytes < size, `the second page sent only the rest (${outcome.stats.uploadedBytes} of ${size})`);
+  assert.ok(proxy.patchOffsets.at(-1) > 0, `the second page resumed at the server's offset: ${proxy.patchOffsets}`);
+  assert.ok(proxy.patchBytes < size * 1.2, `${proxy.patchBytes} bytes sent for a ${size}-byte file`);
+  await checkOutput(outcome, 'noisy-reload.mp4', 2);
+  await page.close();
+  await proxy.close();
+  await own.stop();
+});
+
 test('aborting a server render deletes the server job', async () => {
   const own = await startServer(['--cors-origin', new URL(world.url).origin]);
   const page = await enginePage(own.url);
@@ -192,11 +220,16 @@ test('aborting a server render deletes the server job', async () => {
 
 /**
  * A loopback proxy to `target` that counts PATCH body bytes and drops the connection of the
- * PATCH during which the count passes `cutAt` (once).
+ * PATCH during which the count passes `cutAt` (once). With `blockAfterCut`, every request after
+ * the cut is dropped too until the test sets `blocked = false`.
  */
-async function cuttingProxy(target, cutAt) {
-  const state = { patchBytes: 0, cuts: 0, patchOffsets: [] };
+async function cuttingProxy(target, cutAt, { blockAfterCut = false } = {}) {
+  const state = { patchBytes: 0, cuts: 0, patchOffsets: [], blocked: false };
   const proxy = createServer((req, res) => {
+    if (state.blocked) {
+      req.socket.destroy();
+      return;
+    }
     const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode, answer.headers);
       answer.pipe(res);
@@ -208,6 +241,7 @@ async function cuttingProxy(target, cutAt) {
       state.patchBytes += chunk.length;
       if (state.cuts === 0 && state.patchBytes >= cutAt) {
         state.cuts += 1;
+        state.blocked = blockAfterCut;
         upstream.destroy();
         req.socket.destroy();
         return;
