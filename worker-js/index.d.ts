@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'decode_failed'
   | 'encode_failed'
   | 'output_failed'
-  | 'unsupported_feature'
+  | 'overlay_failed'
   // From the server route:
   | 'server_unavailable'
   | 'server_busy'
@@ -222,6 +222,8 @@ export interface RenderResult {
   reason: string;
   /** Facts about the job. */
   stats: RenderStats;
+  /** Problems that did not stop the render (bad cues in subtitles files). */
+  warnings: RenderWarning[];
 }
 
 /** A render in progress, returned at once by {@link Engine.render}. */
@@ -242,6 +244,25 @@ export interface DebugStats {
   audioEncoders: number;
   videoFrames: number;
   audioData: number;
+  /** Overlay (text, caption, image) `ImageBitmap`s not closed yet. */
+  imageBitmaps: number;
+}
+
+/** A face added by `Engine.loadFont`. */
+export interface FontFace {
+  family: string;
+  weight: number;
+  italic: boolean;
+}
+
+/** A problem that did not stop a render: a bad cue in a subtitles file (the valid cues were used). */
+export interface RenderWarning {
+  code: string;
+  message: string;
+  /** JSON path of the layer's source, e.g. `scenes[0].layers[2].source`. */
+  path: string;
+  /** 1-based line in the subtitles file. */
+  line: number;
 }
 
 /** One problem with a project (validation or planning against its media). */
@@ -252,6 +273,38 @@ export interface ProjectProblem {
   message: string;
   /** A stable code, e.g. `out_of_range`, `trim_past_end`. */
   code: string;
+}
+
+/** One caption read from an SRT or WebVTT file. Times are in microseconds. */
+export interface SubtitleCue {
+  /** The cue identifier (the SRT number or WebVTT id), if any. */
+  id?: string;
+  /** When it appears, in microseconds. */
+  startUs: number;
+  /** When it disappears, in microseconds (after `startUs`). */
+  endUs: number;
+  /** Plain text (markup removed); `\n` breaks lines. */
+  text: string;
+  /** WebVTT positioning settings (`line`, `position`, `size`, `align`); empty for SRT. */
+  settings: Record<string, unknown>;
+}
+
+/** A problem at a line of a subtitles file (the cue was skipped or kept without a setting). */
+export interface SubtitleProblem {
+  /** 1-based line number. */
+  line: number;
+  /** A stable code, e.g. `subtitle-bad-timestamp`, `subtitle-missing-timing`. */
+  code: string;
+  /** What is wrong and what happened to the cue. */
+  message: string;
+}
+
+/** What {@link Engine.parseSubtitles} read. */
+export interface ParsedSubtitles {
+  /** The valid cues, in file order. */
+  cues: SubtitleCue[];
+  /** Problems found, by line (at most 100, then one summary). */
+  errors: SubtitleProblem[];
 }
 
 /** An error reported by the engine, with a stable machine-readable `code`. */
@@ -294,7 +347,18 @@ export class Engine {
    * the job's `done` settles when the file is ready.
    */
   render(project: object | string, options?: RenderOptions): RenderJob;
-  /** Open codecs and unclosed frames in the worker (for leak checks). */
+  /**
+   * Adds a TTF/OTF/TTC font to the worker for every later render (families and fallback);
+   * rejects with a {@link FrameloomError} (`font-invalid`, `font-unsupported`, `font-too-large`).
+   */
+  loadFont(bytes: ArrayBuffer | ArrayBufferView | Blob): Promise<FontFace[]>;
+  /**
+   * Reads SRT or WebVTT text with the core's parser (the one renders use). `format` defaults to
+   * WebVTT when the text starts with `WEBVTT`, else SRT. Rejects with `invalid_argument` (not a
+   * string, unknown format) or `limit_exceeded` (above 16 MiB).
+   */
+  parseSubtitles(text: string, options?: { format?: 'srt' | 'vtt' }): Promise<ParsedSubtitles>;
+  /** Open codecs, unclosed frames and overlay bitmaps in the worker (for leak checks). */
   debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */
   terminate(): void;

@@ -3,9 +3,7 @@
 
 use super::error::{INTERNAL, error_object};
 use super::render::{RenderError, choose_encoders, prepare, undecodable};
-use crate::route::{
-    ClientSupport, Decision, DeviceProfile, JobFeatures, NetworkProfile, RouteOptions, ServerState, decide,
-};
+use crate::route::{ClientSupport, Decision, DeviceProfile, JobFeatures, NetworkProfile, RouteOptions, ServerState, decide};
 use js_sys::{JSON, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -39,10 +37,9 @@ struct Answer {
 #[wasm_bindgen(js_name = estimateRoute)]
 pub fn estimate_route(project_json: String, files: JsValue, inputs_json: String) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
-        let inputs: Inputs = serde_json::from_str(&inputs_json).map_err(|e| {
-            error_object(INTERNAL, &format!("the router inputs are malformed ({e}); this is an engine bug"))
-        })?;
-        let (media, plan) = prepare(&project_json, &files).map_err(|e| e.to_js())?;
+        let inputs: Inputs = serde_json::from_str(&inputs_json)
+            .map_err(|e| error_object(INTERNAL, &format!("the router inputs are malformed ({e}); this is an engine bug")))?;
+        let (_, media, plan) = prepare(&project_json, &files).map_err(|e| e.to_js())?;
         let support = ClientSupport {
             undecodable: undecodable(&plan, &media).await.map_err(|e| e.to_js())?,
             unencodable: match choose_encoders(&plan).await {

@@ -1,6 +1,7 @@
 //! Compositing on an `OffscreenCanvas` at output size: the scene background, then each
-//! visible layer drawn with the plan's [`Placement`] (clip quad, `setTransform` affine from
-//! coded pixels to output pixels, opacity), read back as a `VideoFrame`.
+//! visible layer in z-order (video frames and overlay bitmaps alike) drawn with its
+//! [`Placement`] (clip quad, `setTransform` affine from picture pixels to output pixels,
+//! opacity), read back as a `VideoFrame`.
 //!
 //! The fast path skips the canvas: when one opaque video layer exactly covers the frame
 //! with its whole, unrotated picture, the decoded frame itself is re-timestamped and sent to
@@ -12,12 +13,21 @@ use crate::plan::Placement;
 use crate::project::Color;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsCast;
-use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d, VideoFrame, VideoFrameInit};
+use web_sys::{ImageBitmap, OffscreenCanvas, OffscreenCanvasRenderingContext2d, VideoFrame, VideoFrameInit};
+
+/// A picture to draw: a decoded video frame or an uploaded overlay bitmap.
+#[derive(Clone, Copy)]
+pub(crate) enum Picture<'a> {
+    /// A decoded source frame.
+    Frame(&'a VideoFrame),
+    /// An overlay (text, caption or image) uploaded with premultiplied alpha.
+    Bitmap(&'a ImageBitmap),
+}
 
 /// One layer to draw.
 pub(crate) struct Draw<'a> {
-    /// The decoded source frame.
-    pub frame: &'a VideoFrame,
+    /// What is drawn.
+    pub picture: Picture<'a>,
     /// Where it goes.
     pub placement: &'a Placement,
     /// Its opacity now (0–1).
@@ -71,9 +81,14 @@ impl Compositor {
             ctx.set_transform(a, b, c, d, e, f).map_err(fail)?;
             ctx.set_global_alpha(layer.opacity.clamp(0.0, 1.0));
             let r = &p.src_rect;
-            ctx.draw_image_with_video_frame_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-                layer.frame, r.x, r.y, r.width, r.height, r.x, r.y, r.width, r.height,
-            )
+            match layer.picture {
+                Picture::Frame(frame) => ctx.draw_image_with_video_frame_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    frame, r.x, r.y, r.width, r.height, r.x, r.y, r.width, r.height,
+                ),
+                Picture::Bitmap(bitmap) => ctx.draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    bitmap, r.x, r.y, r.width, r.height, r.x, r.y, r.width, r.height,
+                ),
+            }
             .map_err(fail)?;
             ctx.restore();
         }
