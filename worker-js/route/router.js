@@ -43,7 +43,8 @@ export class Router {
    */
   async render({ projectJson, files, route, runClient, signal, progress }) {
     if (route === 'client') return this.#client(runClient, 'the client route was asked for');
-    if (route === 'server' && !this.api) {
+    if (!this.api) {
+      if (route === 'auto') return this.#client(runClient, 'no server configured: rendering in this browser');
       throw new ServerError('server_unavailable', 'no server is configured; pass server: { url, apiKey } to Engine.create()');
     }
     const decision = await this.estimate(projectJson, files);
