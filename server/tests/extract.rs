@@ -51,11 +51,20 @@ fn run(program: &str, args: &[&str]) -> Vec<u8> {
 fn source(dir: &Path, codec: &str) -> PathBuf {
     let (name, args): (&str, &[&str]) = match codec {
         "h264" => ("source.mp4", &["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
-        _ => ("source.webm", &["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k", "-c:a", "libopus"]),
+        _ => (
+            "source.webm",
+            &["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k", "-c:a", "libopus"],
+        ),
     };
     let path = dir.join(name);
     let mut all = vec!["-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i"];
-    all.extend(["testsrc2=size=320x240:rate=30:duration=60", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=60"]);
+    all.extend([
+        "testsrc2=size=320x240:rate=30:duration=60",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=60",
+    ]);
     all.extend(["-g", "60"]);
     all.extend(args);
     all.extend(["-shortest", path.to_str().unwrap()]);
@@ -83,8 +92,8 @@ fn needs(project: &Value, file: &Path) -> SourceNeeds {
 }
 
 fn cut(file: &Path, needs: &SourceNeeds, out: &Path) -> Extracted {
-    let (mut sink, report) = extract(Box::new(FileSource::open(file).unwrap()), needs, FileSink::create(out).unwrap())
-        .expect("extract");
+    let (mut sink, report) =
+        extract(Box::new(FileSource::open(file).unwrap()), needs, FileSink::create(out).unwrap()).expect("extract");
     sink.flush().unwrap();
     assert_eq!(report.output_bytes, std::fs::metadata(out).unwrap().len(), "the report counts the file's bytes");
     report
@@ -97,7 +106,10 @@ fn packets(file: &Path) -> Vec<Packet> {
 
 /// Per stream: the MD5 of each packet's bytes, in order (ffmpeg's framemd5 muxer).
 fn packet_hashes(file: &Path) -> BTreeMap<u32, Vec<String>> {
-    let out = run("ffmpeg", &["-nostdin", "-v", "error", "-i", file.to_str().unwrap(), "-map", "0", "-c", "copy", "-f", "framemd5", "-"]);
+    let out = run(
+        "ffmpeg",
+        &["-nostdin", "-v", "error", "-i", file.to_str().unwrap(), "-map", "0", "-c", "copy", "-f", "framemd5", "-"],
+    );
     let mut by_stream: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for line in String::from_utf8_lossy(&out).lines().filter(|l| !l.starts_with('#')) {
         let cols: Vec<&str> = line.split(',').map(str::trim).collect();
@@ -114,7 +126,12 @@ fn ffprobe_streams(file: &Path) -> Vec<Value> {
 /// Checks the compact `out` of `src` for source seconds 20–30, whose video decoding starts at
 /// `video_start_us` (the keyframe at or before 20 s).
 fn check_cut(src: &Path, out: &Path, report: &Extracted, video_start_us: i64) {
-    assert!(report.output_bytes * 100 < report.source_bytes * 40, "kept {} of {} bytes", report.output_bytes, report.source_bytes);
+    assert!(
+        report.output_bytes * 100 < report.source_bytes * 40,
+        "kept {} of {} bytes",
+        report.output_bytes,
+        report.source_bytes
+    );
     assert!(report.worth_it());
 
     // ffmpeg reads the compact file at the source's times.
@@ -139,7 +156,8 @@ fn check_cut(src: &Path, out: &Path, report: &Extracted, video_start_us: i64) {
     }
 
     // Our demuxer reads each kept packet at its source time (within the edit list's 0.5 ms).
-    let by_data: BTreeMap<(u32, Vec<u8>), Packet> = packets(src).into_iter().map(|p| ((p.track_id, p.data.clone()), p)).collect();
+    let by_data: BTreeMap<(u32, Vec<u8>), Packet> =
+        packets(src).into_iter().map(|p| ((p.track_id, p.data.clone()), p)).collect();
     let kept = packets(out);
     assert_eq!(kept.len() as u64, report.packets_kept);
     for p in &kept {
@@ -185,7 +203,23 @@ fn mp4_cut_keeps_whole_gops_at_source_times_and_renders_the_same_frames() {
     // a neighbouring frame of this moving pattern to far less.
     let psnr = dir.path("psnr.log");
     let graph = format!("[0:v][1:v]psnr=stats_file={}", psnr.to_str().unwrap());
-    run("ffmpeg", &["-nostdin", "-v", "error", "-i", whole.to_str().unwrap(), "-i", part.to_str().unwrap(), "-lavfi", &graph, "-f", "null", "-"]);
+    run(
+        "ffmpeg",
+        &[
+            "-nostdin",
+            "-v",
+            "error",
+            "-i",
+            whole.to_str().unwrap(),
+            "-i",
+            part.to_str().unwrap(),
+            "-lavfi",
+            &graph,
+            "-f",
+            "null",
+            "-",
+        ],
+    );
     let log = std::fs::read_to_string(&psnr).unwrap();
     let worst = log
         .lines()

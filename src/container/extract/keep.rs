@@ -99,11 +99,8 @@ mod tests {
             audio: vec![range(2, 2_500_000, 4_500_000, 2_420_000)],
         };
         let mut s = Selection::new(&tracks, &needs);
-        let kept: Vec<i64> = (0..60)
-            .map(|i| packet(1, i * 100_000, i % 20 == 0))
-            .filter(|p| s.keep(p))
-            .map(|p| p.pts_us)
-            .collect();
+        let kept: Vec<i64> =
+            (0..60).map(|i| packet(1, i * 100_000, i % 20 == 0)).filter(|p| s.keep(p)).map(|p| p.pts_us).collect();
         assert_eq!(kept.first(), Some(&2_000_000));
         assert_eq!(kept.last(), Some(&5_900_000), "the GOP holding the range's end is kept whole");
         assert!(!s.keep(&packet(2, 1_800_000, true)), "audio before the video GOP starts");

@@ -74,7 +74,8 @@ pub fn extract<'a, S: ByteSink>(
 ) -> Result<(S, Extracted), ContainerError> {
     if needs.whole_file || (needs.video.is_empty() && needs.audio.is_empty()) {
         return Err(ContainerError::InvalidInput(
-            "a range-only copy needs the played ranges of a video or audio source; upload the whole file instead".into(),
+            "a range-only copy needs the played ranges of a video or audio source; upload the whole file instead"
+                .into(),
         ));
     }
     let source_bytes = source.len();
