@@ -3,7 +3,7 @@
 // or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
 // `{ id, progress }` events before its reply.
 
-import init, { probe, render, cancelRender, debugStats } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats, extractRanges } from './wasm/frameloom.js';
 
 let ready = false;
 /** This worker's OPFS folder for render outputs (removed by the next engine once this one is gone). */
@@ -32,6 +32,11 @@ async function handle(request) {
       const options = { outputDir: outputDir ?? 'frameloom', outputName: `render-${request.id}`, storage: request.storage ?? 'auto' };
       const progress = (event) => self.postMessage({ id: request.id, progress: event });
       return await render(request.id, request.project, request.files, options, progress);
+    }
+    case 'extractRanges': {
+      // A range-only copy of `blob` for upload: `needs` is the plan's SourceNeeds of that source.
+      const options = { outputDir: outputDir ?? 'frameloom', outputName: `extract-${request.id}`, storage: request.storage ?? 'auto' };
+      return await extractRanges(request.blob, JSON.stringify(request.needs), options);
     }
     case 'cancel':
       cancelRender(request.jobId);

@@ -6,9 +6,11 @@
 
 mod blob_source;
 mod error;
+mod extract;
 mod probe;
 mod render;
 
 pub use blob_source::BlobSource;
+pub use extract::extract_ranges;
 pub use probe::probe;
 pub use render::{cancel_render, debug_stats, render};

@@ -37,6 +37,8 @@ pub const MIN_SAVING: f64 = 0.30;
 /// What a range-only copy wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Extracted {
+    /// The compact file's format: MP4 for MP4 and MOV sources, the source's own otherwise.
+    pub format: ContainerFormat,
     /// Size of the source.
     pub source_bytes: u64,
     /// Size of the compact file.
@@ -59,6 +61,15 @@ impl Extracted {
     /// True when the compact file saves at least [`MIN_SAVING`] of the bytes.
     pub fn worth_it(&self) -> bool {
         self.saving() >= MIN_SAVING
+    }
+
+    /// The compact file's MIME type.
+    pub fn mime_type(&self) -> &'static str {
+        match self.format {
+            ContainerFormat::Mp4 | ContainerFormat::Mov => "video/mp4",
+            ContainerFormat::Webm => "video/webm",
+            ContainerFormat::Matroska => "video/x-matroska",
+        }
     }
 }
 
@@ -84,7 +95,11 @@ pub fn extract<'a, S: ByteSink>(
     let mut selection = Selection::new(&info.tracks, needs);
     let tracks: Vec<MuxTrack> = info.tracks.iter().map(MuxTrack::from).collect();
     let counted = Counted { inner: sink, len: 0 };
-    let mut report = Extracted { source_bytes, output_bytes: 0, packets_kept: 0, packets_read: 0 };
+    let format = match info.container {
+        ContainerFormat::Mp4 | ContainerFormat::Mov => ContainerFormat::Mp4,
+        other => other,
+    };
+    let mut report = Extracted { format, source_bytes, output_bytes: 0, packets_kept: 0, packets_read: 0 };
     let counted = match info.container {
         ContainerFormat::Mp4 | ContainerFormat::Mov => {
             let expected = expected_samples(&info.tracks, info.duration_us, selection.covered());

@@ -33,6 +33,7 @@ mod video_encode;
 mod video_stage;
 
 use cancel::Signal;
+pub(crate) use sink::Sink;
 use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
