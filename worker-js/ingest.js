@@ -59,7 +59,7 @@ export function proxyProject(info) {
     version: 1,
     output: { width, height, fps, format: 'mp4', videoCodec: 'h264', audioCodec: sound ? 'opus' : 'none', quality: 'low' },
     sources: { src: { kind: 'video', name: 'source', size: info.size } },
-    scenes: [{ layers: [{ type: 'video', source: 'src' }] }],
+    scenes: [{ layers: [{ type: 'video', source: 'src', trimEnd: video.track.duration ?? info.duration }] }],
   };
 }
 
