@@ -6,11 +6,17 @@
 
 mod blob_source;
 mod error;
+mod estimate;
 mod extract;
+mod fonts;
 mod probe;
 mod render;
+mod sha256;
 
 pub use blob_source::BlobSource;
 pub use extract::extract_ranges;
+pub use fonts::load_font;
 pub use probe::probe;
+pub use estimate::estimate_route;
 pub use render::{cancel_render, debug_stats, render};
+pub use sha256::Sha256;
