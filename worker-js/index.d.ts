@@ -294,7 +294,9 @@ export interface IngestResult {
    * typical one for its size and frame rate, 0.1 bit per pixel per frame (`bitrate`).
    */
   proxyReason?: ProxyReason;
-  /** Set when a proxy is needed but could not be made (`server_unavailable`: server proxies are not wired yet). */
+  /** Where the proxy was made: in this browser, or on the render server (`not_decodable`). */
+  proxyRoute?: 'client' | 'server';
+  /** Set when a proxy is needed but cannot be made (`server_unavailable`: the browser cannot decode the file and no server is configured). */
   proxyError?: { code: string; message: string };
 }
 
@@ -318,7 +320,8 @@ export class Engine {
   render(project: object | string, options?: RenderOptions): RenderJob;
   /**
    * Probes a file and, when editing it directly would be slow or impossible here, makes a 480p
-   * preview proxy in this browser (see {@link IngestResult}). Exports always use the original.
+   * preview proxy, in this browser or on the render server (see {@link IngestResult}).
+   * Exports always use the original.
    */
   ingest(file: Blob, options?: { signal?: AbortSignal; onProgress?: (event: RenderProgress) => void }): Promise<IngestResult>;
   /** Open codecs and unclosed frames in the worker (for leak checks). */

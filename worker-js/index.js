@@ -161,10 +161,12 @@ export class Engine {
   /**
    * Probes a file and, when this browser cannot decode it or it is too heavy to edit smoothly
    * (above 1080p, or above twice the typical bitrate for its size), makes a 480p H.264 preview
-   * proxy. Use the proxy for preview only: renders always read the original file.
+   * proxy: in this browser, or on the render server for files it cannot decode. Use the proxy
+   * for preview only: renders always read the original file.
    * @param {Blob} file a `File` or `Blob`
    * @param {{ signal?: AbortSignal, onProgress?: (event: object) => void }} [options]
-   * @returns {Promise<{ probe: object, proxy?: Blob, proxyReason?: 'not_decodable' | 'resolution' | 'bitrate', proxyError?: { code: string, message: string } }>}
+   * @returns {Promise<{ probe: object, proxy?: Blob, proxyReason?: 'not_decodable' | 'resolution' | 'bitrate',
+   *                     proxyRoute?: 'client' | 'server', proxyError?: { code: string, message: string } }>}
    */
   async ingest(file, options) {
     if (!(file instanceof Blob)) {

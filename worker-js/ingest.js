@@ -1,6 +1,7 @@
 // engine.ingest(file): probe a file and, when editing it directly would be slow or
-// impossible in this browser, make a small preview proxy. Final exports always read the
-// original file; the proxy is only for the editor's preview.
+// impossible in this browser, make a small preview proxy (in the browser, or on the render
+// server when the browser cannot decode the file). Final exports always read the original
+// file; the proxy is only for the editor's preview.
 
 /** Height of preview proxies, in pixels (the width follows the picture's shape, rounded to even). */
 export const PROXY_HEIGHT = 480;
@@ -48,13 +49,16 @@ export function proxyReason(info) {
   return null;
 }
 
-/** A project that renders the whole of `info` (source id `src`) as a 480p H.264 MP4 with Opus sound. */
-export function proxyProject(info) {
+/**
+ * A project that renders the whole of `info` (source id `src`) as a 480p H.264 MP4 with Opus
+ * sound; `onServer` keeps sound this browser cannot decode (the server decodes it).
+ */
+export function proxyProject(info, { onServer = false } = {}) {
   const video = videoTrack(info);
   const height = Math.min(PROXY_HEIGHT, video.height - (video.height % 2));
   const width = Math.max(2, Math.round((video.width * height) / video.height / 2) * 2);
   const fps = Math.min(PROXY_MAX_FPS, Math.round(video.track.video.frameRate || PROXY_MAX_FPS));
-  const sound = info.tracks.some((t) => t.kind === 'audio' && t.decodableHere);
+  const sound = info.tracks.some((t) => t.kind === 'audio' && (onServer || t.decodableHere));
   return {
     version: 1,
     output: { width, height, fps, format: 'mp4', videoCodec: 'h264', audioCodec: sound ? 'opus' : 'none', quality: 'low' },
@@ -65,8 +69,8 @@ export function proxyProject(info) {
 
 /**
  * Probes `file` and makes a proxy when {@link proxyReason} says so: in this browser when it can
- * decode the file, else (`not_decodable`) on the render server, which is not wired yet: the
- * result then has `proxyReason` but no `proxy`, and `proxyError` says why.
+ * decode the file, else (`not_decodable`) on the engine's render server. Without a server the
+ * result has `proxyReason` but no `proxy`, and `proxyError` says why.
  * @param {import('./index.js').Engine} engine
  * @param {Blob} file
  * @param {{ signal?: AbortSignal, onProgress?: (event: object) => void }} [options]
@@ -75,15 +79,16 @@ export async function ingest(engine, file, { signal, onProgress } = {}) {
   const probe = await engine.probe(file);
   const reason = proxyReason(probe);
   if (!reason) return { probe };
-  if (reason === 'not_decodable') {
+  const onServer = reason === 'not_decodable';
+  if (onServer && !engine.server) {
     const proxyError = {
       code: 'server_unavailable',
-      message: 'this browser cannot decode the video and server proxies are not available yet; edit with the original',
+      message: 'this browser cannot decode the video and no render server is configured to make a preview; pass server to Engine.create()',
     };
     return { probe, proxyReason: reason, proxyError };
   }
-  const project = proxyProject(probe);
-  const job = engine.render(project, { files: { src: file }, route: 'client', signal, onProgress });
-  const { blob } = await job.done;
-  return { probe, proxy: blob, proxyReason: reason };
+  const project = proxyProject(probe, { onServer });
+  const route = onServer ? 'server' : 'client';
+  const { blob } = await engine.render(project, { files: { src: file }, route, signal, onProgress }).done;
+  return { probe, proxy: blob, proxyReason: reason, proxyRoute: route };
 }

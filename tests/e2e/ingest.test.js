@@ -1,6 +1,7 @@
 // Range-only copies and preview proxies in headless Chromium: the worker's `extractRanges`
 // writes a compact file of a 10-second cut of a 60-second source, and `engine.ingest` makes a
-// 480p H.264 proxy of a high-bitrate 1080p clip but none of a plain 480p one.
+// 480p H.264 proxy of a high-bitrate 1080p clip in the browser, one of a HEVC clip on the real
+// server on loopback (Chromium cannot decode HEVC), and none of a plain 480p clip.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,20 +10,25 @@ import { startHarness } from './harness.js';
 import { psnr, probeFile } from './media-check.js';
 import { enginePage, freshDir } from './render-page.js';
 import { repoRoot } from './fixtures.js';
+import { KEY, startServer } from '../server/server.js';
 
 const OUT = path.join(repoRoot, 'target/e2e-ingest');
 
 let world;
 let page;
+let server;
 
 before(async () => {
   world = await startHarness();
   await freshDir(OUT);
-  await Promise.all(['long_h264_aac.mp4', 'hd_high_bitrate.mp4', 'sd_480p.mp4'].map((name) => world.fixtures.make(name)));
+  const names = ['long_h264_aac.mp4', 'hd_high_bitrate.mp4', 'sd_480p.mp4', 'hevc_aac.mp4'];
+  await Promise.all(names.map((name) => world.fixtures.make(name)));
   page = await enginePage(world);
+  server = await startServer(['--cors-origin', new URL(world.url).origin]);
 });
 
 after(async () => {
+  await server?.stop();
   await world?.close();
 });
 
@@ -91,20 +97,28 @@ describe('range-only copy in the worker', () => {
 });
 
 describe('engine.ingest', () => {
-  /** Ingests fixture `name` in the page; returns the result with the proxy as base64. */
-  function ingest(name) {
-    return page.evaluate(async ({ name, toBase64 }) => {
+  /** Ingests fixture `name` in the page (`on`: the engine, by default `window.engine`); returns the result with the proxy as base64. */
+  function ingest(name, server = null) {
+    return page.evaluate(async ({ name, toBase64, server }) => {
       const base64 = eval(toBase64);
-      const blob = await (await fetch(`/fixtures/${name}`)).blob();
-      const result = await window.engine.ingest(blob);
-      return { reason: result.proxyReason ?? null, probeSize: result.probe.size, size: blob.size,
-        proxy: result.proxy ? await base64(result.proxy) : null, proxyType: result.proxy?.type ?? null };
-    }, { name, toBase64: TO_BASE64 });
+      const { Engine } = await import('/frameloom/index.js');
+      const engine = server ? await Engine.create({ server }) : window.engine;
+      try {
+        const blob = await (await fetch(`/fixtures/${name}`)).blob();
+        const result = await engine.ingest(blob);
+        return { reason: result.proxyReason ?? null, route: result.proxyRoute ?? null, error: result.proxyError?.code ?? null,
+          probeSize: result.probe.size, size: blob.size, proxy: result.proxy ? await base64(result.proxy) : null,
+          proxyType: result.proxy?.type ?? null };
+      } finally {
+        if (server) engine.terminate();
+      }
+    }, { name, toBase64: TO_BASE64, server });
   }
 
   test('a high-bitrate 1080p clip gets a 480p H.264 proxy in the browser', async () => {
     const got = await ingest('hd_high_bitrate.mp4');
     assert.equal(got.reason, 'bitrate');
+    assert.equal(got.route, 'client');
     assert.equal(got.probeSize, got.size);
     assert.ok(got.proxy, 'a proxy was made');
     assert.match(got.proxyType, /^video\/mp4/);
@@ -116,6 +130,21 @@ describe('engine.ingest', () => {
     assert.equal(audio?.codec_name, 'opus', 'the proxy keeps the sound');
     assert.ok(Number(format.size) < got.size / 5, `proxy ${format.size} bytes vs ${got.size}`);
     const quality = await psnr(file, world.fixtures.file('hd_high_bitrate.mp4'), 854, 480);
+    assert.ok(quality > 25, `the proxy shows the same pictures (PSNR ${quality} dB)`);
+  });
+
+  test('a HEVC clip gets its proxy from the server, or none without one', async () => {
+    const alone = await ingest('hevc_aac.mp4');
+    assert.deepEqual([alone.reason, alone.proxy, alone.error], ['not_decodable', null, 'server_unavailable']);
+    const got = await ingest('hevc_aac.mp4', { url: server.url, apiKey: KEY });
+    assert.deepEqual([got.reason, got.route], ['not_decodable', 'server']);
+    const file = await save(got.proxy, 'hevc-proxy.mp4');
+    const { video, audio } = await probeFile(file);
+    assert.equal(video.codec_name, 'h264');
+    assert.deepEqual([video.width, video.height], [854, 480]);
+    assert.equal(Number(video.nb_read_frames), 60);
+    assert.equal(audio?.codec_name, 'opus');
+    const quality = await psnr(file, world.fixtures.file('hevc_aac.mp4'), 854, 480);
     assert.ok(quality > 25, `the proxy shows the same pictures (PSNR ${quality} dB)`);
   });
 
