@@ -19,6 +19,8 @@ import { serveStatic } from '../../tests/e2e/static-server.js';
 import { KEY, startServer } from '../../tests/server/server.js';
 
 const run = promisify(execFile);
+// The servers' per-job log lines would bury the progress lines.
+process.env.RUST_LOG ??= 'warn';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = path.join(REPO, 'target/bench-fixtures');
 /** Targets: the faster side chosen this often, estimates within this relative error. */
