@@ -329,6 +329,30 @@ export class FrameloomError extends Error {
   readonly retryAfter?: number | null;
 }
 
+/** Why {@link Engine.ingest} made (or wanted) a preview proxy. */
+export type ProxyReason = 'not_decodable' | 'resolution' | 'bitrate';
+
+/** The result of {@link Engine.ingest}. */
+export interface IngestResult {
+  /** The file's probe. */
+  probe: ProbeInfo;
+  /**
+   * A 480p H.264 MP4 preview of the whole file, when one was made. For preview only: renders
+   * (exports) always read the original file.
+   */
+  proxy?: Blob;
+  /**
+   * Why a proxy is needed: this browser cannot decode the video (`not_decodable`, e.g. HEVC in
+   * Chromium), it is taller than 1080 pixels (`resolution`), or its bitrate is above twice the
+   * typical one for its size and frame rate, 0.1 bit per pixel per frame (`bitrate`).
+   */
+  proxyReason?: ProxyReason;
+  /** Where the proxy was made: in this browser, or on the render server (`not_decodable`). */
+  proxyRoute?: 'client' | 'server';
+  /** Set when a proxy is needed but cannot be made (`server_unavailable`: the browser cannot decode the file and no server is configured). */
+  proxyError?: { code: string; message: string };
+}
+
 /** A frameloom engine: one dedicated worker running the wasm core. */
 export class Engine {
   /** Starts the worker and loads the wasm; rejects with a {@link FrameloomError} (`worker_failed`, `wasm_init_failed`) if either fails. */
@@ -358,6 +382,12 @@ export class Engine {
    * string, unknown format) or `limit_exceeded` (above 16 MiB).
    */
   parseSubtitles(text: string, options?: { format?: 'srt' | 'vtt' }): Promise<ParsedSubtitles>;
+  /**
+   * Probes a file and, when editing it directly would be slow or impossible here, makes a 480p
+   * preview proxy, in this browser or on the render server (see {@link IngestResult}).
+   * Exports always use the original.
+   */
+  ingest(file: Blob, options?: { signal?: AbortSignal; onProgress?: (event: RenderProgress) => void }): Promise<IngestResult>;
   /** Open codecs, unclosed frames and overlay bitmaps in the worker (for leak checks). */
   debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */

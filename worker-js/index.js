@@ -1,6 +1,8 @@
 // frameloom: the browser entry. The Rust core runs as WebAssembly inside a
 // dedicated module worker; this file is the thin promise-based client for it.
 
+import { ingest } from './ingest.js';
+
 /** An error reported by the engine, with a stable machine-readable `code` (and, per code, details such as `codec` or `sourceId`). */
 export class FrameloomError extends Error {
   /**
@@ -194,6 +196,23 @@ export class Engine {
       throw new FrameloomError('limit_exceeded', `the subtitles text has ${text.length} characters, above the limit of ${MAX_SUBTITLES_CHARS}; split the file`);
     }
     return this.#call('parseSubtitles', { text, format: format ?? null });
+  }
+
+  /**
+   * Probes a file and, when this browser cannot decode it or it is too heavy to edit smoothly
+   * (above 1080p, or above twice the typical bitrate for its size), makes a 480p H.264 preview
+   * proxy: in this browser, or on the render server for files it cannot decode. Use the proxy
+   * for preview only: renders always read the original file.
+   * @param {Blob} file a `File` or `Blob`
+   * @param {{ signal?: AbortSignal, onProgress?: (event: object) => void }} [options]
+   * @returns {Promise<{ probe: object, proxy?: Blob, proxyReason?: 'not_decodable' | 'resolution' | 'bitrate',
+   *                     proxyRoute?: 'client' | 'server', proxyError?: { code: string, message: string } }>}
+   */
+  async ingest(file, options) {
+    if (!(file instanceof Blob)) {
+      throw new FrameloomError('invalid_argument', 'ingest() takes a File or Blob');
+    }
+    return ingest(this, file, options);
   }
 
   /** Open codecs and unclosed media objects in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData, imageBitmaps }`. */

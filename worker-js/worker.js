@@ -3,7 +3,7 @@
 // or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
 // `{ id, progress }` events before its reply.
 
-import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles, extractRanges } from './wasm/frameloom.js';
 import { Router } from './route/router.js';
 
 let ready = false;
@@ -38,6 +38,11 @@ async function handle(request) {
       return router.estimate(request.project, request.files);
     case 'render':
       return renderJob(request);
+    case 'extractRanges': {
+      // A range-only copy of `blob` for upload: `needs` is the plan's SourceNeeds of that source.
+      const options = { outputDir: outputDir ?? 'frameloom', outputName: `extract-${request.id}`, storage: request.storage ?? 'auto' };
+      return await extractRanges(request.blob, JSON.stringify(request.needs), options);
+    }
     case 'cancel':
       jobs.get(request.jobId)?.abort();
       cancelRender(request.jobId);

@@ -7,6 +7,7 @@
 mod blob_source;
 mod error;
 mod estimate;
+mod extract;
 mod fonts;
 mod probe;
 mod render;
@@ -14,6 +15,7 @@ mod sha256;
 mod subtitles;
 
 pub use blob_source::BlobSource;
+pub use extract::extract_ranges;
 pub use fonts::load_font;
 pub use probe::probe;
 pub use estimate::estimate_route;

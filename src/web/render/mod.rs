@@ -38,6 +38,7 @@ use cancel::Signal;
 pub(crate) use codec_support::{choose_encoders, undecodable};
 pub(crate) use error::RenderError;
 pub(crate) use job::prepare;
+pub(crate) use sink::Sink;
 use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
