@@ -16,5 +16,5 @@ pub use blob_source::BlobSource;
 pub use fonts::load_font;
 pub use probe::probe;
 pub use estimate::estimate_route;
-pub use render::{cancel_render, debug_stats, raster_overlays, render};
+pub use render::{cancel_render, debug_stats, raster_overlays, render, sprite_sheet_export, thumbnail};
 pub use sha256::Sha256;
