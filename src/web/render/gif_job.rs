@@ -11,11 +11,15 @@ use super::media::Media;
 use super::overlay_stage::OverlayStage;
 use super::progress::{Progress, Stage};
 use super::sink::Sink;
+use super::stills::render_frames;
 use super::video_stage::VideoStage;
 use crate::plan::RenderPlan;
 use crate::project::{GifPalette, Project, Quality};
 use crate::raster::encode::{EncodeError, FrameOutcome, GifEncoder, GifOptions, PaletteMode};
 use wasm_bindgen::JsValue;
+
+/// Frames sampled (per palette) to build a palette.
+const PALETTE_SAMPLES: u64 = 6;
 
 /// Renders `plan` as an animated GIF; resolves to the same result object as a video render.
 pub(crate) async fn run(
@@ -33,7 +37,12 @@ pub(crate) async fn run(
     let storage = sink.kind();
     let mut video = VideoStage::new(None, signal);
     let encode_failed = |e: EncodeError| RenderError::EncodeFailed(e.to_string());
-    let mut gif = GifEncoder::new(&mut sink, gif_options(project, plan), &[]).map_err(encode_failed)?;
+    let options = gif_options(project, plan);
+    let per_scene = options.palette == PaletteMode::PerScene;
+    let samples =
+        if per_scene { Vec::new() } else { render_frames(plan, media, overlays.as_mut(), &sample_frames(plan, None)).await? };
+    let mut gif = GifEncoder::new(&mut sink, options, &samples.iter().collect::<Vec<_>>()).map_err(encode_failed)?;
+    drop(samples);
     let total = plan.output.frame_count;
     let mut done = 0u64;
     let mut scene = None;
@@ -41,8 +50,9 @@ pub(crate) async fn run(
         if segment.frame_count == 0 {
             continue;
         }
-        if scene.replace(segment.scene).is_some_and(|s| s != segment.scene) {
-            gif.start_scene(&[]);
+        if per_scene && scene.replace(segment.scene) != Some(segment.scene) {
+            let samples = render_frames(plan, media, overlays.as_mut(), &sample_frames(plan, Some(segment.scene))).await?;
+            gif.start_scene(&samples.iter().collect::<Vec<_>>());
         }
         video.enter(plan, segment, media)?;
         for n in segment.frames() {
@@ -73,6 +83,18 @@ pub(crate) async fn run(
     };
     let warnings = overlays.as_ref().map_or(&[][..], |o| o.warnings());
     Ok(result(&blob, "image/gif", &stats, plan, warnings))
+}
+
+/// Frames the palette is built from: [`PALETTE_SAMPLES`] spread over `scene` (or the whole
+/// timeline), so colours that appear later are in it too.
+fn sample_frames(plan: &RenderPlan, scene: Option<usize>) -> Vec<u64> {
+    let ranges: Vec<_> = plan.segments.iter().filter(|s| scene.is_none_or(|sc| s.scene == sc)).map(|s| s.frames()).collect();
+    let (first, last) = (ranges.iter().map(|r| r.start).min().unwrap_or(0), ranges.iter().map(|r| r.end).max().unwrap_or(0));
+    let count = last.saturating_sub(first);
+    let mut picked: Vec<u64> = (0..PALETTE_SAMPLES).map(|i| first + count * (2 * i + 1) / (2 * PALETTE_SAMPLES)).collect();
+    picked.dedup();
+    picked.retain(|n| *n < last);
+    picked
 }
 
 /// The encoder settings: `output.gif`, 128 colours at quality `low` (else 256).

@@ -6,6 +6,7 @@ use super::cancel::Signal;
 use super::codec_support::check_decoders;
 use super::error::RenderError;
 use super::job::prepare;
+use super::media::Media;
 use super::overlay_stage::OverlayStage;
 use super::sink::Sink;
 use super::video_stage::VideoStage;
@@ -81,22 +82,37 @@ async fn frames_at(
     let (project, media, plan) = prepare(json, files)?;
     let mut overlays = OverlayStage::open(&plan, &project, files)?;
     check_decoders(&plan, &media).await?;
+    let numbers: Vec<u64> =
+        times(&plan).iter().map(|t| frame_at(&plan, if t.is_finite() { (t.max(0.0) * 1e6) as i64 } else { 0 })).collect();
+    let bitmaps = render_frames(&plan, &media, overlays.as_mut(), &numbers).await?;
+    let mut frames: Vec<(Bitmap, u64)> = bitmaps.into_iter().zip(numbers).collect();
+    frames.sort_by_key(|(_, n)| *n);
+    Ok((frames, plan))
+}
+
+/// Output frames `numbers` of `plan` read back (each rendered on the canvas with its videos and
+/// overlays), in increasing frame order.
+pub(super) async fn render_frames(
+    plan: &RenderPlan,
+    media: &Media,
+    mut overlays: Option<&mut OverlayStage>,
+    numbers: &[u64],
+) -> Result<Vec<Bitmap>, RenderError> {
     let signal = Signal::default();
     let mut video = VideoStage::new(None, &signal);
-    let mut sorted: Vec<f64> = times(&plan).iter().map(|t| if t.is_finite() { t.max(0.0) } else { 0.0 }).collect();
-    sorted.sort_by(f64::total_cmp);
+    let mut sorted = numbers.to_vec();
+    sorted.sort_unstable();
     let mut frames = Vec::with_capacity(sorted.len());
-    for t in sorted {
-        let n = frame_at(&plan, (t * 1e6) as i64);
+    for n in sorted {
         let segment = plan
             .segments
             .iter()
             .find(|s| s.frames().contains(&n))
             .ok_or_else(|| RenderError::Internal(format!("no segment shows frame {n}")))?;
-        video.enter(&plan, segment, &media)?;
-        frames.push((video.pixels(&plan, segment, n, overlays.as_mut()).await?, n));
+        video.enter(plan, segment, media)?;
+        frames.push(video.pixels(plan, segment, n, overlays.as_deref_mut()).await?);
     }
-    Ok((frames, plan))
+    Ok(frames)
 }
 
 /// The last output frame starting at or before `t_us` (the last frame past the end).
