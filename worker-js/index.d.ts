@@ -248,6 +248,58 @@ export interface DebugStats {
   imageBitmaps: number;
 }
 
+/** Options of `Engine.thumbnail`. */
+export interface ThumbnailOptions {
+  /** Seconds into the timeline (default 0; past the end: the last frame). */
+  time?: number;
+  /** Picture format (default `png`). */
+  format?: 'png' | 'jpeg';
+  /** Fit into this width (keeping proportions; default: output size). */
+  width?: number;
+  /** Fit into this height. */
+  height?: number;
+  /** The project's media files, by source id (not for a video Blob). */
+  files?: Record<string, Blob>;
+}
+
+/** Options of `Engine.spriteSheet`. */
+export interface SpriteSheetOptions {
+  /** Frames, spread evenly over the timeline (default 10, at most 1000). */
+  count?: number;
+  /** Cells per row (default 5). */
+  columns?: number;
+  /** Cell width in pixels (default 160). */
+  width?: number;
+  /** Cell height (default: the output's proportions). */
+  height?: number;
+  /** Picture format (default `png`). */
+  format?: 'png' | 'jpeg';
+  /** The project's media files, by source id (not for a video Blob). */
+  files?: Record<string, Blob>;
+}
+
+/** A still picture. */
+export interface Still {
+  /** The PNG or JPEG. */
+  blob: Blob;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
+/** A thumbnail: a still and the time of the frame shown. */
+export interface Thumbnail extends Still {
+  /** Start time of the frame, in seconds. */
+  time: number;
+}
+
+/** A sprite sheet and where each frame is in it. */
+export interface SpriteSheet extends Still {
+  /** One cell per frame, in time order. */
+  cells: Array<{ x: number; y: number; width: number; height: number; time: number }>;
+}
+
 /** A face added by `Engine.loadFont`. */
 export interface FontFace {
   family: string;
@@ -388,6 +440,10 @@ export class Engine {
    * Exports always use the original.
    */
   ingest(file: Blob, options?: { signal?: AbortSignal; onProgress?: (event: RenderProgress) => void }): Promise<IngestResult>;
+  /** The frame showing at `options.time` seconds of a project (with `options.files`) or of a video file, as PNG or JPEG. */
+  thumbnail(source: object | string | Blob, options?: ThumbnailOptions): Promise<Thumbnail>;
+  /** `options.count` frames spread over the timeline of a project or video file, in one grid picture. */
+  spriteSheet(source: object | string | Blob, options?: SpriteSheetOptions): Promise<SpriteSheet>;
   /** Open codecs, unclosed frames and overlay bitmaps in the worker (for leak checks). */
   debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */

@@ -3,7 +3,7 @@
 // or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
 // `{ id, progress }` events before its reply.
 
-import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles, extractRanges } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles, extractRanges, thumbnail, spriteSheet } from './wasm/frameloom.js';
 import { Router } from './route/router.js';
 
 let ready = false;
@@ -53,9 +53,34 @@ async function handle(request) {
       return loadFont(new Uint8Array(request.bytes));
     case 'parseSubtitles':
       return parseSubtitles(request.text, request.format ?? undefined);
+    case 'thumbnail':
+      return thumbnail(await stillProject(request), request.files, request.options);
+    case 'spriteSheet':
+      return spriteSheet(await stillProject(request), request.files, request.options);
     default:
       throw { code: 'invalid_argument', message: `unknown request type '${request.type}'` };
   }
+}
+
+/**
+ * The project JSON of a still request: the project given, or for a lone video `blob` a
+ * project showing all of it at its own size (files then hold it as `video`).
+ */
+async function stillProject(request) {
+  if (!request.blob) return request.project;
+  const info = probe(request.blob);
+  const video = info.tracks?.find((t) => t.kind === 'video');
+  if (!video) throw { code: 'invalid_argument', message: 'the file has no video track to take stills from' };
+  request.files = { video: request.blob };
+  const even = (v) => Math.max(16, Math.round(v / 2) * 2);
+  const { width, height, rotation, frameRate } = video.video;
+  const [w, h] = rotation % 180 ? [height, width] : [width, height];
+  return JSON.stringify({
+    version: 1,
+    output: { width: even(w), height: even(h), fps: frameRate ?? 30, format: 'mp4', audioCodec: 'none' },
+    sources: { video: { kind: 'video', name: 'video', size: Math.max(1, request.blob.size) } },
+    scenes: [{ layers: [{ type: 'video', source: 'video', trimEnd: video.duration ?? info.duration }] }],
+  });
 }
 
 /** Renders on the route the request asks for; a cancelled job rejects with code `aborted`. */

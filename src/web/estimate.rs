@@ -3,6 +3,7 @@
 
 use super::error::{INTERNAL, error_object};
 use super::render::{RenderError, choose_encoders, prepare, undecodable};
+use crate::project::Format;
 use crate::route::{ClientSupport, Decision, DeviceProfile, JobFeatures, NetworkProfile, RouteOptions, ServerState, decide};
 use js_sys::{JSON, Promise};
 use serde::{Deserialize, Serialize};
@@ -42,10 +43,15 @@ pub fn estimate_route(project_json: String, files: JsValue, inputs_json: String)
         let (_, media, plan) = prepare(&project_json, &files).map_err(|e| e.to_js())?;
         let support = ClientSupport {
             undecodable: undecodable(&plan, &media).await.map_err(|e| e.to_js())?,
-            unencodable: match choose_encoders(&plan).await {
-                Ok(_) => None,
-                Err(RenderError::CodecUnsupported { codec, .. }) => Some(codec),
-                Err(other) => return Err(other.to_js()),
+            // GIF is encoded by the core, so this browser can always make it.
+            unencodable: if plan.output.format == Format::Gif {
+                None
+            } else {
+                match choose_encoders(&plan).await {
+                    Ok(_) => None,
+                    Err(RenderError::CodecUnsupported { codec, .. }) => Some(codec),
+                    Err(other) => return Err(other.to_js()),
+                }
             },
         };
         let features = JobFeatures::from_plan(&plan, &media.probes());

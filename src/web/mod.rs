@@ -19,6 +19,6 @@ pub use extract::extract_ranges;
 pub use fonts::load_font;
 pub use probe::probe;
 pub use estimate::estimate_route;
-pub use render::{cancel_render, debug_stats, render};
+pub use render::{cancel_render, debug_stats, raster_overlays, render, sprite_sheet_export, thumbnail};
 pub use sha256::Sha256;
 pub use subtitles::parse_subtitles;

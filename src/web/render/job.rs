@@ -6,6 +6,7 @@ use super::audio_encode::AudioOut;
 use super::audio_pipeline::AudioPipeline;
 use super::cancel::Signal;
 use super::codec_support::{check_decoders, choose_encoders};
+use super::gif_job;
 use super::error::{ProjectProblem, RenderError};
 use super::media::{Media, SourceFile};
 use super::mux::{AUDIO, MuxStage, VIDEO};
@@ -45,13 +46,16 @@ pub(crate) async fn run(
     progress.report(Stage::Probe, 0.0, 0, 0);
     let (project, media, plan) = prepare(json, files)?;
     let mut overlays = OverlayStage::open(&plan, &project, files)?;
+    if plan.output.format == Format::Gif {
+        return gif_job::run(&project, &plan, &media, overlays, options, progress, signal).await;
+    }
     check_decoders(&plan, &media).await?;
     let encoders = choose_encoders(&plan).await?;
     signal.check()?;
     let extension = if plan.output.format == Format::Webm { "webm" } else { "mp4" };
     let sink = Sink::open(&options.dir, &format!("{}.{extension}", options.name), options.memory).await;
     let storage = sink.kind();
-    let mut video = VideoStage::new(VideoOut::open(&encoders.video, signal)?, signal);
+    let mut video = VideoStage::new(Some(VideoOut::open(&encoders.video, signal)?), signal);
     let mut audio = match &encoders.audio {
         Some(config) => AudioPipeline::new(&plan, AudioOut::open(config, signal)?, signal)?,
         None => None,
@@ -80,10 +84,10 @@ pub(crate) async fn run(
     if let Some(audio) = &mut audio {
         audio.finish(&media).await?;
     }
-    video.out().finish().await?;
+    video.out()?.finish().await?;
     drain(&mut mux, &mut video, &mut audio)?;
     progress.report(Stage::Mux, 0.98, done, total);
-    let video_stream = video.out().stream().ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?;
+    let video_stream = video.out()?.stream().ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?;
     let audio_stream = audio.as_mut().and_then(|a| a.out().stream());
     let mime = mime_type(plan.output.format, &video_stream.0, audio_stream.as_ref().map(|s| s.0.as_str()));
     let sink = mux.finish()?;
@@ -106,12 +110,12 @@ pub(crate) async fn run(
 
 /// Writes whatever the encoders have produced.
 fn drain(mux: &mut MuxStage, video: &mut VideoStage, audio: &mut Option<AudioPipeline>) -> Result<(), RenderError> {
-    let video_stream = video.out().stream();
+    let video_stream = video.out()?.stream();
     let audio_stream = match audio {
         Some(a) => a.out().stream().map(Some),
         None => Some(None),
     };
-    let packets = video.out().take_packets();
+    let packets = video.out()?.take_packets();
     mux.write(VIDEO, packets, video_stream.clone(), audio_stream.clone())?;
     if let Some(a) = audio {
         let packets = a.take_packets();
@@ -168,18 +172,28 @@ fn fast_path(fast: u64, frames: u64) -> &'static str {
     }
 }
 
-struct Stats {
-    frames: u64,
-    seconds: f64,
-    encoder: String,
-    audio_encoder: Option<String>,
-    audio_fallback: Option<String>,
-    fast_path: &'static str,
-    bytes: u64,
-    storage: &'static str,
+/// What `result.stats` reports.
+pub(super) struct Stats {
+    /// Frames rendered.
+    pub(super) frames: u64,
+    /// Wall time.
+    pub(super) seconds: f64,
+    /// The video encoder (codec string, or `gif`).
+    pub(super) encoder: String,
+    /// The audio encoder, if any.
+    pub(super) audio_encoder: Option<String>,
+    /// Why the audio codec differs from the project's, if it does.
+    pub(super) audio_fallback: Option<String>,
+    /// `passthrough`, `partial` or `none`.
+    pub(super) fast_path: &'static str,
+    /// Output size.
+    pub(super) bytes: u64,
+    /// `opfs` or `memory`.
+    pub(super) storage: &'static str,
 }
 
-fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, warnings: &[OverlayWarning]) -> JsValue {
+/// The object a render resolves to: `{ blob, mimeType, stats, warnings }`.
+pub(super) fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, warnings: &[OverlayWarning]) -> JsValue {
     let obj = Object::new();
     let set = |target: &Object, key: &str, value: JsValue| {
         let _ = Reflect::set(target, &key.into(), &value);
