@@ -42,7 +42,7 @@ const INPUTS = {
   'r720a.mp4': clip('testsrc2', '1280x720', 6),
   'r720b.mp4': clip('testsrc', '1280x720', 6),
   'r1080s.mp4': clip('testsrc2', '1920x1080', 5),
-  'r1080l.mp4': clip('testsrc2', '1920x1080', 20),
+  'r1080l.mp4': clip('testsrc2', '1920x1080', 15),
   'hevc720.mp4': clip('testsrc2', '1280x720', 6, ['-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-x265-params', 'log-level=error']),
 };
 
@@ -75,13 +75,13 @@ const JOBS = [
   { id: 4, name: '720p trim 2–8 s', project: project(P720, { c: 'r720.mp4' }, [[{ source: 'c', trimStart: 2, trimEnd: 8 }]]) },
   { id: 5, name: '720p → 480p, 10 s', project: project(P480, { c: 'r720.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 10 }]]) },
   { id: 6, name: '1080p trim 5 s', project: project(P1080, { c: 'r1080s.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 5 }]]) },
-  { id: 7, name: '1080p → 720p, 20 s', project: project(P720, { c: 'r1080l.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 20 }]]) },
+  { id: 7, name: '1080p → 720p, 10 s', project: project(P720, { c: 'r1080l.mp4' }, [[{ source: 'c', trimStart: 5, trimEnd: 15 }]]) },
   { id: 8, name: '1080p → WebM VP9, 5 s', project: project({ ...P1080, format: 'webm', videoCodec: 'vp9' }, { c: 'r1080s.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 5 }]]) },
   { id: 9, name: 'HEVC 720p, 6 s', project: project(P720, { c: 'hevc720.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 6 }]]) },
   { id: 10, name: 'splice A[0–4] + B[2–6], 720p', project: project(P720, { a: 'r720a.mp4', b: 'r720b.mp4' }, [[{ source: 'a', trimStart: 0, trimEnd: 4 }], [{ source: 'b', trimStart: 2, trimEnd: 6 }]]) },
   { id: 11, name: '480p + 100 subtitles', project: project(P480, { c: 'r480s.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 5 }]], 100) },
   { id: 12, name: '720p + 1,000 subtitles', project: project(P720, { c: 'r720.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 10 }]], 1000) },
-  { id: 13, name: '1080p + 100 subtitles, 20 s', project: project(P1080, { c: 'r1080l.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 20 }]], 100) },
+  { id: 13, name: '1080p + 100 subtitles, 5 s', project: project(P1080, { c: 'r1080s.mp4' }, [[{ source: 'c', trimStart: 0, trimEnd: 5 }]], 100) },
 ];
 
 async function makeInputs() {
