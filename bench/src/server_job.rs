@@ -55,7 +55,8 @@ pub fn run() -> Result<Table, String> {
         ]],
         notes: vec![
             format!("median of {RUNS} runs each. server: POST /jobs → GET shows succeeded (probe, plan, scene pass with the compositing graph, audio pass, concat join, rename)."),
-            "bare: `ffmpeg -ss 0 -t 10 -i INPUT -r 30 <the plan's libx264 and aac settings> -movflags +faststart OUT`, the same encoder thread count.".into(),
+            "bare: `ffmpeg -ss 0 -t 10 -i INPUT -r 30 <the plan's libx264 and aac settings> -movflags +faststart OUT`, `-threads` = the server's per-job budget.".into(),
+            "the server splits that budget between its scene pass and its audio pass, run in parallel; below 1 means the split beats one ffmpeg doing both.".into(),
         ],
     })
 }
