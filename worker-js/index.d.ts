@@ -182,6 +182,8 @@ export interface RenderStats {
   uploadedBytes: number;
   /** Bytes downloaded from the server (0 in the browser). */
   downloadedBytes: number;
+  /** Server route: sources sent as range-only copies (only the GOPs the edit uses, when that saves at least 30 %). */
+  rangeOnlySources?: number;
 }
 
 /** Expected seconds on one side, and where they go. */
@@ -208,6 +210,8 @@ export interface RouteDecision {
   serverFeasible: boolean;
   /** The work the estimate priced (output frames and pixels, decoding per layer, bytes to move). */
   features: Record<string, unknown>;
+  /** The plan's needs per source id (`{ wholeFile, video, audio }` ranges): what a range-only upload keeps. */
+  needs: Record<string, unknown>;
 }
 
 /** A finished render. */

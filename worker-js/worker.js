@@ -90,8 +90,10 @@ async function renderJob(request) {
   const controller = new AbortController();
   jobs.set(request.id, controller);
   const runClient = () => render(request.id, request.project, request.files, options, progress);
+  const compact = (blob, needs, n) =>
+    extractRanges(blob, JSON.stringify(needs), { ...options, outputName: `upload-${request.id}-${n}` });
   try {
-    return await router.render({ projectJson: request.project, files: request.files, route: request.route ?? 'auto', runClient, signal: controller.signal, progress });
+    return await router.render({ projectJson: request.project, files: request.files, route: request.route ?? 'auto', runClient, compact, signal: controller.signal, progress });
   } catch (error) {
     if (controller.signal.aborted) throw { code: 'aborted', message: 'the render was cancelled' };
     throw error;

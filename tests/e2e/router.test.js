@@ -1,8 +1,9 @@
 // The router with the real server on loopback and real Chromium: auto routing sends a HEVC
-// source (which Chromium cannot decode) to the server and a 5-second trim to the browser; with
-// the server stopped the job renders in the browser; an upload cut at about 50 % resumes
-// without sending the finished bytes again (counted by a tiny proxy); aborting deletes the
-// server job; server outputs are checked with ffprobe.
+// source (which Chromium cannot decode) to the server and a 5-second trim to the browser; a
+// 10-second cut uploads a range-only copy; with the server stopped the job renders in the
+// browser; an upload cut at about 50 % (or by a page reload) resumes without sending the
+// finished bytes again (counted by a tiny proxy); aborting deletes the server job; server
+// outputs are checked with ffprobe.
 import assert from 'node:assert/strict';
 import { stat, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
@@ -20,6 +21,8 @@ const RECIPES = {
   'hevc.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2', '-c:v', 'libx265', '-preset', 'ultrafast',
     '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
   'long.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=8', '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-g', '30', '-pix_fmt', 'yuv420p'],
+  'minute.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=60', '-c:v', 'libx264', '-preset', 'ultrafast',
     '-g', '30', '-pix_fmt', 'yuv420p'],
   // Noise keeps the file large (a few MB) so an upload can be cut in the middle.
   'noisy.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2,noise=alls=100:allf=t+u', '-c:v', 'libx264',
@@ -126,6 +129,19 @@ test('auto routing sends a HEVC source to the server and a 5-second trim to the 
   assert.equal(local.route, 'client', local.reason);
   assert.equal(local.stats.uploadedBytes, 0);
   await checkOutput(local, 'trim-client.mp4', 5);
+  await page.close();
+});
+
+test('a 10-second cut of a 60-second source uploads a range-only copy under 40 % of its bytes', async () => {
+  const size = (await stat(path.join(world.fixtures.dir, 'minute.mp4'))).size;
+  const cut = project(OUTPUT, { clip: 'minute.mp4' }, [[{ type: 'video', source: 'clip', trimStart: 20, trimEnd: 30 }]]);
+  const page = await enginePage(server.url);
+  const outcome = await render(page, cut, { clip: 'minute.mp4' }, 'server');
+  assert.equal(outcome.route, 'server');
+  assert.equal(outcome.stats.rangeOnlySources, 1);
+  assert.ok(outcome.stats.uploadedBytes > 0 && outcome.stats.uploadedBytes < 0.4 * size,
+    `${outcome.stats.uploadedBytes} bytes uploaded of a ${size}-byte source`);
+  await checkOutput(outcome, 'cut-range-only.mp4', 10);
   await page.close();
 });
 
