@@ -85,7 +85,13 @@ fn packets(file: &Path) -> Vec<(String, bool, f64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["data_hash"].as_str().unwrap_or("").to_owned(), p["flags"].as_str().unwrap_or("").starts_with('K'), time(p)))
+        .map(|p| {
+            (
+                p["data_hash"].as_str().unwrap_or("").to_owned(),
+                p["flags"].as_str().unwrap_or("").starts_with('K'),
+                time(p),
+            )
+        })
         .collect()
 }
 
@@ -180,5 +186,95 @@ fn a_target_size_lands_at_or_under_it_and_above_90_percent() {
         let bytes = std::fs::metadata(dir.path("out.mp4")).unwrap().len();
         assert!(bytes <= target && bytes * 10 >= target * 9, "{bytes} bytes for a target of {target}");
         assert_eq!(stats["treatments"]["reasons"]["target-size"], 1);
+    }
+}
+
+/// The video packets' bytes of `file` in decode order (ffprobe's hex dump).
+fn packet_bytes(file: &Path) -> Vec<Vec<u8>> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-of", "json", "-select_streams", "v:0", "-show_data", "-show_packets"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hex_line = |line: &str| -> Vec<u8> {
+        let Some((_, rest)) = line.split_once(": ") else { return Vec::new() };
+        let hex: String = rest.chars().take(39).filter(|c| !c.is_whitespace()).collect();
+        (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect()
+    };
+    let packets = v["packets"].as_array().unwrap();
+    packets.iter().map(|p| p["data"].as_str().unwrap_or("").lines().flat_map(hex_line).collect()).collect()
+}
+
+/// Asserts the copied packets are the source's byte for byte, except that a keyframe may carry
+/// SPS/PPS NAL units (4-byte length-prefixed) inserted among its unchanged NAL units.
+#[track_caller]
+fn copied(out: &[Vec<u8>], src: &[Vec<u8>]) {
+    assert_eq!(out.len(), src.len());
+    for (i, (o, s)) in out.iter().zip(src).enumerate() {
+        assert!(o == s || (i % 30 == 0 && without_parameter_sets(o) == *s), "copied packet {i} differs");
+    }
+}
+
+/// `packet` without its SPS (7) and PPS (8) NAL units.
+fn without_parameter_sets(packet: &[u8]) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut rest = packet;
+    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+        let n = (u32::from_be_bytes(*len) as usize).min(tail.len());
+        if !matches!(tail.first().map(|b| b & 0x1f), Some(7 | 8)) {
+            kept.extend_from_slice(&rest[..4 + n]);
+        }
+        rest = &tail[n..];
+    }
+    kept
+}
+
+#[test]
+fn a_mixed_timeline_copies_the_clean_clips_and_encodes_the_scaled_one() {
+    let dir = Dir::new("mixed");
+    let a = dir.clip("a.mp4", "testsrc2", "320x240");
+    let b = dir.clip("b.mp4", "testsrc2", "640x480");
+    let stats = dir.render(
+        OUT_320(),
+        json!({ "a": source("a.mp4"), "b": source("b.mp4") }),
+        json!([
+            { "layers": [{ "type": "video", "source": "a", "trimEnd": 2 }] },
+            { "layers": [{ "type": "video", "source": "b", "trimStart": 1, "trimEnd": 2 }] },
+            { "layers": [{ "type": "video", "source": "a", "trimStart": 2, "trimEnd": 4 }] }
+        ]),
+        "out.mp4",
+    );
+    assert_eq!(stats["fast_path"], "mixed", "{stats}");
+    assert_eq!(stats["treatments"]["copy"], 2);
+    assert_eq!(stats["treatments"]["reasons"]["scaled"], 1);
+    assert_eq!(stats["copy_fallback"], Value::Null);
+    let out = dir.path("out.mp4");
+    let (got, src) = (packet_bytes(&out), packet_bytes(&a));
+    assert_eq!(got.len(), 150, "frame count");
+    copied(&got[..60], &src[..60]);
+    copied(&got[90..], &src[60..]);
+    let decode = Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-v", "error", "-i"])
+        .arg(&out)
+        .args(["-map", "0:v:0", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(decode.status.success() && decode.stderr.is_empty(), "{}", String::from_utf8_lossy(&decode.stderr));
+    // The encoded second shows b's frames 30..60 scaled down.
+    let scaled = dir.path("b_small.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-y", "-i"])
+        .arg(&b)
+        .args(["-vf", "scale=320:240:out_color_matrix=bt709", "-c:v", "libx264", "-qp", "0"])
+        .arg(&scaled)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (n, m) in [(60, 30), (75, 45), (89, 59)] {
+        same_frame(&out, n, &scaled, m);
+    }
+    for (n, m) in [(59, 59), (90, 60)] {
+        same_frame(&out, n, &a, m);
     }
 }

@@ -24,6 +24,7 @@ mod error;
 mod ffmpeg;
 mod geometry;
 mod lookup;
+mod mixed;
 mod output;
 mod preprocess;
 mod progress;
@@ -75,7 +76,8 @@ pub struct RenderStats {
     pub encoder: String,
     /// Size of the output file in bytes.
     pub bytes: u64,
-    /// How the video was made: `stream-copy` or `smart-cut` (source packets copied), else
+    /// How the video was made: `stream-copy` or `smart-cut` (source packets copied), `mixed`
+    /// (some segments copied or smart-cut, the others encoded), else
     /// how the scenes were joined: `concat-copy`, `filter-concat` or `gif-palette`.
     pub fast_path: String,
     /// The plan's segment treatments: how many copy, smart-cut or encode, and why.
