@@ -8,7 +8,7 @@
 //! fill it again; the error says to free space).
 
 use super::events::JobEvent;
-use super::model::{Job, JobError, JobOutput, JobProgress, now_ms};
+use super::model::{Job, JobError, JobOutput, JobProgress, JobStats, now_ms};
 use super::{Jobs, MAX_ATTEMPTS, remove_file};
 use crate::render::{self, RenderError, RenderRequest, RenderStats};
 use std::collections::{BTreeMap, HashMap};
@@ -217,7 +217,20 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     let final_path = jobs.storage.output(&job.id, ext);
     publish_output(&tmp, &final_path)?;
     let bytes = std::fs::metadata(&final_path).map_err(|e| io_error(&final_path, &e))?.len();
-    Ok((RenderStats { bytes, ..stats }, JobOutput { bytes, ext: ext.to_string() }, rendered))
+    let output = JobOutput { bytes, ext: ext.to_string(), stats: Some(job_stats(&stats)) };
+    Ok((RenderStats { bytes, ..stats }, output, rendered))
+}
+
+/// The stats kept with the job.
+fn job_stats(stats: &RenderStats) -> JobStats {
+    JobStats {
+        frames: stats.frames,
+        seconds: stats.seconds,
+        encoder: stats.encoder.clone(),
+        fast_path: stats.fast_path.clone(),
+        treatments: stats.treatments.clone(),
+        copy_fallback: stats.copy_fallback.clone(),
+    }
 }
 
 /// Moves a finished temp file to its final name so a partial file is never visible there

@@ -14,8 +14,8 @@
 //! guarantees it) and are joined as they are (`-auto_convert 0`: copied packets stay
 //! byte-identical). Otherwise the concat demuxer's `auto_convert` puts each part's SPS/PPS in
 //! band before its keyframes, so re-encoded and copied GOPs each carry their own (copied
-//! keyframes gain those parameter sets in front of their unchanged bytes; other copied packets
-//! are unchanged). The joined file is then validated ([`validate`](super::validate)); a file
+//! keyframes gain those parameter sets as NAL units before their slice, their own NAL units
+//! unchanged; other copied packets are unchanged). The joined file is then validated ([`validate`](super::validate)); a file
 //! that fails is dropped and the caller renders the plan the normal way ("attempt, then validate").
 
 use super::argv::{self, Input, file_url, words};
