@@ -1,75 +1,28 @@
 //! The server's fast paths end to end with real ffmpeg: a keyframe-aligned splice of
 //! same-codec H.264 sources copies packets byte for byte, a mid-GOP smart cut is frame-accurate,
-//! and a target size lands at or under the target and above 90 % of it (two passes).
+//! a mixed timeline copies its clean clips (packets unchanged, same colours after the encoded
+//! part) and encodes the rest, and a target size lands at or under the target and above 90 %
+//! of it (two passes). Helpers (`Dir`, PSNR) are shared with `render.rs` in `support/media.rs`.
+
+mod support;
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::media::{Dir, project, psnr, video_source as source};
 
-/// A test's own folder, removed when the test passes.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("frameloom-fast-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// An H.264/AAC clip of `pattern` (a lavfi video source) at `size`, 30 fps, 4 s, with a
-    /// keyframe exactly every second.
-    fn clip(&self, name: &str, pattern: &str, size: &str) -> PathBuf {
-        let out = self.path(name);
-        let video = format!("{pattern}=size={size}:rate=30:duration=4");
-        let status = Command::new("ffmpeg")
-            .arg("-nostdin")
-            .args(["-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", &video, "-f", "lavfi", "-i"])
-            .args(["sine=frequency=440:sample_rate=48000:duration=4", "-c:v", "libx264", "-preset", "veryfast"])
-            .args(["-x264-params", "keyint=30:min-keyint=30:scenecut=0", "-pix_fmt", "yuv420p", "-c:a", "aac"])
-            .arg("-shortest")
-            .arg(&out)
-            .status()
-            .expect("ffmpeg runs");
-        assert!(status.success(), "ffmpeg failed making {name}");
-        out
-    }
-
-    /// Renders `project` to `out` with `frameloom-server render`; returns the stats.
-    fn render(&self, output: Value, sources: Value, scenes: Value, out: &str) -> Value {
-        let file = self.path("project.json");
-        let project = json!({ "version": 1, "output": output, "sources": sources, "scenes": scenes });
-        std::fs::write(&file, project.to_string()).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
-            .arg("render")
-            .arg(&file)
-            .arg("--sources")
-            .arg(&self.0)
-            .arg("-o")
-            .arg(self.path(out))
-            .args(["--threads", "2", "--work-dir"])
-            .arg(self.path("work"))
-            .output()
-            .expect("binary runs");
-        assert!(o.status.success(), "render failed: {}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice(&o.stdout).expect("stats JSON")
-    }
+/// An H.264/AAC clip of `pattern` (a lavfi video source) at `size`, 30 fps, 4 s, with a
+/// keyframe exactly every second.
+fn clip(dir: &Dir, name: &str, pattern: &str, size: &str) -> PathBuf {
+    let video = format!("{pattern}=size={size}:rate=30:duration=4");
+    let args = ["-f", "lavfi", "-i", &video, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4"];
+    let codecs = ["-c:v", "libx264", "-preset", "veryfast", "-x264-params", "keyint=30:min-keyint=30:scenecut=0"];
+    dir.make(name, &[&args[..], &codecs, &["-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"]].concat())
 }
 
-impl Drop for Dir {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn source(name: &str) -> Value {
-    json!({ "kind": "video", "name": name, "size": 1 })
+/// Renders a project of `scenes` over `sources` at `output` to `out`; returns the stats.
+fn render(dir: &Dir, output: Value, sources: Value, scenes: Value, out: &str) -> Value {
+    dir.render_ok(&project(output, sources, scenes), out)
 }
 
 /// The video packets of `file` in decode order: (MD5 of the data, keyframe, pts in seconds).
@@ -95,23 +48,6 @@ fn packets(file: &Path) -> Vec<(String, bool, f64)> {
         .collect()
 }
 
-/// PSNR (dB) between frame `a` of `fa` and frame `b` of `fb`.
-fn psnr(fa: &Path, a: u64, fb: &Path, b: u64) -> f64 {
-    let graph = format!("[0:v]select=eq(n\\,{a}),setpts=0[x];[1:v]select=eq(n\\,{b}),setpts=0[y];[x][y]psnr");
-    let out = Command::new("ffmpeg")
-        .arg("-nostdin")
-        .args(["-hide_banner", "-i"])
-        .arg(fa)
-        .arg("-i")
-        .arg(fb)
-        .args(["-filter_complex", &graph, "-frames:v", "1", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr);
-    let avg = text.split("average:").nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("nan");
-    if avg == "inf" { 100.0 } else { avg.parse().unwrap_or(f64::NAN) }
-}
-
 /// Asserts output frame `n` is source frame `m`: closer to it than to its neighbours, and close.
 #[track_caller]
 fn same_frame(out: &Path, n: u64, src: &Path, m: u64) {
@@ -125,9 +61,10 @@ const OUT_320: fn() -> Value = || json!({ "width": 320, "height": 240, "fps": 30
 #[test]
 fn a_keyframe_aligned_splice_copies_packets_byte_for_byte() {
     let dir = Dir::new("copy");
-    let a = dir.clip("a.mp4", "testsrc2", "320x240");
-    let b = dir.clip("b.mp4", "testsrc", "320x240");
-    let stats = dir.render(
+    let a = clip(&dir, "a.mp4", "testsrc2", "320x240");
+    let b = clip(&dir, "b.mp4", "testsrc", "320x240");
+    let stats = render(
+        &dir,
         OUT_320(),
         json!({ "a": source("a.mp4"), "b": source("b.mp4") }),
         json!([
@@ -151,8 +88,9 @@ fn a_keyframe_aligned_splice_copies_packets_byte_for_byte() {
 #[test]
 fn a_mid_gop_smart_cut_is_frame_accurate() {
     let dir = Dir::new("smart");
-    let src = dir.clip("clip.mp4", "testsrc2", "320x240");
-    let stats = dir.render(
+    let src = clip(&dir, "clip.mp4", "testsrc2", "320x240");
+    let stats = render(
+        &dir,
         OUT_320(),
         json!({ "clip": source("clip.mp4") }),
         json!([
@@ -174,10 +112,11 @@ fn a_mid_gop_smart_cut_is_frame_accurate() {
 #[test]
 fn a_target_size_lands_at_or_under_it_and_above_90_percent() {
     let dir = Dir::new("target");
-    dir.clip("clip.mp4", "testsrc2", "640x360");
+    clip(&dir, "clip.mp4", "testsrc2", "640x360");
     for target in [150_000u64, 400_000] {
         let output = json!({ "width": 640, "height": 360, "fps": 30, "targetSizeBytes": target });
-        let stats = dir.render(
+        let stats = render(
+            &dir,
             output,
             json!({ "clip": source("clip.mp4") }),
             json!([{ "layers": [{ "type": "video", "source": "clip", "trimEnd": 4 }] }]),
@@ -233,9 +172,10 @@ fn without_parameter_sets(packet: &[u8]) -> Vec<u8> {
 #[test]
 fn a_mixed_timeline_copies_the_clean_clips_and_encodes_the_scaled_one() {
     let dir = Dir::new("mixed");
-    let a = dir.clip("a.mp4", "testsrc2", "320x240");
-    let b = dir.clip("b.mp4", "testsrc2", "640x480");
-    let stats = dir.render(
+    let a = clip(&dir, "a.mp4", "testsrc2", "320x240");
+    let b = clip(&dir, "b.mp4", "testsrc2", "640x480");
+    let stats = render(
+        &dir,
         OUT_320(),
         json!({ "a": source("a.mp4"), "b": source("b.mp4") }),
         json!([
@@ -266,7 +206,7 @@ fn a_mixed_timeline_copies_the_clean_clips_and_encodes_the_scaled_one() {
     let status = Command::new("ffmpeg")
         .args(["-nostdin", "-v", "error", "-y", "-i"])
         .arg(&b)
-        .args(["-vf", "scale=320:240:out_color_matrix=bt709", "-c:v", "libx264", "-qp", "0"])
+        .args(["-vf", "scale=320:240", "-c:v", "libx264", "-qp", "0"])
         .arg(&scaled)
         .status()
         .unwrap();

@@ -76,16 +76,20 @@ pub fn run(
     let (mut jobs, mut parts, mut work_us, mut joins_us) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let rate = plan.output.frame_rate;
     let (reference_codec, reference_timescale) = source_stream(job, reference);
+    let colour = if encodes { Some(mixed::source_colour(source_file(job, reference)?)?) } else { None };
     for piece in &pieces {
         let splice = match piece {
             Piece::Splice(splice) => *splice,
             Piece::Encode { scene, segments } => {
                 let sub = mixed::sub_plan(plan, segments.clone(), &job.probed.media);
-                let Some(graph) = scene_graph::build(&sub, *scene, job.files, &job.probed.images, false)? else {
+                let Some(mut graph) = scene_graph::build(&sub, *scene, job.files, &job.probed.images, false)? else {
                     continue;
                 };
+                let colour = colour.as_ref().ok_or_else(|| RenderError::Io("no colour for encoded runs".to_owned()))?;
+                mixed::recolour(&mut graph, colour)?;
                 let file = job.work.path.join(format!("part_{:04}.{ext}", parts.len()));
-                let encoder = matched_encoder(job, reference_codec, reference_timescale, per_job, true);
+                let mut encoder = matched_encoder(job, reference_codec, reference_timescale, per_job);
+                encoder.extend(colour.tags.iter().cloned());
                 jobs.push(job.scene_argv(&graph, &file, per_job, None, encoder));
                 work_us.push(graph.duration_us);
                 joins_us.push(rate.frame_time_us(graph.first_frame));
@@ -93,9 +97,7 @@ pub fn run(
                 continue;
             }
         };
-        let src = job.files.get(&splice.source).ok_or_else(|| {
-            RenderError::Unsupported(format!("source {} has no file; add it to the sources", splice.source))
-        })?;
+        let src = source_file(job, splice)?;
         let (codec, timescale) = source_stream(job, splice);
         let pieces = [(splice.head, false), (Some(splice.copy), true), (splice.tail, false)];
         for (span, copied) in pieces.into_iter().filter_map(|(s, c)| Some((s?, c))) {
@@ -107,7 +109,7 @@ pub fn run(
             let argv = if copied {
                 copy_argv(src, span, frames, &file, plan.output.format)
             } else {
-                let encoder = matched_encoder(job, codec, timescale, per_job, false);
+                let encoder = matched_encoder(job, codec, timescale, per_job);
                 encode_argv(src, span, frames, encoder, &file, plan.output.format)
             };
             jobs.push(argv);
@@ -154,6 +156,14 @@ pub fn run(
         (false, false) => SMART_CUT,
     };
     Ok(Outcome::Done(name, bytes))
+}
+
+/// The file of a splice's source.
+fn source_file<'j>(job: &'j Job, splice: &Splice) -> Result<&'j Path, RenderError> {
+    let file = job.files.get(&splice.source).ok_or_else(|| {
+        RenderError::Unsupported(format!("source {} has no file; add it to the sources", splice.source))
+    })?;
+    Ok(file)
 }
 
 /// The codec string and timescale of a splice's source track (`""`, 0 when unknown).
@@ -203,17 +213,15 @@ fn encode_argv(
 }
 
 /// The output encoder's options matched to the copied stream: the source's H.264 profile and
-/// level (from its codec string) and, in MP4, its timescale. Re-encoded source frames
-/// (`keep_tags`: false) drop the BT.709 tags and keep the source's; composited frames keep them.
-fn matched_encoder(job: &Job, codec: &str, timescale: u32, threads: usize, keep_tags: bool) -> Vec<String> {
+/// level (from its codec string), in MP4 its timescale, and no BT.709 tags (re-encoded source
+/// frames keep the source's; encoded runs add the source's own).
+fn matched_encoder(job: &Job, codec: &str, timescale: u32, threads: usize) -> Vec<String> {
     let plan = job.plan;
     let mut encoder = argv::video_encoder(&plan.encoding, plan.output.frame_rate, threads);
     if plan.encoding.video.codec == VideoCodec::H264 {
         match_h264_profile(&mut encoder, codec);
     }
-    if !keep_tags {
-        keep_source_colours(&mut encoder);
-    }
+    keep_source_colours(&mut encoder);
     if plan.output.format == Format::Mp4 && timescale > 0 {
         encoder.extend(["-video_track_timescale".to_owned(), timescale.to_string()]);
     }

@@ -2,12 +2,75 @@
 //! [`Piece`]s in order — each copied or smart-cut segment on its own, each run of consecutive
 //! encoded segments of one scene together — and every encoded run is drawn by the normal scene
 //! graph over a [`sub_plan`] holding only the run's segments, so it decodes and encodes just
-//! the frames it covers.
+//! the frames it covers, in the copied stream's colours ([`Colour`]): its matrix and tags, so a
+//! player shows copied and encoded frames alike (an untagged source stays untagged).
 
+use super::argv::file_url;
+use super::error::RenderError;
+use super::ffmpeg;
+use super::scene_graph::{SceneGraph, yuv_finish};
 use frameloom::container::ProbeInfo;
 use frameloom::plan::{RenderPlan, Splice, Visual, keyframe_before};
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::ops::Range;
+use std::path::Path;
+
+/// The colour description of a copied stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Colour {
+    /// The `scale` filter's `out_color_matrix` for it (`bt601` when untagged, as ffmpeg reads it).
+    pub matrix: &'static str,
+    /// The encoder's colour tag options (`-colorspace …`), only those the source has.
+    pub tags: Vec<String>,
+}
+
+/// The colour description of `file`'s first video stream (ffprobe).
+pub fn source_colour(file: &Path) -> Result<Colour, RenderError> {
+    let entries = "stream=color_space,color_primaries,color_transfer";
+    let mut args: Vec<OsString> = ["-select_streams", "v:0", "-show_entries", entries].map(OsString::from).to_vec();
+    args.extend([OsString::from("-protocol_whitelist"), "file".into(), file_url(file)]);
+    let json: serde_json::Value = serde_json::from_slice(&ffmpeg::probe(&args)?).unwrap_or_default();
+    let stream = &json["streams"][0];
+    Ok(colour_of(
+        stream["color_space"].as_str().unwrap_or(""),
+        stream["color_primaries"].as_str().unwrap_or(""),
+        stream["color_transfer"].as_str().unwrap_or(""),
+    ))
+}
+
+/// The colour of a stream tagged `space`, `primaries`, `transfer` (ffprobe names; `unknown`).
+fn colour_of(space: &str, primaries: &str, transfer: &str) -> Colour {
+    let matrix = match space {
+        "bt709" => "bt709",
+        "fcc" => "fcc",
+        "bt470bg" => "bt470",
+        "smpte170m" => "smpte170m",
+        "smpte240m" => "smpte240m",
+        "bt2020nc" | "bt2020c" => "bt2020",
+        _ => "bt601",
+    };
+    let known = |v: &str| !v.is_empty() && v != "unknown" && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let mut tags = Vec::new();
+    for (option, value) in [("-colorspace", space), ("-color_primaries", primaries), ("-color_trc", transfer)] {
+        if known(value) {
+            tags.extend([option.to_owned(), value.to_owned()]);
+        }
+    }
+    Colour { matrix, tags }
+}
+
+/// Makes `graph` end in `colour`'s matrix instead of BT.709.
+pub fn recolour(graph: &mut SceneGraph, colour: &Colour) -> Result<(), RenderError> {
+    let end = format!("{}[vout]", yuv_finish("bt709"));
+    let start = graph.filter.strip_suffix(&end).map(str::len).ok_or_else(|| {
+        RenderError::Unsupported("the scene graph does not end in a YUV conversion; render without copying".to_owned())
+    })?;
+    graph.filter.truncate(start);
+    graph.filter.push_str(&yuv_finish(colour.matrix));
+    graph.filter.push_str("[vout]");
+    Ok(())
+}
 
 /// A stretch of the timeline produced one way.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,5 +166,24 @@ mod tests {
             ]
         );
         assert_eq!(sub_plan(&plan, 1..3, &BTreeMap::new()).segments, plan.segments[1..3]);
+    }
+
+    #[test]
+    fn encoded_runs_take_the_copied_stream_colours() {
+        let untagged = colour_of("unknown", "unknown", "");
+        assert_eq!(untagged, Colour { matrix: "bt601", tags: Vec::new() });
+        let hd = colour_of("bt709", "bt709", "bt709");
+        assert_eq!((hd.matrix, hd.tags.len()), ("bt709", 6));
+        let mut graph = SceneGraph {
+            scene: 0,
+            inputs: Vec::new(),
+            filter: format!("[c0]setpts=PTS-STARTPTS,{}[vout]", yuv_finish("bt709")),
+            first_frame: 0,
+            frames: 1,
+            duration_us: 1,
+        };
+        recolour(&mut graph, &untagged).unwrap();
+        assert_eq!(graph.filter, format!("[c0]setpts=PTS-STARTPTS,{}[vout]", yuv_finish("bt601")));
+        assert!(recolour(&mut graph, &untagged).is_err());
     }
 }
