@@ -76,7 +76,9 @@ pub fn run(
     let (mut jobs, mut parts, mut work_us, mut joins_us) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let rate = plan.output.frame_rate;
     let (reference_codec, reference_timescale) = source_stream(job, reference);
-    let colour = if encodes { Some(mixed::source_colour(source_file(job, reference)?)?) } else { None };
+    // Every copied source has the same SPS (the plan checks it), so the same colour tags.
+    let colour = if all_copy { None } else { Some(mixed::source_colour(source_file(job, reference)?)?) };
+    let tags = colour.as_ref().map(|c| c.tags.clone()).unwrap_or_default();
     for piece in &pieces {
         let splice = match piece {
             Piece::Splice(splice) => *splice,
@@ -89,7 +91,7 @@ pub fn run(
                 mixed::recolour(&mut graph, colour)?;
                 let file = job.work.path.join(format!("part_{:04}.{ext}", parts.len()));
                 let mut encoder = matched_encoder(job, reference_codec, reference_timescale, per_job);
-                encoder.extend(colour.tags.iter().cloned());
+                encoder.extend(tags.iter().cloned());
                 jobs.push(job.scene_argv(&graph, &file, per_job, None, encoder));
                 work_us.push(graph.duration_us);
                 joins_us.push(rate.frame_time_us(graph.first_frame));
@@ -109,7 +111,8 @@ pub fn run(
             let argv = if copied {
                 copy_argv(src, span, frames, &file, plan.output.format)
             } else {
-                let encoder = matched_encoder(job, codec, timescale, per_job);
+                let mut encoder = matched_encoder(job, codec, timescale, per_job);
+                encoder.extend(tags.iter().cloned());
                 encode_argv(src, span, frames, encoder, &file, plan.output.format)
             };
             jobs.push(argv);
@@ -213,8 +216,8 @@ fn encode_argv(
 }
 
 /// The output encoder's options matched to the copied stream: the source's H.264 profile and
-/// level (from its codec string), in MP4 its timescale, and no BT.709 tags (re-encoded source
-/// frames keep the source's; encoded runs add the source's own).
+/// level (from its codec string), in MP4 its timescale, and no BT.709 tags (the caller adds
+/// the source's own).
 fn matched_encoder(job: &Job, codec: &str, timescale: u32, threads: usize) -> Vec<String> {
     let plan = job.plan;
     let mut encoder = argv::video_encoder(&plan.encoding, plan.output.frame_rate, threads);
@@ -228,7 +231,7 @@ fn matched_encoder(job: &Job, codec: &str, timescale: u32, threads: usize) -> Ve
     encoder
 }
 
-/// Drops the encoder's BT.709 colour tags: re-encoded frames keep the source's tags, which
+/// Drops the encoder's BT.709 colour tags: re-encoded frames take the source's tags, which
 /// the copied frames (and the file's decoder configuration) carry.
 fn keep_source_colours(encoder: &mut Vec<String>) {
     let tags = ["-colorspace", "-color_primaries", "-color_trc"];
