@@ -9,7 +9,7 @@ mod support;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::media::{Dir, project, psnr, video_source as source};
+use support::media::{Dir, pixel, project, psnr, video_source as source};
 
 /// An H.264/AAC clip of `pattern` (a lavfi video source) at `size`, 30 fps, 4 s, with a
 /// keyframe exactly every second.
@@ -217,4 +217,26 @@ fn a_mixed_timeline_copies_the_clean_clips_and_encodes_the_scaled_one() {
     for (n, m) in [(59, 59), (90, 60)] {
         same_frame(&out, n, &a, m);
     }
+}
+
+#[test]
+fn a_fade_out_encodes_only_its_own_second() {
+    let dir = Dir::new("fade");
+    let a = clip(&dir, "a.mp4", "testsrc2", "320x240");
+    let scenes = json!([{ "layers": [{ "type": "video", "source": "a", "trimEnd": 4, "fadeOut": 1 }] }]);
+    let stats = render(&dir, OUT_320(), json!({ "a": source("a.mp4") }), scenes, "out.mp4");
+    assert_eq!(stats["fast_path"], "mixed", "{stats}");
+    assert_eq!(
+        (stats["treatments"]["copy"].as_u64(), stats["treatments"]["reasons"]["opacity"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let out = dir.path("out.mp4");
+    let (got, src) = (packet_bytes(&out), packet_bytes(&a));
+    assert_eq!(got.len(), 120, "frame count");
+    copied(&got[..90], &src[..90]);
+    same_frame(&out, 89, &a, 89);
+    let dark = |n| pixel(&out, n, 300, 20).iter().map(|&c| u32::from(c)).sum::<u32>();
+    let before = pixel(&a, 90, 300, 20).iter().map(|&c| u32::from(c)).sum::<u32>();
+    assert!(before > 400, "a bright pixel: {before}");
+    assert!(dark(90) * 10 >= before * 8 && dark(119) * 10 <= before, "fading: {before} → {} → {}", dark(90), dark(119));
 }
