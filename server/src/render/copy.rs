@@ -77,8 +77,7 @@ pub fn run(
     let rate = plan.output.frame_rate;
     let (reference_codec, reference_timescale) = source_stream(job, reference);
     // Every copied source has the same SPS (the plan checks it), so the same colour tags.
-    let colour = if all_copy { None } else { Some(mixed::source_colour(source_file(job, reference)?)?) };
-    let tags = colour.as_ref().map(|c| c.tags.clone()).unwrap_or_default();
+    let colour = mixed::source_colour(source_file(job, reference)?)?;
     for piece in &pieces {
         let splice = match piece {
             Piece::Splice(splice) => *splice,
@@ -87,11 +86,10 @@ pub fn run(
                 let Some(mut graph) = scene_graph::build(&sub, *scene, job.files, &job.probed.images, false)? else {
                     continue;
                 };
-                let colour = colour.as_ref().ok_or_else(|| RenderError::Io("no colour for encoded runs".to_owned()))?;
-                mixed::recolour(&mut graph, colour)?;
+                mixed::recolour(&mut graph, &colour)?;
                 let file = job.work.path.join(format!("part_{:04}.{ext}", parts.len()));
                 let mut encoder = matched_encoder(job, reference_codec, reference_timescale, per_job);
-                encoder.extend(tags.iter().cloned());
+                encoder.extend(colour.tags.iter().cloned());
                 jobs.push(job.scene_argv(&graph, &file, per_job, None, encoder));
                 work_us.push(graph.duration_us);
                 joins_us.push(rate.frame_time_us(graph.first_frame));
@@ -112,7 +110,7 @@ pub fn run(
                 copy_argv(src, span, frames, &file, plan.output.format)
             } else {
                 let mut encoder = matched_encoder(job, codec, timescale, per_job);
-                encoder.extend(tags.iter().cloned());
+                encoder.extend(colour.tags.iter().cloned());
                 encode_argv(src, span, frames, encoder, &file, plan.output.format)
             };
             jobs.push(argv);
