@@ -7,7 +7,7 @@ use crate::{fixtures, table::Table};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Jobs in the burst.
@@ -85,14 +85,15 @@ fn project(sha: &str, bytes: u64) -> String {
     .to_string()
 }
 
-/// The server binary next to this one (same profile), built if missing.
+/// The server binary next to this one (same profile), built (or rebuilt when stale) once per run.
 pub fn server_binary() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let bin = exe.with_file_name("frameloom-server");
-    if !bin.exists() {
+    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let bin = exe.with_file_name("frameloom-server");
         let release = exe.components().any(|c| c.as_os_str() == "release");
         let mut cargo = Command::new("cargo");
-        cargo.args(["build", "-p", "frameloom-server"]);
+        cargo.args(["build", "--quiet", "-p", "frameloom-server"]);
         if release {
             cargo.arg("--release");
         }
@@ -100,8 +101,9 @@ pub fn server_binary() -> Result<PathBuf, String> {
         if !ok || !bin.exists() {
             return Err(format!("cannot build {}", bin.display()));
         }
-    }
-    Ok(bin)
+        Ok(bin)
+    })
+    .clone()
 }
 
 /// A running server, killed on drop.

@@ -1,6 +1,7 @@
 //! What a job is: its status, progress, error and output, and how it looks in JSON.
 
 use super::options::JobOptions;
+use frameloom::plan::TreatmentSummary;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -90,6 +91,26 @@ pub struct JobOutput {
     /// The job's other files (thumbnail, renditions, `hls/master.m3u8`), as paths under
     /// `outputs/<id>/` and `/jobs/{id}/output/`.
     pub files: Vec<String>,
+    /// What the render did (`None` for jobs finished before stats were stored).
+    pub stats: Option<JobStats>,
+}
+
+/// What a finished render did, as `GET /jobs/{id}` shows it (`stats`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStats {
+    /// Video frames written.
+    pub frames: u64,
+    /// Wall-clock seconds the render took.
+    pub seconds: f64,
+    /// The ffmpeg video encoder (`libx264`, `libvpx-vp9`, …).
+    pub encoder: String,
+    /// How the video was made (`stream-copy`, `smart-cut`, `mixed`, `concat-copy`, …).
+    pub fast_path: String,
+    /// The plan's segment treatments: how many copy, smart-cut or encode, and why.
+    pub treatments: TreatmentSummary,
+    /// Why a copied file failed validation and the plan was rendered the normal way.
+    pub copy_fallback: Option<String>,
 }
 
 impl JobOutput {
@@ -162,6 +183,9 @@ impl Job {
                 .map(|name| json!({ "name": name, "mimeType": mime_type_of(name), "url": format!("{url}/{name}") }))
                 .collect();
             v["output"] = json!({ "bytes": out.bytes, "mimeType": out.mime_type(), "url": url, "files": files });
+            if let Some(stats) = &out.stats {
+                v["stats"] = json!(stats);
+            }
         }
         v
     }

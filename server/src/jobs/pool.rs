@@ -8,7 +8,7 @@
 //! fill it again; the error says to free space).
 
 use super::events::JobEvent;
-use super::model::{Job, JobError, JobOutput, JobProgress, now_ms};
+use super::model::{Job, JobError, JobOutput, JobProgress, JobStats, now_ms};
 use super::{Jobs, MAX_ATTEMPTS, remove_file};
 use crate::render::{self, RenderError, RenderRequest, RenderStats};
 use std::collections::{BTreeMap, HashMap};
@@ -228,7 +228,20 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     let final_path = jobs.storage.output(&job.id, ext);
     publish_output(&tmp, &final_path)?;
     let bytes = std::fs::metadata(&final_path).map_err(|e| io_error(&final_path, &e))?.len();
-    Ok((RenderStats { bytes, ..stats }, JobOutput { bytes, ext: ext.to_string(), files }, rendered))
+    let output = JobOutput { bytes, ext: ext.to_string(), files, stats: Some(job_stats(&stats)) };
+    Ok((RenderStats { bytes, ..stats }, output, rendered))
+}
+
+/// The stats kept with the job.
+fn job_stats(stats: &RenderStats) -> JobStats {
+    JobStats {
+        frames: stats.frames,
+        seconds: stats.seconds,
+        encoder: stats.encoder.clone(),
+        fast_path: stats.fast_path.clone(),
+        treatments: stats.treatments.clone(),
+        copy_fallback: stats.copy_fallback.clone(),
+    }
 }
 
 /// The files a job offers besides its output: the top-level files of its folder and the HLS

@@ -26,6 +26,7 @@ mod geometry;
 pub mod hls;
 pub mod ladder;
 mod lookup;
+mod mixed;
 mod output;
 mod overlays;
 mod preprocess;
@@ -78,7 +79,8 @@ pub struct RenderStats {
     pub encoder: String,
     /// Size of the output file in bytes.
     pub bytes: u64,
-    /// How the video was made: `stream-copy` or `smart-cut` (source packets copied), else
+    /// How the video was made: `stream-copy` or `smart-cut` (source packets copied), `mixed`
+    /// (some segments copied or smart-cut, the others encoded), else
     /// how the scenes were joined: `concat-copy`, `filter-concat` or `gif-palette`.
     pub fast_path: String,
     /// The plan's segment treatments: how many copy, smart-cut or encode, and why.

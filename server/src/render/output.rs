@@ -164,6 +164,22 @@ impl Job<'_> {
         Ok((fast_path, bytes, fallback))
     }
 
+    /// The graphs of `scene` of `plan` (the job's plan or a part of it), cut into parts of at most
+    /// [`overlays::MAX_PER_PASS`] text and caption overlays each.
+    pub(super) fn scene_parts(&self, plan: &RenderPlan, scene: usize, rgb: bool) -> Result<Vec<SceneGraph>, RenderError> {
+        let Some((first, end)) = scene_graph::scene_frames(plan, scene) else { return Ok(Vec::new()) };
+        let rate = plan.output.frame_rate;
+        let ranges: Vec<(u64, u64)> = self.overlays.iter().map(|o| o.frames(rate)).collect();
+        let mut graphs = Vec::new();
+        for part in overlays::parts(first, end, &ranges, overlays::MAX_PER_PASS)? {
+            let images = &self.probed.images;
+            if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, images, self.overlays, rgb)? {
+                graphs.push(graph);
+            }
+        }
+        Ok(graphs)
+    }
+
     /// Renders scenes and sound, joins them into `output`; returns how it joined and the size.
     fn render_scenes(
         &self,
@@ -175,18 +191,8 @@ impl Job<'_> {
         let plan = self.plan;
         let format = plan.output.format;
         let mut scenes = Vec::new();
-        let rate = plan.output.frame_rate;
         for scene in 0..plan.segments.last().map_or(0, |s| s.scene + 1) {
-            let Some((first, end)) = scene_graph::scene_frames(plan, scene) else { continue };
-            let ranges: Vec<(u64, u64)> = self.overlays.iter().map(|o| o.frames(rate)).collect();
-            for part in overlays::parts(first, end, &ranges, overlays::MAX_PER_PASS)? {
-                let images = &self.probed.images;
-                let rgb = format == Format::Gif;
-                if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, images, self.overlays, rgb)?
-                {
-                    scenes.push(graph);
-                }
-            }
+            scenes.extend(self.scene_parts(plan, scene, format == Format::Gif)?);
         }
         if scenes.is_empty() {
             return Err(RenderError::Unsupported("the timeline is shorter than one frame; lengthen it".to_owned()));
@@ -203,7 +209,7 @@ impl Job<'_> {
         if let Some(&first) = passes.first() {
             // The analysis pass of every scene first (in parallel), then the files.
             let analysis: Vec<Vec<OsString>> = (scenes.iter().zip(&scene_files).enumerate())
-                .map(|(i, (g, f))| self.scene_argv(g, f, per_job, Some(&self.pass(first, i))))
+                .map(|(i, (g, f))| self.scene_argv(g, f, per_job, Some(&self.pass(first, i)), self.encoder(per_job)))
                 .collect();
             let lengths: Vec<i64> = scenes.iter().map(|g| g.duration_us).collect();
             progress(board.stage("analyse", 0.02, 0.4, &lengths));
@@ -211,7 +217,7 @@ impl Job<'_> {
         }
         for (i, (graph, file)) in scenes.iter().zip(&scene_files).enumerate() {
             let pass = passes.last().map(|&n| self.pass(n, i));
-            jobs.push(self.scene_argv(graph, file, per_job, pass.as_ref()));
+            jobs.push(self.scene_argv(graph, file, per_job, pass.as_ref(), self.encoder(per_job)));
             work_us.push(graph.duration_us);
         }
         let audio_file = self.work.path.join("audio.mka");
@@ -239,16 +245,28 @@ impl Job<'_> {
         Pass { number, log: two_pass::log_prefix(&self.work.path, index) }
     }
 
-    /// The argv that renders one scene to `file` (or, for an analysis pass, to nothing).
-    fn scene_argv(&self, graph: &SceneGraph, file: &Path, threads: usize, pass: Option<&Pass>) -> Vec<OsString> {
+    /// The plan's video encoder options.
+    fn encoder(&self, threads: usize) -> Vec<String> {
+        argv::video_encoder(&self.plan.encoding, self.plan.output.frame_rate, threads)
+    }
+
+    /// The argv that renders one scene (or part of one) to `file` with the video `encoder`
+    /// options (or, for an analysis pass, to nothing).
+    pub(super) fn scene_argv(
+        &self,
+        graph: &SceneGraph,
+        file: &Path,
+        threads: usize,
+        pass: Option<&Pass>,
+        encoder: Vec<String>,
+    ) -> Vec<OsString> {
         let mut a = Vec::new();
         for input in &graph.inputs {
             input.push_to(&mut a, threads);
         }
-        let encoding = &self.plan.encoding;
         let mut tail = words(&["-filter_complex_threads", &threads.to_string(), "-filter_complex", &graph.filter]);
         tail.extend(words(&["-map", "[vout]", "-an", "-frames:v", &graph.frames.to_string()]));
-        tail.extend(argv::video_encoder(encoding, self.plan.output.frame_rate, threads));
+        tail.extend(encoder);
         tail.extend(pass.map(Pass::args).unwrap_or_default());
         if pass.is_some_and(Pass::is_analysis) {
             tail.extend(words(&["-f", "null", "-"]));

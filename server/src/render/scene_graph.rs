@@ -157,10 +157,15 @@ pub fn build_part(
         );
         below = format!("c{i}");
     }
-    let finish = if rgb_out { "format=gbrp" } else { "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p" };
+    let finish = if rgb_out { "format=gbrp".to_owned() } else { yuv_finish("bt709") };
     let _ = write!(g.filter, ";[{below}]setpts=PTS-STARTPTS,{finish}[vout]");
     let duration_us = out.frame_time_us(end_frame) - out.frame_time_us(first_frame);
     Ok(Some(SceneGraph { scene, inputs: g.inputs, filter: g.filter, first_frame, frames, duration_us }))
+}
+
+/// The last filter of a YUV scene: planar RGB to limited-range 4:2:0 with colour `matrix`.
+pub fn yuv_finish(matrix: &str) -> String {
+    format!("scale=out_color_matrix={matrix}:out_range=tv,format=yuv420p")
 }
 
 fn source_file<'a>(files: &'a BTreeMap<String, PathBuf>, id: &str) -> Result<&'a PathBuf, RenderError> {
