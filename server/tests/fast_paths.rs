@@ -85,7 +85,13 @@ fn packets(file: &Path) -> Vec<(String, bool, f64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["data_hash"].as_str().unwrap_or("").to_owned(), p["flags"].as_str().unwrap_or("").starts_with('K'), time(p)))
+        .map(|p| {
+            (
+                p["data_hash"].as_str().unwrap_or("").to_owned(),
+                p["flags"].as_str().unwrap_or("").starts_with('K'),
+                time(p),
+            )
+        })
         .collect()
 }
 

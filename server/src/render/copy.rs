@@ -73,7 +73,8 @@ pub fn run(
         let src = job.files.get(&splice.source).ok_or_else(|| {
             RenderError::Unsupported(format!("source {} has no file; add it to the sources", splice.source))
         })?;
-        let track = job.probed.media.get(&splice.source).and_then(|p| p.tracks.iter().find(|t| t.id == splice.track_id));
+        let track =
+            job.probed.media.get(&splice.source).and_then(|p| p.tracks.iter().find(|t| t.id == splice.track_id));
         let (codec, timescale) = track.map_or(("", 0), |t| (t.codec.as_str(), t.timescale));
         let pieces = [(splice.head, false), (Some(splice.copy), true), (splice.tail, false)];
         for (span, copied) in pieces.into_iter().filter_map(|(s, c)| Some((s?, c))) {
