@@ -184,8 +184,11 @@ fn copy_argv(src: &Path, span: SourceSpan, frames: u64, file: &Path, format: For
     let mut a = Vec::new();
     // Exactly the keyframe's time: ffmpeg shifts the copied timestamps by the seek time, so
     // any other value moves the keyframe off zero and the part's edit list would hide it.
+    // `-seek_timestamp 1`: the file's own clock (the prober's), even when it does not start at
+    // 0 (a range-only copy starts at its first kept keyframe).
     let seek = argv::seconds(span.from_us);
-    Input { options: words(&["-noautorotate", "-ss", &seek]), path: src.to_owned() }.push_to(&mut a, 1);
+    let options = words(&["-noautorotate", "-seek_timestamp", "1", "-ss", &seek]);
+    Input { options, path: src.to_owned() }.push_to(&mut a, 1);
     let mut tail = words(&["-map", "0:v:0", "-an", "-c:v", "copy", "-frames:v", &frames.to_string()]);
     tail.extend(words(&["-f", argv::intermediate_muxer(format)]));
     a.extend(tail.into_iter().map(OsString::from));

@@ -172,8 +172,7 @@ impl Job<'_> {
         let ranges: Vec<(u64, u64)> = self.overlays.iter().map(|o| o.frames(rate)).collect();
         let mut graphs = Vec::new();
         for part in overlays::parts(first, end, &ranges, overlays::MAX_PER_PASS)? {
-            let images = &self.probed.images;
-            if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, images, self.overlays, rgb)? {
+            if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, self.probed, self.overlays, rgb)? {
                 graphs.push(graph);
             }
         }

@@ -9,8 +9,9 @@
 //!
 //! **Batches.** One ffmpeg pass composites at most [`MAX_PER_PASS`] overlays: a scene with
 //! more is cut in time into parts ([`parts`]), each rendered by its own pass, in parallel, and
-//! joined with the scenes (the concat demuxer copies them). So 1,000+ cues cost about as much
-//! as 50, and no filter graph grows with the cue count.
+//! joined with the scenes (the concat demuxer copies them). Each part decodes its video from
+//! the keyframe before its own first frame (the prober's keyframe index), not from the layer's
+//! start. So 1,000+ cues cost about as much as 50, and no filter graph grows with the cue count.
 
 use super::error::RenderError;
 use frameloom::overlay::OverlayTimeline;

@@ -24,8 +24,8 @@ use super::argv::{Input, num, rate, seconds};
 use super::error::RenderError;
 use super::geometry::{draw, upright_crop};
 use super::overlays::OverlayPng;
-use super::sources::ImageInfo;
-use frameloom::plan::{FRAME_PICK_TOLERANCE_US, Rect, RenderPlan, Rotation, Visual, VisualLayer};
+use super::sources::{ImageInfo, Probed};
+use frameloom::plan::{FRAME_PICK_TOLERANCE_US, Rect, RenderPlan, Rotation, Visual, VisualLayer, keyframe_before};
 use frameloom::project::Color;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -72,13 +72,15 @@ pub fn scene_frames(plan: &RenderPlan, scene: usize) -> Option<(u64, u64)> {
 }
 
 /// Builds the graph of the frames `part` (`[first, end)`, inside `scene`), with the text and
-/// caption `overlays` that show there drawn at their layers' z-order.
+/// caption `overlays` that show there drawn at their layers' z-order. A part starting inside a
+/// video layer decodes from the keyframe before its own first frame (from `probed`'s keyframe
+/// index), not from the layer's start.
 pub fn build_part(
     plan: &RenderPlan,
     scene: usize,
     part: (u64, u64),
     files: &BTreeMap<String, PathBuf>,
-    images: &BTreeMap<String, ImageInfo>,
+    probed: &Probed,
     overlays: &[OverlayPng],
     rgb_out: bool,
 ) -> Result<Option<SceneGraph>, RenderError> {
@@ -127,11 +129,17 @@ pub fn build_part(
         let layer = match &visual.content {
             Visual::Video(video) => {
                 let path = source_file(files, &video.source)?;
-                g.video(index, visual, video, path, shown)?
+                let keyframes = probed
+                    .media
+                    .get(&video.source)
+                    .and_then(|p| p.tracks.iter().find(|t| t.id == video.track_id))
+                    .map_or(&[][..], |t| &t.keyframes_us[..]);
+                let decode_from_us = part_decode_from_us(plan, visual, video, keyframes, n0);
+                g.video(index, visual, video, path, decode_from_us, shown)?
             }
             Visual::Image(image) => {
                 let path = source_file(files, &image.source)?;
-                let info = images.get(&image.source).ok_or_else(|| RenderError::Probe {
+                let info = probed.images.get(&image.source).ok_or_else(|| RenderError::Probe {
                     source: image.source.clone(),
                     error: "the image was not probed".to_owned(),
                 })?;
@@ -168,6 +176,24 @@ pub fn yuv_finish(matrix: &str) -> String {
     format!("scale=out_color_matrix={matrix}:out_range=tv,format=yuv420p")
 }
 
+/// The keyframe to decode `video` from when its first frame here is output frame `n0`: the
+/// layer's own start keyframe when `n0` is its first frame (or there is no keyframe index),
+/// else the last keyframe at or before the source frame `n0` shows (never before the layer's).
+fn part_decode_from_us(
+    plan: &RenderPlan,
+    visual: &VisualLayer,
+    video: &frameloom::plan::VideoVisual,
+    keyframes: &[i64],
+    n0: u64,
+) -> i64 {
+    let rate = plan.output.frame_rate;
+    if keyframes.is_empty() || n0 <= rate.first_frame_from(visual.start_us) {
+        return video.decode_from_us;
+    }
+    let pick_us = video.time.pick_before_us(plan.output.frame_time_us(n0));
+    keyframe_before(keyframes, pick_us).max(video.decode_from_us)
+}
+
 fn source_file<'a>(files: &'a BTreeMap<String, PathBuf>, id: &str) -> Result<&'a PathBuf, RenderError> {
     files.get(id).ok_or_else(|| RenderError::Source {
         source_id: id.to_owned(),
@@ -195,6 +221,7 @@ impl Graph<'_> {
         visual: &VisualLayer,
         video: &frameloom::plan::VideoVisual,
         path: &std::path::Path,
+        decode_from_us: i64,
         shown: (u64, u64),
     ) -> Result<Option<Layer>, RenderError> {
         let out = &self.plan.output;
@@ -203,12 +230,9 @@ impl Graph<'_> {
             return Ok(None);
         };
         let time = &video.time;
-        let seek_us = if video.decode_from_us > 0 {
-            video.decode_from_us - 10_000
-        } else {
-            time.trim_start_us - SEEK_WITHOUT_INDEX_US
-        }
-        .max(0);
+        let seek_us =
+            if decode_from_us > 0 { decode_from_us - 10_000 } else { time.trim_start_us - SEEK_WITHOUT_INDEX_US }
+                .max(0);
         let read_to_us = time.source_time_us(visual.end_us) + READ_PAST_END_US;
         let input = self.inputs.len();
         self.inputs.push(Input::media(path, seek_us, Some(read_to_us - seek_us)));
