@@ -180,9 +180,9 @@ impl Job<'_> {
             let Some((first, end)) = scene_graph::scene_frames(plan, scene) else { continue };
             let ranges: Vec<(u64, u64)> = self.overlays.iter().map(|o| o.frames(rate)).collect();
             for part in overlays::parts(first, end, &ranges, overlays::MAX_PER_PASS)? {
-                let images = &self.probed.images;
                 let rgb = format == Format::Gif;
-                if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, images, self.overlays, rgb)?
+                if let Some(graph) =
+                    scene_graph::build_part(plan, scene, part, self.files, self.probed, self.overlays, rgb)?
                 {
                     scenes.push(graph);
                 }

@@ -10,7 +10,8 @@
 //!   `fps=…:round=up:start_time=…` puts them on the grid: output frame `n` gets the last source
 //!   frame whose mapped time is at or before frame `n`'s time, i.e. the last frame at or before
 //!   `TimeMap::pick_before_us`, as in the browser; `tpad` holds the last frame, `trim` cuts the
-//!   layer to its frames in this scene;
+//!   layer to its frames in this scene; untagged HD sources are tagged BT.709 first
+//!   (`setparams`, see [`super::sources`]) so the conversion to RGB reads them as browsers do;
 //! - opacity is `lut` on alpha, fades are `fade=…:alpha=1` at the plan's times (linear, as the
 //!   plan's `Opacity`), evaluated on the grid times;
 //! - layers are composited bottom first with `overlay` in planar RGB (so odd positions stay
@@ -24,7 +25,7 @@ use super::argv::{Input, num, rate, seconds};
 use super::error::RenderError;
 use super::geometry::{draw, upright_crop};
 use super::overlays::OverlayPng;
-use super::sources::ImageInfo;
+use super::sources::{ImageInfo, Probed};
 use frameloom::plan::{FRAME_PICK_TOLERANCE_US, Rect, RenderPlan, Rotation, Visual, VisualLayer};
 use frameloom::project::Color;
 use std::collections::BTreeMap;
@@ -78,7 +79,7 @@ pub fn build_part(
     scene: usize,
     part: (u64, u64),
     files: &BTreeMap<String, PathBuf>,
-    images: &BTreeMap<String, ImageInfo>,
+    probed: &Probed,
     overlays: &[OverlayPng],
     rgb_out: bool,
 ) -> Result<Option<SceneGraph>, RenderError> {
@@ -127,11 +128,12 @@ pub fn build_part(
         let layer = match &visual.content {
             Visual::Video(video) => {
                 let path = source_file(files, &video.source)?;
-                g.video(index, visual, video, path, shown)?
+                let bt709 = probed.untagged_hd.contains(&video.source);
+                g.video(index, visual, video, (path, bt709), shown)?
             }
             Visual::Image(image) => {
                 let path = source_file(files, &image.source)?;
-                let info = images.get(&image.source).ok_or_else(|| RenderError::Probe {
+                let info = probed.images.get(&image.source).ok_or_else(|| RenderError::Probe {
                     source: image.source.clone(),
                     error: "the image was not probed".to_owned(),
                 })?;
@@ -189,7 +191,7 @@ impl Graph<'_> {
         index: usize,
         visual: &VisualLayer,
         video: &frameloom::plan::VideoVisual,
-        path: &std::path::Path,
+        (path, untagged_hd): (&std::path::Path, bool),
         shown: (u64, u64),
     ) -> Result<Option<Layer>, RenderError> {
         let out = &self.plan.output;
@@ -220,6 +222,9 @@ impl Graph<'_> {
             time.speed_num,
             signed(offset_us / 1e6)
         );
+        if untagged_hd {
+            self.filter.push_str(",setparams=colorspace=bt709");
+        }
         for f in &drawn.filters[..drawn.filters.len() - usize::from(drawn.rotated)] {
             let _ = write!(self.filter, ",{f}");
         }
