@@ -374,3 +374,52 @@ fn an_output_that_is_not_a_regular_file_is_never_replaced() {
         assert!(!std::fs::symlink_metadata(dir.path(name)).unwrap().file_type().is_file(), "{name} untouched");
     }
 }
+
+/// PSNR (dB) of frame 0 of `out` (read with its own BT.709 tag) against frame 0 of `src` read
+/// with the colour matrix `matrix` and scaled to `out`'s 640×360, both as RGB.
+fn psnr_reading_source_as(out: &std::path::Path, src: &std::path::Path, matrix: &str) -> f64 {
+    let graph = format!(
+        "[0:v]select=eq(n\\,0),setpts=0,format=gbrp[x];\
+         [1:v]select=eq(n\\,0),setpts=0,setparams=colorspace={matrix},scale=640:360,format=gbrp[y];[x][y]psnr"
+    );
+    let run = Command::new("ffmpeg")
+        .arg("-nostdin")
+        .args(["-hide_banner", "-i"])
+        .arg(out)
+        .arg("-i")
+        .arg(src)
+        .args(["-filter_complex", &graph, "-frames:v", "1", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&run.stderr);
+    text.split("average:").nth(1).and_then(|s| s.split_whitespace().next()).and_then(|s| s.parse().ok()).unwrap()
+}
+
+#[test]
+fn untagged_hd_video_is_read_as_bt709_and_tagged_video_by_its_tag() {
+    let dir = Dir::new("matrix");
+    let clip = |name: &str, tags: &[&str]| {
+        let args =
+            [&["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=1", "-c:v", "libx264"], tags].concat();
+        dir.make(name, &[args.as_slice(), &["-preset", "ultrafast", "-qp", "4", "-pix_fmt", "yuv420p"]].concat())
+    };
+    let untagged = clip("untagged.mp4", &[]);
+    let bt601 = clip("bt601.mp4", &["-colorspace", "bt470bg"]);
+    let out =
+        json!({ "width": 640, "height": 360, "fps": 30, "format": "mp4", "audioCodec": "none", "quality": "high" });
+    for (src, name, matrix, other) in
+        [(&untagged, "untagged.mp4", "bt709", "bt470bg"), (&bt601, "bt601.mp4", "bt470bg", "bt709")]
+    {
+        let p = project(
+            out.clone(),
+            json!({ "c": video_source(name) }),
+            json!([{ "layers": [{ "type": "video", "source": "c", "trimEnd": 0.5 }] }]),
+        );
+        dir.render_ok(&p, "out.mp4");
+        let (right, wrong) = (
+            psnr_reading_source_as(&dir.path("out.mp4"), src, matrix),
+            psnr_reading_source_as(&dir.path("out.mp4"), src, other),
+        );
+        assert!(right > 25.0 && right > wrong + 4.0, "{name}: {right} dB read as {matrix}, {wrong} dB as {other}");
+    }
+}

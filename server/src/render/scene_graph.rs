@@ -10,7 +10,8 @@
 //!   `fps=…:round=up:start_time=…` puts them on the grid: output frame `n` gets the last source
 //!   frame whose mapped time is at or before frame `n`'s time, i.e. the last frame at or before
 //!   `TimeMap::pick_before_us`, as in the browser; `tpad` holds the last frame, `trim` cuts the
-//!   layer to its frames in this scene;
+//!   layer to its frames in this scene; untagged HD sources are tagged BT.709 first
+//!   (`setparams`, see [`super::sources`]) so the conversion to RGB reads them as browsers do;
 //! - opacity is `lut` on alpha, fades are `fade=…:alpha=1` at the plan's times (linear, as the
 //!   plan's `Opacity`), evaluated on the grid times;
 //! - layers are composited bottom first with `overlay` in planar RGB (so odd positions stay
@@ -135,7 +136,8 @@ pub fn build_part(
                     .and_then(|p| p.tracks.iter().find(|t| t.id == video.track_id))
                     .map_or(&[][..], |t| &t.keyframes_us[..]);
                 let decode_from_us = part_decode_from_us(plan, visual, video, keyframes, n0);
-                g.video(index, visual, video, path, decode_from_us, shown)?
+                let bt709 = probed.untagged_hd.contains(&video.source);
+                g.video(index, visual, video, (path, decode_from_us, bt709), shown)?
             }
             Visual::Image(image) => {
                 let path = source_file(files, &image.source)?;
@@ -220,8 +222,7 @@ impl Graph<'_> {
         index: usize,
         visual: &VisualLayer,
         video: &frameloom::plan::VideoVisual,
-        path: &std::path::Path,
-        decode_from_us: i64,
+        (path, decode_from_us, untagged_hd): (&std::path::Path, i64, bool),
         shown: (u64, u64),
     ) -> Result<Option<Layer>, RenderError> {
         let out = &self.plan.output;
@@ -249,6 +250,9 @@ impl Graph<'_> {
             time.speed_num,
             signed(offset_us / 1e6)
         );
+        if untagged_hd {
+            self.filter.push_str(",setparams=colorspace=bt709");
+        }
         for f in &drawn.filters[..drawn.filters.len() - usize::from(drawn.rotated)] {
             let _ = write!(self.filter, ",{f}");
         }
