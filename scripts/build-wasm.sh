@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the wasm core for the browser into target/wasm/ (frameloom.js + frameloom_bg.wasm):
-# cargo (release, wasm32) -> wasm-bindgen --target web -> wasm-opt (npm binaryen).
+# cargo (release, wasm32, no embedded fonts) -> wasm-bindgen --target web -> wasm-opt (npm binaryen).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -15,7 +15,9 @@ if [ "${#wasm_opt_flags[@]}" -eq 0 ]; then
   exit 1
 fi
 
-cargo build --release --target wasm32-unknown-unknown -p frameloom
+# Without the embedded Noto Sans (feature `embed-fonts`): the npm package ships it in fonts/ and
+# the worker fetches it the first time a job draws text (keeps the gzipped wasm under 1.5 MB).
+cargo build --release --target wasm32-unknown-unknown -p frameloom --no-default-features
 rm -rf "$bindgen_out" "$out"
 wasm-bindgen --target web --out-dir "$bindgen_out" --out-name frameloom \
   target/wasm32-unknown-unknown/release/frameloom.wasm

@@ -31,6 +31,7 @@ export type ErrorCode =
   // From the JS layer and the worker:
   | 'invalid_argument'
   | 'wasm_init_failed'
+  | 'font_unavailable'
   | 'worker_failed'
   | 'not_ready'
   | 'terminated'

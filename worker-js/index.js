@@ -100,8 +100,10 @@ export class Engine {
   static async create({ workerUrl, wasmUrl, server, clientBias } = {}) {
     const engine = new Engine(spawnWorker(workerUrl), server, { clientBias });
     const wasm = String(wasmUrl ?? new URL('./wasm/frameloom_bg.wasm', import.meta.url));
+    // Noto Sans, the default text faces: the worker fetches them the first time a job draws text.
+    const fontUrls = [new URL('./fonts/NotoSans-Regular.ttf', import.meta.url), new URL('./fonts/NotoSans-Bold.ttf', import.meta.url)].map(String);
     try {
-      await engine.#call('init', { wasmUrl: wasm, config: engine.#config });
+      await engine.#call('init', { wasmUrl: wasm, fontUrls, config: engine.#config });
     } catch (error) {
       engine.terminate();
       throw error;

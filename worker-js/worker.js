@@ -13,6 +13,10 @@ let router = new Router();
 const jobs = new Map();
 /** This worker's OPFS folder for render outputs (removed by the next engine once this one is gone). */
 let outputDir = null;
+/** Noto Sans Regular and Bold (in this order, as the native core embeds them), relative to this worker unless `init` says otherwise. */
+let fontUrls = [new URL('./fonts/NotoSans-Regular.ttf', import.meta.url), new URL('./fonts/NotoSans-Bold.ttf', import.meta.url)].map(String);
+/** The fetch of the default fonts, started by the first job that draws text (`null` until then, or after it failed). */
+let defaultFonts = null;
 
 self.addEventListener('message', async ({ data }) => {
   try {
@@ -26,6 +30,7 @@ self.addEventListener('message', async ({ data }) => {
 async function handle(request) {
   if (request.type === 'init') {
     await load(request.wasmUrl);
+    if (Array.isArray(request.fontUrls)) fontUrls = request.fontUrls;
     router = new Router(request.config ?? {});
     outputDir = await claimOutputDir();
     return null;
@@ -50,16 +55,54 @@ async function handle(request) {
     case 'debugStats':
       return debugStats();
     case 'loadFont':
+      await loadDefaultFonts(); // first, so faces keep the native order (fallback picks the first face with a glyph)
       return loadFont(new Uint8Array(request.bytes));
     case 'parseSubtitles':
       return parseSubtitles(request.text, request.format ?? undefined);
-    case 'thumbnail':
-      return thumbnail(await stillProject(request), request.files, request.options);
-    case 'spriteSheet':
-      return spriteSheet(await stillProject(request), request.files, request.options);
+    case 'thumbnail': {
+      const project = await stillProject(request);
+      if (drawsText(project)) await loadDefaultFonts();
+      return thumbnail(project, request.files, request.options);
+    }
+    case 'spriteSheet': {
+      const project = await stillProject(request);
+      if (drawsText(project)) await loadDefaultFonts();
+      return spriteSheet(project, request.files, request.options);
+    }
     default:
       throw { code: 'invalid_argument', message: `unknown request type '${request.type}'` };
   }
+}
+
+/** Whether a project (JSON text) has a text or subtitles layer, so its render needs the default fonts. */
+function drawsText(projectJson) {
+  try {
+    const { scenes } = JSON.parse(projectJson);
+    return Array.isArray(scenes) && scenes.some((scene) => Array.isArray(scene?.layers) && scene.layers.some((layer) => layer?.type === 'text' || layer?.type === 'subtitles'));
+  } catch {
+    return false; // the render reports the syntax error
+  }
+}
+
+/**
+ * Adds Noto Sans Regular and Bold to the wasm's fonts once (the wasm does not embed them, to stay
+ * small): the same files the native core embeds, so text renders to the same pixels.
+ */
+function loadDefaultFonts() {
+  defaultFonts ??= Promise.all(fontUrls.map(async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  })).then((files) => {
+    for (const bytes of files) loadFont(bytes);
+  }).catch((error) => {
+    defaultFonts = null; // a later job tries again
+    throw {
+      code: 'font_unavailable',
+      message: `could not load the default font Noto Sans from ${fontUrls.join(', ')}: ${error?.message ?? error}; serve the package's fonts/ folder next to index.js`,
+    };
+  });
+  return defaultFonts;
 }
 
 /**
@@ -89,7 +132,10 @@ async function renderJob(request) {
   const progress = (event) => self.postMessage({ id: request.id, progress: event });
   const controller = new AbortController();
   jobs.set(request.id, controller);
-  const runClient = () => render(request.id, request.project, request.files, options, progress);
+  const runClient = async () => {
+    if (drawsText(request.project)) await loadDefaultFonts();
+    return render(request.id, request.project, request.files, options, progress);
+  };
   const compact = (blob, needs, n) =>
     extractRanges(blob, JSON.stringify(needs), { ...options, outputName: `upload-${request.id}-${n}` });
   try {

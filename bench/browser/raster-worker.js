@@ -4,7 +4,7 @@
 // white, 3 px black outline, soft shadow, ~45 characters a cue. Distinct cues carry a per-round
 // tag, so every round misses the worker's (persistent) text cache; the repeated round draws 10
 // texts over and over and reports the cache hits.
-import init, { rasterOverlays } from '/frameloom/wasm/frameloom.js';
+import init, { loadFont, rasterOverlays } from '/frameloom/wasm/frameloom.js';
 
 const STYLE = {
   size: 54, color: '#ffffff', outline: { width: 3, color: '#000000' }, shadow: { x: 2, y: 2, blur: 4, color: '#000000b3' },
@@ -30,6 +30,10 @@ function timed(json) {
 self.onmessage = async ({ data: { count, reps } }) => {
   try {
     await init();
+    // The wasm has no embedded fonts: add the package's Noto Sans, as the engine worker does.
+    for (const name of ['NotoSans-Regular.ttf', 'NotoSans-Bold.ttf']) {
+      loadFont(new Uint8Array(await (await fetch(`/frameloom/fonts/${name}`)).arrayBuffer()));
+    }
     const distinct = [];
     const repeated = [];
     for (let round = 0; round < reps; round++) {

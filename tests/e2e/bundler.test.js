@@ -1,6 +1,6 @@
 // The packed npm tarball, installed into a fresh app: bundled by Vite (`vite build`) and loaded
-// from a plain `<script type=module>` page, it finds its worker and wasm, probes, and renders a trim
-// (checked with ffprobe).
+// from a plain `<script type=module>` page, it finds its worker, wasm and fonts (fetched lazily for
+// text), probes, and renders a trim with a text layer (checked with ffprobe and pixels).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { build } from 'vite';
 import { repoRoot } from './fixtures.js';
 import { startHarness } from './harness.js';
-import { probeFile } from './media-check.js';
+import { frames, probeFile } from './media-check.js';
 import { freshDir, project, renderInPage } from './render-page.js';
 
 const run = promisify(execFile);
@@ -83,25 +83,43 @@ test('a Vite build of the package probes an MP4', async () => {
   assert.ok(got.codecs.some((codec) => codec.startsWith('avc1.')), got.codecs.join(', '));
 });
 
-/** Renders seconds 0.5–1.5 of an MP4 with the package loaded in `on`; returns the output's ffprobe facts. */
+/** Pixels in rows 80..160 whose RGB differs from `src` by more than 200 in sum (the text drawn over). */
+function textPixels(out, src) {
+  let count = 0;
+  for (let y = 80; y < 160; y++) {
+    for (let x = 0; x < 320; x++) {
+      const [a, b] = [out.at(x, y), src.at(x, y)];
+      if (a.reduce((t, v, i) => t + Math.abs(v - b[i]), 0) > 200) count += 1;
+    }
+  }
+  return count;
+}
+
+/**
+ * Renders seconds 0.5–1.5 of an MP4 with a text layer (which needs the package's Noto Sans) with
+ * the package loaded in `on`; checks the text is drawn and returns the output's ffprobe facts.
+ */
 async function renderTrim(on) {
   await on.evaluate(async () => { window.engine = await window.frameloom.Engine.create(); });
   const proj = project({ width: 320, height: 240, fps: 30, format: 'mp4', videoCodec: 'h264', audioCodec: 'opus' }, { clip: 'h264_aac.mp4' },
-    [[{ type: 'video', source: 'clip', trimStart: 0.5, trimEnd: 1.5 }]]);
+    [[{ type: 'video', source: 'clip', trimStart: 0.5, trimEnd: 1.5 },
+      { type: 'text', text: 'FONTS', x: 0, y: 80, width: 320, height: 80, style: { size: 56, weight: 700, color: '#ff00ff', align: 'center', verticalAlign: 'middle' } }]]);
   const got = await renderInPage(on, OUT, proj, { clip: 'h264_aac.mp4' }, { storage: 'memory' });
   await on.evaluate(() => window.engine.terminate());
   assert.equal(got.ok, true, `render failed: ${got.code}: ${got.message}`);
+  const [[out], [src]] = await Promise.all([frames(got.file, [15], 320, 240), frames(world.fixtures.file('h264_aac.mp4'), [30], 320, 240)]);
+  assert.ok(textPixels(out, src) > 1000, `no text drawn (${textPixels(out, src)} pixels differ): were the fonts found?`);
   return probeFile(got.file);
 }
 
-test('a Vite build of the package renders a trim', async () => {
+test('a Vite build of the package renders a trim with text', async () => {
   const got = await renderTrim(page);
   assert.equal(got.video.codec_name, 'h264');
   assert.ok(Math.abs(Number(got.format.duration) - 1) < 0.1, `duration ${got.format.duration}`);
   assert.equal(Number(got.video.nb_read_frames), 30);
 });
 
-test('a plain <script type=module> page probes and renders a trim with the package', async () => {
+test('a plain <script type=module> page probes and renders a trim with text with the package', async () => {
   assert.deepEqual(await probeBundled('png-renamed.mp4', plain), { ok: false, isFrameloomError: true, code: 'unknown_format' });
   const got = await renderTrim(plain);
   assert.equal(got.video.codec_name, 'h264');

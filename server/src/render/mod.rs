@@ -23,6 +23,7 @@ mod copy;
 mod error;
 mod ffmpeg;
 mod geometry;
+mod gif;
 pub mod hls;
 pub mod ladder;
 mod lookup;
@@ -104,11 +105,20 @@ pub fn render(
     let plan = frameloom::plan::build(&req.project, &probed.media).map_err(RenderError::Plan)?;
     let work = output::WorkDir::create(&req.work_dir)?;
     let quality = req.project.output.quality;
+    let gif = req.project.output.gif.unwrap_or_default();
     progress(board.stage("overlays", 0.0, 0.02, &[]));
     let overlays = overlays::rasterize(&req.project, &plan, &files, &work.path, cancel)?;
     let threads = req.threads.max(1);
-    let job =
-        output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads, quality, overlays: &overlays };
+    let job = output::Job {
+        plan: &plan,
+        files: &files,
+        probed: &probed,
+        work: &work,
+        threads,
+        quality,
+        gif,
+        overlays: &overlays,
+    };
     let (fast_path, bytes, copy_fallback) = job.run(&req.output, &mut board, progress, cancel)?;
     output::extras(&req.output, &req.extra, &plan, threads, cancel)?;
     Ok(RenderStats {

@@ -1,10 +1,7 @@
 //! The render's files: the work folder, the scene and audio jobs, the final join written under
 //! a temporary name and renamed into place, and the extra outputs made from the result.
 //!
-//! GIF: scenes are kept lossless, then one pass makes a single palette for the whole file
-//! (`palettegen=stats_mode=full`) and maps every frame to it (`paletteuse`): `high` uses up to
-//! 256 colours with error diffusion (`sierra2_4a`), `medium` 256 colours with ordered (Bayer)
-//! dithering, `low` 128 colours with coarser Bayer dithering (smallest files).
+//! GIF: scenes are kept lossless, then the palette pass of [`gif`](super::gif) joins them.
 
 use super::argv::{self, Input, file_url, words};
 use super::audio_graph::AudioGraph;
@@ -17,9 +14,9 @@ use super::progress::{Board, Progress};
 use super::scene_graph::SceneGraph;
 use super::sources::Probed;
 use super::two_pass::{self, Pass};
-use super::{audio_graph, copy, ffmpeg, hls, scene_graph};
+use super::{audio_graph, copy, ffmpeg, gif, hls, scene_graph};
 use frameloom::plan::RenderPlan;
-use frameloom::project::{Format, Quality, VideoCodec};
+use frameloom::project::{Format, GifSettings, Quality, VideoCodec};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -141,6 +138,8 @@ pub struct Job<'a> {
     pub threads: usize,
     /// The project's quality (GIF palette effort).
     pub quality: Quality,
+    /// `output.gif` (defaults for other formats; only GIF output reads it).
+    pub gif: GifSettings,
     /// Text and caption pictures (see [`overlays`]).
     pub overlays: &'a [OverlayPng],
 }
@@ -230,13 +229,23 @@ impl Job<'_> {
 
         let temp = TempFile::next_to(output)?;
         let audio_file = audio.as_ref().map(|_| audio_file.as_path());
-        let (join, fast_path) = self.join_argv(&scene_files, audio_file, &temp.path)?;
-        progress(board.stage("mux", 0.85, 1.0, &[plan.output.duration_us]));
+        let file_scenes: Vec<usize> = scenes.iter().map(|g| g.scene).collect();
         let stop = || cancel.load(Ordering::Relaxed);
-        ffmpeg::run(&join, &stop, &mut |s| progress(board.update(0, s)))?;
-        temp.commit(output)?;
-        let bytes = std::fs::metadata(output).map_err(|e| RenderError::io(output.display(), &e))?.len();
-        Ok((fast_path, bytes))
+        let mut attempt = gif::Attempt::FULL;
+        loop {
+            let (join, fast_path) = self.join_argv(&scene_files, &file_scenes, audio_file, &temp.path, attempt)?;
+            progress(board.stage("mux", 0.85, 1.0, &[plan.output.duration_us]));
+            ffmpeg::run(&join, &stop, &mut |s| progress(board.update(0, s)))?;
+            let bytes = std::fs::metadata(&temp.path).map_err(|e| RenderError::io(temp.path.display(), &e))?.len();
+            let cap = if format == Format::Gif { self.gif.max_bytes } else { None };
+            match attempt.next(bytes, plan.output.frame_count, cap)? {
+                Some(next) => attempt = next,
+                None => {
+                    temp.commit(output)?;
+                    return Ok((fast_path, bytes));
+                }
+            }
+        }
     }
 
     /// Pass `number` of scene `index` of a two-pass encode.
@@ -278,12 +287,15 @@ impl Job<'_> {
         a
     }
 
-    /// The argv that joins the scenes (and the sound) into `temp`, and its fast-path name.
+    /// The argv that joins the scenes (`file_scenes`: the scene of each file) and the sound into
+    /// `temp`, and its fast-path name; GIF output follows `attempt` (see [`gif::Attempt`]).
     fn join_argv(
         &self,
         scene_files: &[PathBuf],
+        file_scenes: &[usize],
         audio_file: Option<&Path>,
         temp: &Path,
+        attempt: gif::Attempt,
     ) -> Result<(Vec<OsString>, &'static str), RenderError> {
         let plan = self.plan;
         let format = plan.output.format;
@@ -291,19 +303,29 @@ impl Job<'_> {
         let mut a = Vec::new();
         let mut tail: Vec<String>;
         let fast_path;
-        if format == Format::Gif || scene_files.len() == 1 || copy_compatible(scene_files) {
+        if format == Format::Gif {
+            fast_path = "gif-palette";
+            let inputs = gif::input_scenes(&self.gif, file_scenes);
+            if inputs.len() == scene_files.len() && inputs.len() > 1 {
+                for file in scene_files {
+                    Input::media(file, 0, None).push_to(&mut a, threads);
+                }
+            } else {
+                Input::with_format(&write_list(&self.work.path, scene_files)?, "concat").push_to(&mut a, threads);
+            }
+            let filter = gif::filter(&self.gif, self.quality, plan.output.frame_rate, attempt, &inputs);
+            tail = words(&["-filter_complex", &filter, "-map", "[vout]"]);
+            if let Some(frames) = attempt.frames {
+                tail.extend(words(&["-frames:v", &frames.to_string()]));
+            }
+        } else if scene_files.len() == 1 || copy_compatible(scene_files) {
             let list = write_list(&self.work.path, scene_files)?;
             Input::with_format(&list, "concat").push_to(&mut a, threads);
-            if format == Format::Gif {
-                fast_path = "gif-palette";
-                tail = words(&["-filter_complex", &gif_filter(self.quality), "-map", "[vout]"]);
-            } else {
-                fast_path = "concat-copy";
-                // A scene whose only input is a rotated source inherits that source's display
-                // matrix (ffmpeg 5.1 copies it with `-noautorotate`); the pictures are already
-                // upright, so the copy resets it.
-                tail = words(&["-map", "0:v:0", "-c:v", "copy", "-metadata:s:v:0", "rotate=0"]);
-            }
+            fast_path = "concat-copy";
+            // A scene whose only input is a rotated source inherits that source's display
+            // matrix (ffmpeg 5.1 copies it with `-noautorotate`); the pictures are already
+            // upright, so the copy resets it.
+            tail = words(&["-map", "0:v:0", "-c:v", "copy", "-metadata:s:v:0", "rotate=0"]);
         } else {
             fast_path = "filter-concat";
             for file in scene_files {
@@ -346,18 +368,6 @@ pub fn audio_argv(graph: &AudioGraph, file: &Path, threads: usize) -> Vec<OsStri
     a.extend(tail.into_iter().map(OsString::from));
     a.push(file_url(file));
     a
-}
-
-/// The palette pass for GIF at `quality`.
-fn gif_filter(quality: Quality) -> String {
-    let (colors, dither) = match quality {
-        Quality::High => (256, "sierra2_4a"),
-        Quality::Medium => (256, "bayer:bayer_scale=3"),
-        Quality::Low => (128, "bayer:bayer_scale=5"),
-    };
-    format!(
-        "[0:v:0]split[a][b];[a]palettegen=max_colors={colors}:stats_mode=full[p];[b][p]paletteuse=dither={dither}[vout]"
-    )
 }
 
 /// Makes each of `extra` from the finished `output`.

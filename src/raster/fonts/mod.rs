@@ -1,7 +1,9 @@
 //! Fonts: the embedded Noto Sans, fonts loaded at run time, and per-character fallback.
 //!
 //! Only Noto Sans Regular and Bold (Latin, Greek, Cyrillic; OFL, `assets/fonts/`) are compiled
-//! in (cargo feature `embed-fonts`, on by default; without it they are added at run time too). Every other script comes from fonts added at run time with [`FontLibrary::add_font`]:
+//! in (cargo feature `embed-fonts`, on by default; without it, as in the wasm build, they are
+//! added at run time first, by the worker). Every other script comes from fonts added at run
+//! time with [`FontLibrary::add_font`]:
 //! the browser engine's `engine.loadFont(bytes)` and the server (which loads
 //! [`FALLBACK_FILES`] from disk at startup) hand over the *same files*, so text renders to the
 //! same pixels on both sides. Fallback is per character: the style's own face when it has the

@@ -37,13 +37,20 @@ fn horizontal(row: &mut [u8], radius: usize, line: &mut Vec<u8>) {
     line.clear();
     line.extend_from_slice(row);
     let average = Average::new(radius);
-    let at = |i: usize| u32::from(line.get(i).copied().unwrap_or(0));
-    let mut sum: u32 = (0..=radius).map(at).sum();
-    for (i, out) in row.iter_mut().enumerate() {
+    let mut sum: u32 = line.iter().take(radius + 1).map(|&v| u32::from(v)).sum();
+    // The window enters on the right and leaves on the left: `entering[i]` joins after pixel i,
+    // `leaving[i]` leaves after pixel i + radius.
+    let entering = line.iter().skip(radius + 1).map(Some).chain(std::iter::repeat(None));
+    let mut leaving = line.iter();
+    for (i, (out, enter)) in row.iter_mut().zip(entering).enumerate() {
         *out = average.of(sum);
-        sum += at(i + radius + 1);
+        if let Some(&v) = enter {
+            sum += u32::from(v);
+        }
         if i >= radius {
-            sum -= at(i - radius);
+            if let Some(&v) = leaving.next() {
+                sum -= u32::from(v);
+            }
         }
     }
 }

@@ -181,6 +181,13 @@ fn blit_max(dst: &mut [u8], dst_w: usize, src: &[u8], src_w: usize, x: usize, y:
 fn composite(pixels: &mut [u8], coverage: &[u8], color: Color, (dx, dy): (i32, i32), w: usize, h: usize) {
     let c = color.premultiply().to_color_u8();
     let src = [c.red(), c.green(), c.blue(), c.alpha()].map(u16::from);
+    // Per coverage value: the colour it draws and how much of the destination it keeps.
+    let mut ink = [0u32; 256];
+    let mut keep = [0u32; 256];
+    for (cov, (ink, keep)) in (0u16..).zip(ink.iter_mut().zip(&mut keep)) {
+        *ink = u32::from_le_bytes(src.map(|s| mul_div_255(s, cov)));
+        *keep = u32::from(255 - mul_div_255(src[3], cov));
+    }
     let (dx, dy) = (dx as isize, dy as isize);
     // Destination columns whose source column (x − dx) is inside.
     let (x0, x1) = (dx.clamp(0, w as isize) as usize, (w as isize + dx).clamp(0, w as isize) as usize);
@@ -199,13 +206,23 @@ fn composite(pixels: &mut [u8], coverage: &[u8], color: Color, (dx, dy): (i32, i
             if c == 0 {
                 continue;
             }
-            let cov = u16::from(c);
-            let keep = 255 - u16::from(mul_div_255(src[3], cov));
-            for (d, s) in px.iter_mut().zip(src) {
-                *d = mul_div_255(s, cov).saturating_add(mul_div_255(u16::from(*d), keep));
-            }
+            let d = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
+            // No channel carries into the next: colour ≤ alpha (premultiplied), so
+            // ink + dest × keep ≤ (255 − keep) + keep.
+            let v = ink[usize::from(c)] + scale_channels(d, keep[usize::from(c)]);
+            px.copy_from_slice(&v.to_le_bytes());
         }
     }
+}
+
+/// Every byte of `pixel` times `factor` (0–255) / 255, rounded as [`mul_div_255`] does, two
+/// channels per multiplication (each in its own 16 bits).
+fn scale_channels(pixel: u32, factor: u32) -> u32 {
+    let pair = |x: u32| {
+        let t = x * factor + 0x0080_0080;
+        ((t + ((t >> 8) & 0x00ff_00ff)) >> 8) & 0x00ff_00ff
+    };
+    pair(pixel & 0x00ff_00ff) | (pair((pixel >> 8) & 0x00ff_00ff) << 8)
 }
 
 /// Draws the colour glyphs.
@@ -261,4 +278,20 @@ fn rounded_rect(rect: Rect, radius: f32) -> Option<Path> {
     p.cubic_to(l, t + r - k, l + r - k, t, l + r, t);
     p.close();
     p.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_channels_matches_mul_div_255() {
+        for factor in 0..=255u16 {
+            for v in (0..=255u8).step_by(3) {
+                let pixel = [v, 255 - v, v / 2, v | 0x80];
+                let want = pixel.map(|c| mul_div_255(u16::from(c), factor));
+                assert_eq!(scale_channels(u32::from_le_bytes(pixel), u32::from(factor)).to_le_bytes(), want);
+            }
+        }
+    }
 }
