@@ -275,3 +275,24 @@ fn edit_listed_and_fragmented_sources_are_cut_on_ffmpeg_keyframes() {
     copied(&got[15..45], &src[60..90]);
     copied(&got[71..101], &src[30..60]);
 }
+
+#[test]
+fn a_webm_smart_cut_shows_the_frame_at_or_before_each_output_time() {
+    let dir = Dir::new("webm");
+    let video = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=4"];
+    let audio = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4"];
+    let codecs = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-g", "30", "-c:a", "libopus"];
+    let src = dir.make("clip.webm", &[&video[..], &audio, &codecs, &["-shortest"]].concat());
+    let output =
+        json!({ "width": 320, "height": 240, "fps": 30, "format": "webm", "videoCodec": "vp9", "audioCodec": "opus" });
+    let scenes = json!([{ "layers": [{ "type": "video", "source": "clip", "trimStart": 0.5, "trimEnd": 2.5 }] }]);
+    let stats = render(&dir, output, json!({ "clip": source("clip.webm") }), scenes, "out.webm");
+    assert_eq!(stats["fast_path"], "smart-cut", "{stats}");
+    // The Opus delay puts video frame k at k/30 s + 7 ms: output frame n (0.5 s + n/30 in the
+    // source) shows frame 14 + n, the re-encoded head frames 14–29, the copied keyframe 30.
+    let out = dir.path("out.webm");
+    for (n, m) in [(0, 14), (15, 29), (16, 30), (45, 59), (46, 60), (59, 73)] {
+        same_frame(&out, n, &src, m);
+    }
+    assert_eq!(packets(&out).len(), 60);
+}

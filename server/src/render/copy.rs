@@ -6,7 +6,7 @@
 //!   with ffprobe by [`seek`](super::seek), `-c:v copy`, `-frames:v` = the span's frames, so
 //!   exactly its whole GOPs in decode order);
 //! - a smart cut's head and tail are re-encoded from the source (input seek to the keyframe
-//!   decoding starts at, frames before the span dropped on the output side, `-frames:v`)
+//!   decoding starts at, frames before the span dropped by a `trim` filter, `-frames:v`)
 //!   with the output encoder at the source's H.264 profile and level and its timescale;
 //! - a run of encoded segments ([`mixed`]) is drawn by the scene graph over just its frames and
 //!   encoded with those same matched parameters;
@@ -226,12 +226,14 @@ fn encode_argv(
 ) -> Vec<OsString> {
     let mut a = Vec::new();
     Input::media(src, read.seek_us, Some(read.length_us)).push_to(&mut a, 1);
-    // The frames as decoded, none repeated or dropped to fill a grid (the part starts where its
-    // first frame is; the concat demuxer joins parts by their own start times).
-    let mut tail = words(&["-map", "0:v:0", "-an", "-fps_mode", "passthrough"]);
+    // Drops the frames before the span (on the decoded timestamps), then starts the part at
+    // zero: the source and output share a rate, so each frame lands on its own output slot.
+    let mut filter = String::new();
     if read.skip_us > 0 {
-        tail.extend(words(&["-ss", &argv::seconds(read.skip_us)]));
+        filter = format!("trim=start={},", argv::seconds(read.skip_us));
     }
+    filter.push_str("setpts=PTS-STARTPTS");
+    let mut tail = words(&["-map", "0:v:0", "-an", "-vf", &filter]);
     tail.extend(words(&["-frames:v", &frames.to_string()]));
     tail.extend(encoder);
     tail.extend(words(&["-f", argv::intermediate_muxer(format)]));

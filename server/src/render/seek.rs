@@ -8,7 +8,7 @@
 //!
 //! Re-encoded spans seek their input to the keyframe decoding starts from (ffmpeg's MP4 seek
 //! picks a keyframe by decode time, so seeking to a later frame can land on the next keyframe
-//! and skip the frames before it) and drop the frames before the span on the output side: the
+//! and skip the frames before it) and drop the frames before the span with a `trim` filter: the
 //! span's first output frame shows the last source frame starting at or before its start
 //! (plus the plan's pick tolerance), so frames starting more than a frame less that tolerance
 //! early are dropped, on ffmpeg's clock.
@@ -27,7 +27,7 @@ const LOOK_BEHIND_US: i64 = 1_000_000;
 pub struct SpanRead {
     /// The input seek (`-ss`, source time on ffmpeg's clock): the keyframe decoding starts at.
     pub seek_us: i64,
-    /// Decoded time dropped after the seek (output `-ss`; 0: none).
+    /// Decoded time dropped after the seek (`trim=start`; 0: none).
     pub skip_us: i64,
     /// Source time read after the seek (`-t`).
     pub length_us: i64,
