@@ -191,6 +191,9 @@ fn mp4_cut_keeps_whole_gops_at_source_times_and_renders_the_same_frames() {
             .output()
             .expect("frameloom-server runs");
         assert!(status.status.success(), "render: {}", String::from_utf8_lossy(&status.stderr));
+        // Both take the smart cut: the compact file's edit list does not push it off the fast path.
+        let stats: Value = serde_json::from_slice(&status.stdout).expect("stats JSON");
+        assert_eq!((&stats["fast_path"], &stats["copy_fallback"]), (&json!("smart-cut"), &Value::Null), "{stats}");
         output
     };
     let (whole, part) = (render(&whole_dir, "whole.mp4"), render(&part_dir, "part.mp4"));
@@ -199,10 +202,15 @@ fn mp4_cut_keeps_whole_gops_at_source_times_and_renders_the_same_frames() {
     assert_eq!(frames(&a), "222", "7.4 s at 30 fps");
     assert_eq!(frames(&a), frames(&b));
     assert_eq!(a[1]["nb_frames"], b[1]["nb_frames"], "as much sound");
-    // x264 is not bit-exact from run to run; the same picture encodes to at least 39 dB here,
-    // a neighbouring frame of this moving pattern to far less.
+    // The GOPs at 22–28 s are copied from either file: the same packets.
+    let (copied_a, copied_b) = (&packet_hashes(&whole)[&0][21..201], &packet_hashes(&part)[&0][21..201]);
+    assert_eq!(copied_a, copied_b);
+    // The head and tail are re-encoded, and x264 with frame threads is not bit-exact from run
+    // to run: the same picture encodes to 32 dB or more here, a neighbouring frame of this
+    // moving pattern to 22 dB or less. The pictures are compared as RGB, each converted by its
+    // own colour tags.
     let psnr = dir.path("psnr.log");
-    let graph = format!("[0:v][1:v]psnr=stats_file={}", psnr.to_str().unwrap());
+    let graph = format!("[0:v]format=gbrp[a];[1:v]format=gbrp[b];[a][b]psnr=stats_file={}", psnr.to_str().unwrap());
     run(
         "ffmpeg",
         &[
@@ -227,7 +235,7 @@ fn mp4_cut_keeps_whole_gops_at_source_times_and_renders_the_same_frames() {
         .map(|v| v.parse::<f64>().unwrap_or(f64::INFINITY))
         .fold(f64::INFINITY, f64::min);
     assert_eq!(log.lines().count(), 222);
-    assert!(worst > 35.0, "a frame differs: {worst} dB");
+    assert!(worst > 30.0, "a frame differs: {worst} dB");
 }
 
 #[test]

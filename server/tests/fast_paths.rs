@@ -2,7 +2,8 @@
 //! same-codec H.264 sources copies packets byte for byte, a mid-GOP smart cut is frame-accurate,
 //! a mixed timeline copies its clean clips (packets unchanged, same colours after the encoded
 //! part) and encodes the rest, and a target size lands at or under the target and above 90 %
-//! of it (two passes). Helpers (`Dir`, PSNR) are shared with `render.rs` in `support/media.rs`.
+//! of it (two passes), and edit-listed and fragmented sources are cut on the keyframes ffmpeg
+//! reads. Helpers (`Dir`, PSNR) are shared with `render.rs` in `support/media.rs`.
 
 mod support;
 
@@ -239,4 +240,59 @@ fn a_fade_out_encodes_only_its_own_second() {
     let before = pixel(&a, 90, 300, 20).iter().map(|&c| u32::from(c)).sum::<u32>();
     assert!(before > 400, "a bright pixel: {before}");
     assert!(dark(90) * 10 >= before * 8 && dark(119) * 10 <= before, "fading: {before} → {} → {}", dark(90), dark(119));
+}
+
+#[test]
+fn edit_listed_and_fragmented_sources_are_cut_on_ffmpeg_keyframes() {
+    let dir = Dir::new("edited");
+    let clip = clip(&dir, "clip.mp4", "testsrc2", "320x240");
+    let path = |name: &str| dir.path(name).to_str().unwrap().to_owned();
+    // An edit list starting 0.3 s after a keyframe (hidden before zero; keyframes at 0.7, 1.7 s),
+    // and a fragmented copy whose B-frame delay is not edited away (keyframes at 1/15 s + n).
+    dir.make("edited.mp4", &["-ss", "1.3", "-i", &path("clip.mp4"), "-c", "copy"]);
+    let fragmented = ["-i", &path("clip.mp4"), "-c", "copy", "-movflags", "frag_keyframe+empty_moov+default_base_moof"];
+    dir.make("fragmented.mp4", &fragmented);
+    let stats = render(
+        &dir,
+        OUT_320(),
+        json!({ "e": source("edited.mp4"), "f": source("fragmented.mp4") }),
+        json!([
+            { "layers": [{ "type": "video", "source": "e", "trimStart": 0.2, "trimEnd": 2.5 }] },
+            { "layers": [{ "type": "video", "source": "f", "trimStart": 1, "trimEnd": 2.5 }] }
+        ]),
+        "out.mp4",
+    );
+    assert_eq!(stats["fast_path"], "smart-cut", "{stats}");
+    assert_eq!(stats["treatments"]["smartCut"], 2);
+    let out = dir.path("out.mp4");
+    // Edited time t is clip time t + 1.3 s; fragmented time t shows clip frame 30 t − 2.
+    // Each segment: first head frame, last head frame, first copied frame, tail, last frame.
+    for (n, m) in [(0, 45), (14, 59), (15, 60), (45, 90), (68, 113), (69, 28), (70, 29), (71, 30), (113, 72)] {
+        same_frame(&out, n, &clip, m);
+    }
+    let (got, src) = (packet_bytes(&out), packet_bytes(&clip));
+    assert_eq!(got.len(), 114, "frame count");
+    copied(&got[15..45], &src[60..90]);
+    copied(&got[71..101], &src[30..60]);
+}
+
+#[test]
+fn a_webm_smart_cut_shows_the_frame_at_or_before_each_output_time() {
+    let dir = Dir::new("webm");
+    let video = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=4"];
+    let audio = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4"];
+    let codecs = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-g", "30", "-c:a", "libopus"];
+    let src = dir.make("clip.webm", &[&video[..], &audio, &codecs, &["-shortest"]].concat());
+    let output =
+        json!({ "width": 320, "height": 240, "fps": 30, "format": "webm", "videoCodec": "vp9", "audioCodec": "opus" });
+    let scenes = json!([{ "layers": [{ "type": "video", "source": "clip", "trimStart": 0.5, "trimEnd": 2.5 }] }]);
+    let stats = render(&dir, output, json!({ "clip": source("clip.webm") }), scenes, "out.webm");
+    assert_eq!(stats["fast_path"], "smart-cut", "{stats}");
+    // The Opus delay puts video frame k at k/30 s + 7 ms: output frame n (0.5 s + n/30 in the
+    // source) shows frame 14 + n, the re-encoded head frames 14–29, the copied keyframe 30.
+    let out = dir.path("out.webm");
+    for (n, m) in [(0, 14), (15, 29), (16, 30), (45, 59), (46, 60), (59, 73)] {
+        same_frame(&out, n, &src, m);
+    }
+    assert_eq!(packets(&out).len(), 60);
 }

@@ -2,9 +2,11 @@
 //! (`Treatment::Copy` or `Treatment::SmartCut`), the video is cut into parts in timeline order
 //! and joined with the concat demuxer, without re-encoding the copied GOPs:
 //!
-//! - a copied span is stream-copied (`-ss` on its keyframe, `-c:v copy`, `-frames:v` = the
-//!   span's frames, so exactly its whole GOPs in decode order);
-//! - a smart cut's head and tail are re-encoded from the source (accurate seek, `-frames:v`)
+//! - a copied span is stream-copied (`-ss` on ffmpeg's own time of its keyframe, looked up
+//!   with ffprobe by [`seek`](super::seek), `-c:v copy`, `-frames:v` = the span's frames, so
+//!   exactly its whole GOPs in decode order);
+//! - a smart cut's head and tail are re-encoded from the source (input seek to the keyframe
+//!   decoding starts at, frames before the span dropped by a `trim` filter, `-frames:v`)
 //!   with the output encoder at the source's H.264 profile and level and its timescale;
 //! - a run of encoded segments ([`mixed`]) is drawn by the scene graph over just its frames and
 //!   encoded with those same matched parameters;
@@ -25,8 +27,9 @@ use super::mixed::{self, Piece};
 use super::output::{Job, TempFile, audio_argv};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
+use super::seek::{self, SpanRead};
 use super::{audio_graph, ffmpeg, validate};
-use frameloom::plan::{FrameRate, SourceSpan, Splice, Treatment};
+use frameloom::plan::{FRAME_PICK_TOLERANCE_US, FrameRate, SourceSpan, Splice, Treatment};
 use frameloom::project::{Format, VideoCodec};
 use std::ffi::OsString;
 use std::path::Path;
@@ -98,23 +101,37 @@ pub fn run(
         };
         let src = source_file(job, splice)?;
         let (codec, timescale) = source_stream(job, splice);
-        let pieces = [(splice.head, false), (Some(splice.copy), true), (splice.tail, false)];
-        for (span, copied) in pieces.into_iter().filter_map(|(s, c)| Some((s?, c))) {
-            let frames = frames_in(rate, span, splice.offset_us);
-            if frames == 0 {
-                continue;
-            }
+        // Each span with its frames and the keyframe (our clock) ffmpeg decodes it from.
+        let spans: Vec<(SourceSpan, u64, i64, bool)> = [
+            (splice.head, splice.head_decode_from_us, false),
+            (Some(splice.copy), splice.copy.from_us, true),
+            (splice.tail, splice.copy.to_us, false),
+        ]
+        .into_iter()
+        .filter_map(|(span, key, copied)| Some((span?, key, copied)))
+        .map(|(span, key, copied)| (span, frames_in(rate, span, splice.offset_us), key, copied))
+        .filter(|s| s.1 > 0)
+        .collect();
+        let ours: Vec<i64> = spans.iter().map(|s| s.2).collect();
+        let keys = match seek::ffmpeg_keyframes(src, &ours, rate.frame_duration_us(0) / 4)? {
+            Ok(keys) => keys,
+            Err(why) => return Ok(Outcome::Invalid(why)),
+        };
+        for ((span, frames, key, copied), key_ff) in spans.into_iter().zip(keys) {
             let file = job.work.path.join(format!("part_{:04}.{ext}", parts.len()));
             let argv = if copied {
-                copy_argv(src, span, frames, &file, plan.output.format)
+                copy_argv(src, key_ff, frames, &file, plan.output.format)
             } else {
                 let mut encoder = matched_encoder(job, codec, timescale, per_job);
                 encoder.extend(colour.tags.iter().cloned());
-                encode_argv(src, span, frames, encoder, &file, plan.output.format)
+                // The first frame shown may start up to a frame (less the pick tolerance) early.
+                let lead_us = rate.frame_duration_us(0) - FRAME_PICK_TOLERANCE_US;
+                let read = SpanRead::new(key, key_ff, span.from_us, span.to_us, lead_us, READ_MARGIN_US);
+                encode_argv(src, read, frames, encoder, &file, plan.output.format)
             };
             jobs.push(argv);
             work_us.push(span.to_us - span.from_us);
-            joins_us.push(rate.frame_time_us(rate.first_frame_from(span.from_us - splice.offset_us)));
+            joins_us.push(rate.frame_time_us(first_slot(rate, span.from_us, splice.offset_us)));
             parts.push(file);
         }
     }
@@ -175,20 +192,22 @@ fn source_stream<'j>(job: &'j Job, splice: &Splice) -> (&'j str, u32) {
 
 /// Output frames whose timeline time falls in the source `span` shifted by `offset_us`.
 fn frames_in(rate: FrameRate, span: SourceSpan, offset_us: i64) -> u64 {
-    let first = rate.first_frame_from(span.from_us - offset_us);
-    rate.first_frame_from(span.to_us - offset_us).saturating_sub(first)
+    first_slot(rate, span.to_us, offset_us).saturating_sub(first_slot(rate, span.from_us, offset_us))
 }
 
-/// Stream-copies the whole GOPs of `span` (it starts on a keyframe) to `file`.
-fn copy_argv(src: &Path, span: SourceSpan, frames: u64, file: &Path, format: Format) -> Vec<OsString> {
+/// The first output frame that shows source time `t_us` or later: output frame `n` shows the
+/// last source frame starting at or before its source time plus [`FRAME_PICK_TOLERANCE_US`].
+fn first_slot(rate: FrameRate, t_us: i64, offset_us: i64) -> u64 {
+    rate.first_frame_from(t_us - offset_us - FRAME_PICK_TOLERANCE_US)
+}
+
+/// Stream-copies `frames` packets (whole GOPs) from the keyframe ffmpeg has at `key_ff_us` to `file`.
+fn copy_argv(src: &Path, key_ff_us: i64, frames: u64, file: &Path, format: Format) -> Vec<OsString> {
     let mut a = Vec::new();
-    // Exactly the keyframe's time: ffmpeg shifts the copied timestamps by the seek time, so
-    // any other value moves the keyframe off zero and the part's edit list would hide it.
-    // `-seek_timestamp 1`: the file's own clock (the prober's), even when it does not start at
-    // 0 (a range-only copy starts at its first kept keyframe).
-    let seek = argv::seconds(span.from_us);
-    let options = words(&["-noautorotate", "-seek_timestamp", "1", "-ss", &seek]);
-    Input { options, path: src.to_owned() }.push_to(&mut a, 1);
+    // Exactly ffmpeg's keyframe time on the file's own clock (`-seek_timestamp 1`, whatever
+    // the file's start time): ffmpeg shifts the copied timestamps by the seek time, so any
+    // other value moves the keyframe off zero and the part's edit list would hide it.
+    Input::media(src, key_ff_us, None).push_to(&mut a, 1);
     let mut tail = words(&["-map", "0:v:0", "-an", "-c:v", "copy", "-frames:v", &frames.to_string()]);
     tail.extend(words(&["-f", argv::intermediate_muxer(format)]));
     a.extend(tail.into_iter().map(OsString::from));
@@ -196,18 +215,26 @@ fn copy_argv(src: &Path, span: SourceSpan, frames: u64, file: &Path, format: For
     a
 }
 
-/// Re-encodes `span` of `src` (exactly `frames` frames) to `file` with `encoder`.
+/// Re-encodes exactly `frames` frames of `src`, read as `read` says, to `file` with `encoder`.
 fn encode_argv(
     src: &Path,
-    span: SourceSpan,
+    read: SpanRead,
     frames: u64,
     encoder: Vec<String>,
     file: &Path,
     format: Format,
 ) -> Vec<OsString> {
     let mut a = Vec::new();
-    Input::media(src, span.from_us, Some(span.to_us - span.from_us + READ_MARGIN_US)).push_to(&mut a, 1);
-    let mut tail = words(&["-map", "0:v:0", "-an", "-frames:v", &frames.to_string()]);
+    Input::media(src, read.seek_us, Some(read.length_us)).push_to(&mut a, 1);
+    // Drops the frames before the span (on the decoded timestamps), then starts the part at
+    // zero: the source and output share a rate, so each frame lands on its own output slot.
+    let mut filter = String::new();
+    if read.skip_us > 0 {
+        filter = format!("trim=start={},", argv::seconds(read.skip_us));
+    }
+    filter.push_str("setpts=PTS-STARTPTS");
+    let mut tail = words(&["-map", "0:v:0", "-an", "-vf", &filter]);
+    tail.extend(words(&["-frames:v", &frames.to_string()]));
     tail.extend(encoder);
     tail.extend(words(&["-f", argv::intermediate_muxer(format)]));
     a.extend(tail.into_iter().map(OsString::from));

@@ -33,6 +33,7 @@ mod overlays;
 mod preprocess;
 mod progress;
 mod scene_graph;
+mod seek;
 mod sources;
 #[cfg(test)]
 mod tests;
