@@ -71,7 +71,7 @@ pub(crate) struct VideoCursor {
 impl VideoCursor {
     /// Opens the source and configures a decoder for its track.
     pub(crate) fn open(input: VideoInput<'_>, signal: &Signal) -> Result<Self, RenderError> {
-        let packets = TrackPackets::open(input.blob, input.source_id, input.track.id)?;
+        let packets = TrackPackets::open(input.blob, input.source_id, input.track.id, input.decode_from_us)?;
         let decoded: Rc<RefCell<VecDeque<Frame>>> = Rc::default();
         let (queue, woken) = (decoded.clone(), signal.clone());
         let output = Closure::new(move |frame: VideoFrame| {
