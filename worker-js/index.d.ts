@@ -110,7 +110,12 @@ export interface EngineOptions {
 /** Where a render runs. `auto` picks for you (for now always the browser); `server` is not available yet. */
 export type Route = 'auto' | 'client' | 'server';
 
-/** A stage of a render, as reported by progress events. */
+/**
+ * A stage of a render, as reported by progress events: `probe` (reading the sources' headers),
+ * `decode` (opening a segment's decoders and decoding from its keyframe to its first frame),
+ * `render` (frames decoded, composited and encoded), `encode` (flushing the encoders), `mux`
+ * (finishing the file); `upload` and `server` belong to server renders.
+ */
 export type RenderStage = 'probe' | 'decode' | 'render' | 'encode' | 'mux' | 'upload' | 'server';
 
 /** A progress event of a render. */

@@ -46,7 +46,7 @@ async function runEngine(spec) {
   const t0 = performance.now();
   const { blob, stats } = await engine.render(project(spec), { files }).done;
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath };
+  return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath, timings: stats.timings };
 }
 
 /** The ceiling loop in a fresh worker with the engine's encoder config. */

@@ -84,7 +84,8 @@ function row(kase, runs) {
       kase.ceiling ? `${(ofCeiling * 100).toFixed(0)} %` : `(${(ofCeiling * 100).toFixed(0)} %)`, peer.toFixed(2), ofPeer.toFixed(2),
       misses.length ? `MISS: ${misses.join(', ')}` : 'ok'],
     detail: `${kase.id}: frameloom ${runs.engine.map((r) => r.seconds.toFixed(2)).join('/')} s (${runs.engine[0].encoder}, fast path ${runs.engine[0].fastPath}); `
-      + `ceiling ${runs.ceiling.map((r) => r.seconds.toFixed(2)).join('/')} s; mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s`,
+      + `ceiling ${runs.ceiling.map((r) => r.seconds.toFixed(2)).join('/')} s; mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s; `
+      + `frameloom ms waiting/working (first round): ${Object.entries(runs.engine[0].timings ?? {}).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`,
   };
 }
 

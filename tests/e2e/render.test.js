@@ -131,8 +131,10 @@ describe('render in a worker', () => {
     const pcm = await samples(got.file);
     assert.ok(Math.abs(frequency(pcm, 1, 5) - 440) < 10, 'the tone stays at 440 Hz');
     const stages = new Set(got.events.map((e) => e.stage));
-    for (const stage of ['probe', 'render', 'mux']) assert.ok(stages.has(stage), `no ${stage} progress`);
+    for (const stage of ['probe', 'decode', 'render', 'encode', 'mux']) assert.ok(stages.has(stage), `no ${stage} progress`);
     assert.equal(got.events.at(-1).fraction, 1);
+    const fractions = got.events.map((e) => e.fraction);
+    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `fractions not rising within 0–1: ${fractions}`);
     assert.ok(got.events.some((e) => e.stage === 'render' && e.fps > 0 && typeof e.eta === 'number'));
     console.log(`(a) 720p trim: ${got.stats.fps.toFixed(1)} fps, ${got.stats.frames} frames in ${got.stats.seconds.toFixed(2)} s`);
   });

@@ -12,6 +12,7 @@ use super::mux::{AUDIO, MuxStage, VIDEO};
 use super::progress::{Progress, Stage};
 use super::sink::Sink;
 use super::video_encode::VideoOut;
+use super::timings::{Timings, now_ms};
 use super::video_stage::VideoStage;
 use crate::container;
 use crate::plan::{self, RenderPlan, Visual};
@@ -20,6 +21,10 @@ use crate::web::BlobSource;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
+
+/// Frames before a segment's end at which the next segment's decoders open (so their
+/// start-up overlaps the encoder's work on the frames queued before it).
+const PREPARE_FRAMES: u64 = 12;
 
 /// Where the output file goes.
 pub(crate) struct OutputOptions {
@@ -39,6 +44,7 @@ pub(crate) async fn run(
     progress: &mut Progress,
     signal: &Signal,
 ) -> Result<JsValue, RenderError> {
+    let job_started = now_ms();
     progress.report(Stage::Probe, 0.0, 0, 0);
     let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
     let media = probe_sources(&project, files)?;
@@ -66,27 +72,38 @@ pub(crate) async fn run(
     let mut mux = MuxStage::new(sink, &plan.output, frame_samples);
     let total = plan.output.frame_count;
     let mut done = 0u64;
-    for segment in &plan.segments {
-        if segment.frame_count == 0 {
-            continue;
-        }
+    video.timings().setup = now_ms() - job_started;
+    let segments: Vec<&plan::Segment> = plan.segments.iter().filter(|s| s.frame_count > 0).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let next = segments.get(i + 1);
+        let prepare_at = (segment.first_frame + segment.frame_count).saturating_sub(PREPARE_FRAMES).max(segment.first_frame);
+        progress.report(Stage::Decode, 0.95 * done as f64 / total.max(1) as f64, done, total);
         video.enter(&plan, segment, &media)?;
         for n in segment.frames() {
             if let Some(audio) = &mut audio {
+                let started = now_ms();
                 audio.render_until(plan.output.frame_time_us(n + 1), &media).await?;
+                video.timings().audio += now_ms() - started;
+            }
+            if let Some(next) = next.filter(|_| n == prepare_at) {
+                video.prepare(&plan, next, &media)?;
             }
             video.frame(&plan, segment, n).await?;
+            let started = now_ms();
             drain(&mut mux, &mut video, &mut audio)?;
+            video.timings().mux += now_ms() - started;
             done += 1;
             progress.report(Stage::Render, 0.95 * done as f64 / total.max(1) as f64, done, total);
         }
     }
     video.close_inputs();
     progress.report(Stage::Encode, 0.95, done, total);
+    let started = now_ms();
     if let Some(audio) = &mut audio {
         audio.finish(&media).await?;
     }
     video.out().finish().await?;
+    video.timings().flush += now_ms() - started;
     drain(&mut mux, &mut video, &mut audio)?;
     progress.report(Stage::Mux, 0.98, done, total);
     let video_stream = video.out().stream().ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?;
@@ -105,6 +122,7 @@ pub(crate) async fn run(
         fast_path: fast_path(video.fast_frames(), done),
         bytes,
         storage,
+        timings: *video.timings(),
     };
     Ok(result(&blob, &mime, &stats, &plan))
 }
@@ -174,6 +192,7 @@ struct Stats {
     fast_path: &'static str,
     bytes: u64,
     storage: &'static str,
+    timings: Timings,
 }
 
 fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan) -> JsValue {
@@ -192,6 +211,7 @@ fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan) -> JsValue 
     set(&s, "fastPath", stats.fast_path.into());
     set(&s, "bytes", (stats.bytes as f64).into());
     set(&s, "storage", stats.storage.into());
+    set(&s, "timings", stats.timings.to_js());
     set(&obj, "blob", blob.into());
     set(&obj, "mimeType", mime.into());
     set(&obj, "stats", s.into());

@@ -28,6 +28,7 @@ mod owned_codec;
 mod packets;
 mod progress;
 mod sink;
+mod timings;
 mod video_decode;
 mod video_encode;
 mod video_stage;

@@ -12,6 +12,8 @@ const INTERVAL_MS: f64 = 100.0;
 pub(crate) enum Stage {
     /// Reading the sources' headers.
     Probe,
+    /// Opening a segment's decoders and decoding from its keyframe up to its first frame.
+    Decode,
     /// Decoding, compositing and encoding frames.
     Render,
     /// Flushing the encoders.
@@ -24,6 +26,7 @@ impl Stage {
     fn name(self) -> &'static str {
         match self {
             Stage::Probe => "probe",
+            Stage::Decode => "decode",
             Stage::Render => "render",
             Stage::Encode => "encode",
             Stage::Mux => "mux",
@@ -57,7 +60,8 @@ impl Progress {
             return;
         }
         self.last = Some((stage, now));
-        let started = *self.render_started_ms.get_or_insert(now);
+        // Speed counts from the first frame work, not from probing.
+        let started = if stage == Stage::Probe { now } else { *self.render_started_ms.get_or_insert(now) };
         let seconds = (now - started) / 1000.0;
         let fps = if seconds > 0.0 { frames as f64 / seconds } else { 0.0 };
         let eta = if fps > 0.0 { total.saturating_sub(frames) as f64 / fps } else { f64::NAN };

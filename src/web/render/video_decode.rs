@@ -65,6 +65,8 @@ pub(crate) struct VideoCursor {
     input_done: bool,
     flushed: Option<Rc<Cell<bool>>>,
     current: Option<Frame>,
+    /// Where a primed cursor will first be asked for (until that first seek).
+    primed_us: Option<i64>,
     signal: Signal,
 }
 
@@ -89,6 +91,7 @@ impl VideoCursor {
             input_done: false,
             flushed: None,
             current: None,
+            primed_us: None,
             signal: signal.clone(),
         };
         cursor.decoder.get().configure(&decoder_config(input.track)).map_err(|e| RenderError::DecodeFailed {
@@ -101,6 +104,7 @@ impl VideoCursor {
     /// Moves to the latest frame at or before source time `t_us` (the first frame when all
     /// are later), decoding as far as needed; see [`VideoCursor::current`].
     pub(crate) async fn seek(&mut self, t_us: i64) -> Result<(), RenderError> {
+        self.primed_us = None;
         loop {
             self.check()?;
             self.advance(t_us);
@@ -118,7 +122,17 @@ impl VideoCursor {
     /// Queues more chunks if the decoder has room (while the stage waits for the encoder).
     pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
         self.check()?;
+        if let Some(t_us) = self.primed_us {
+            self.advance(t_us);
+        }
         self.feed()
+    }
+
+    /// Starts decoding towards source time `t_us` without waiting: frames before it are
+    /// closed as they come (see [`VideoCursor::top_up`]) until the first [`VideoCursor::seek`].
+    pub(crate) fn prime(&mut self, t_us: i64) -> Result<(), RenderError> {
+        self.primed_us = Some(t_us);
+        self.top_up()
     }
 
     /// The frame found by the last [`VideoCursor::seek`] (`None` when the track has no frames

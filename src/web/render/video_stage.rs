@@ -1,12 +1,14 @@
 //! The video path of the timeline: for each output frame, seek every visible video layer's
 //! [`VideoCursor`] to its source time, composite (or take the fast path), and encode at the
-//! plan's exact frame time. Cursors open when their layer first shows and close (with their
-//! decoders and frames) when it ends.
+//! plan's exact frame time. Cursors open a few frames before their layer first shows
+//! ([`VideoStage::prepare`], so the next segment's decoder is configured and primed while the
+//! current one still feeds the encoder) and close (with their decoders and frames) when it ends.
 
 use super::cancel::Signal;
 use super::compositor::{Compositor, Draw, covers_exactly, retime};
 use super::error::RenderError;
 use super::media::Media;
+use super::timings::{Timings, now_ms};
 use super::video_decode::{VideoCursor, VideoInput};
 use super::video_encode::VideoOut;
 use crate::plan::{RenderPlan, Segment, VideoVisual, Visual, VisualLayer};
@@ -15,10 +17,13 @@ use std::collections::BTreeMap;
 /// Video decoding, compositing and encoding for one job.
 pub(crate) struct VideoStage {
     cursors: BTreeMap<usize, VideoCursor>,
+    /// Cursors opened ahead for the next segment's new layers.
+    upcoming: BTreeMap<usize, VideoCursor>,
     compositor: Option<Compositor>,
     out: VideoOut,
     fast_frames: u64,
     signal: Signal,
+    timings: Timings,
 }
 
 /// Visual layer `index` and its video content.
@@ -32,12 +37,17 @@ fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, &VideoVisu
 impl VideoStage {
     /// A stage encoding into `out`.
     pub(crate) fn new(out: VideoOut, signal: &Signal) -> Self {
-        VideoStage { cursors: BTreeMap::new(), compositor: None, out, fast_frames: 0, signal: signal.clone() }
+        VideoStage { cursors: BTreeMap::new(), upcoming: BTreeMap::new(), compositor: None, out, fast_frames: 0, signal: signal.clone(), timings: Timings::default() }
     }
 
     /// Frames that took the fast path (no canvas).
     pub(crate) fn fast_frames(&self) -> u64 {
         self.fast_frames
+    }
+
+    /// Where the time went so far (the video fields).
+    pub(crate) fn timings(&mut self) -> &mut Timings {
+        &mut self.timings
     }
 
     /// The encoder.
@@ -47,9 +57,20 @@ impl VideoStage {
 
     /// Opens the cursors `segment` needs and closes those it no longer shows.
     pub(crate) fn enter(&mut self, plan: &RenderPlan, segment: &Segment, media: &Media) -> Result<(), RenderError> {
+        let started = now_ms();
         self.cursors.retain(|index, _| segment.layers.contains(index));
+        self.prepare(plan, segment, media)?;
+        self.cursors.append(&mut self.upcoming);
+        self.timings.open += now_ms() - started;
+        Ok(())
+    }
+
+    /// Opens, ahead of time, the cursors of `segment`'s layers that are not open yet, and
+    /// starts them decoding towards the segment's first frame.
+    pub(crate) fn prepare(&mut self, plan: &RenderPlan, segment: &Segment, media: &Media) -> Result<(), RenderError> {
+        let first_us = plan.output.frame_time_us(segment.first_frame);
         for &index in &segment.layers {
-            if self.cursors.contains_key(&index) {
+            if self.cursors.contains_key(&index) || self.upcoming.contains_key(&index) {
                 continue;
             }
             let (layer, video) = video_of(plan, index)?;
@@ -61,7 +82,9 @@ impl VideoStage {
                 decode_from_us: video.decode_from_us,
                 to_us: video.time.source_time_us(layer.end_us),
             };
-            self.cursors.insert(index, VideoCursor::open(input, &self.signal)?);
+            let mut cursor = VideoCursor::open(input, &self.signal)?;
+            cursor.prime(video.time.source_time_us(first_us))?;
+            self.upcoming.insert(index, cursor);
         }
         Ok(())
     }
@@ -77,7 +100,9 @@ impl VideoStage {
                 continue;
             }
             let cursor = self.cursors.get_mut(&index).ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
+            let started = now_ms();
             cursor.seek(video.time.source_time_us(t_us)).await?;
+            self.timings.decode_wait += now_ms() - started;
             visible.push((index, opacity));
         }
         let draws: Vec<Draw<'_>> = visible
@@ -104,17 +129,22 @@ impl VideoStage {
                 Some(c) => c,
                 None => self.compositor.insert(Compositor::new(out.width, out.height)?),
             };
-            compositor.compose(segment.background, &draws, t_us, duration_us)?
+            let started = now_ms();
+            let frame = compositor.compose(segment.background, &draws, t_us, duration_us)?;
+            self.timings.compose += now_ms() - started;
+            frame
         };
         drop(draws);
         // The decoders keep decoding ahead while the encoder is full (topped up on every
         // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
+        let started = now_ms();
         while !self.out.has_room()? {
-            for cursor in self.cursors.values_mut() {
+            for cursor in self.cursors.values_mut().chain(self.upcoming.values_mut()) {
                 cursor.top_up()?;
             }
             self.signal.wait().await?;
         }
+        self.timings.encode_wait += now_ms() - started;
         let interval = plan.encoding.video.keyframe_interval_frames.max(1);
         self.out.encode(frame.get(), n % interval == 0)
     }
@@ -122,5 +152,6 @@ impl VideoStage {
     /// Closes every cursor (after the last frame).
     pub(crate) fn close_inputs(&mut self) {
         self.cursors.clear();
+        self.upcoming.clear();
     }
 }
