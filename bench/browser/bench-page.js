@@ -49,7 +49,7 @@ async function runEngine(spec) {
   return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath, timings: stats.timings };
 }
 
-/** The ceiling loop in a fresh worker with the engine's encoder config. */
+/** The ceiling loops in a fresh worker with the engine's encoder configs. */
 async function runCeiling(spec, codec) {
   const { output } = spec;
   const config = { codec, width: output.width, height: output.height, bitrate: videoBitrate(output), framerate: output.fps };
@@ -59,7 +59,7 @@ async function runCeiling(spec, codec) {
     const answer = await new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => resolve(data);
       worker.onerror = (e) => reject(new Error(e.message));
-      segments(spec).then((segs) => worker.postMessage({ segments: segs, config, keyEvery: KEY_SECONDS * output.fps }));
+      segments(spec).then((segs) => worker.postMessage({ segments: segs, config, keyEvery: KEY_SECONDS * output.fps, audioBitrate: AUDIO_BPS }));
     });
     if (!answer.ok) throw new Error(`ceiling: ${answer.message}`);
     return answer.result;

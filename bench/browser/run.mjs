@@ -127,9 +127,10 @@ async function main() {
   const cpus = (await import('node:os')).cpus().length;
   console.log(`## browser render (headless Chromium, ${cpus} cores, software codecs; medians of ${REPS} after ${WARMUP} warm-up)`);
   console.log(table(rows));
-  console.log(`frameloom s: Engine.render() to done (probe, decode, encode, audio, mux to OPFS). ceiling: bare VideoDecoder → VideoEncoder loop in a worker on`);
-  console.log(`the same files with the engine's encoder config (video only; its clock includes demuxing with Mediabunny, streamed into the decoder, since the`);
-  console.log(`engine must demux too; no audio, no mux). mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
+  console.log(`frameloom s: Engine.render() to done (probe, decode, encode, audio, mux to OPFS). ceiling: bare VideoDecoder → VideoEncoder and`);
+  console.log(`AudioDecoder → AudioEncoder (Opus) loops in a worker on the same files with the engine's encoder configs (its clock includes demuxing`);
+  console.log(`with Mediabunny, streamed into the decoders, since the engine must demux too; no resampling, mixing, compositing or mux).`);
+  console.log(`mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
   console.log(`Targets: frameloom ≥ ${CEILING_TARGET * 100} % of the ceiling's fps on (a) and (d) (in brackets where not a target); frameloom/mediabunny ≤ 1.`);
   for (const r of rows) console.log(`- ${r.detail}`);
 }

@@ -81,6 +81,8 @@ pub(crate) async fn run(
         video.enter(&plan, segment, &media)?;
         for n in segment.frames() {
             if let Some(audio) = &mut audio {
+                // The video decoders work on while the audio is made.
+                video.top_up()?;
                 let started = now_ms();
                 audio.render_until(plan.output.frame_time_us(n + 1), &media).await?;
                 video.timings().audio += now_ms() - started;

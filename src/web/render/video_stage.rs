@@ -103,6 +103,7 @@ impl VideoStage {
             let started = now_ms();
             cursor.seek(video.time.source_time_us(t_us)).await?;
             self.timings.decode_wait += now_ms() - started;
+            self.timings.decoder_dry += u32::from(cursor.is_dry());
             visible.push((index, opacity));
         }
         let draws: Vec<Draw<'_>> = visible
@@ -139,14 +140,21 @@ impl VideoStage {
         // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
         let started = now_ms();
         while !self.out.has_room()? {
-            for cursor in self.cursors.values_mut().chain(self.upcoming.values_mut()) {
-                cursor.top_up()?;
-            }
+            self.top_up()?;
             self.signal.wait().await?;
         }
         self.timings.encode_wait += now_ms() - started;
+        self.timings.encoder_dry += u32::from(self.out.encoder().encode_queue_size() == 0);
         let interval = plan.encoding.video.keyframe_interval_frames.max(1);
         self.out.encode(frame.get(), n % interval == 0)
+    }
+
+    /// Queues more chunks in every decoder that has room (before the loop waits on anything).
+    pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
+        for cursor in self.cursors.values_mut().chain(self.upcoming.values_mut()) {
+            cursor.top_up()?;
+        }
+        Ok(())
     }
 
     /// Closes every cursor (after the last frame).
