@@ -166,6 +166,32 @@ export interface RenderStats {
   bytes: number;
   /** Where the output was written: `opfs` (origin-private file system) or `memory`. */
   storage: 'opfs' | 'memory';
+  /** Where the time went, for finding stalls (the bench prints it); not a stable contract. */
+  timings: RenderTimings;
+}
+
+/** Milliseconds the render loop spent per activity, and counts of codec under-runs. */
+export interface RenderTimings {
+  /** Validating, probing, planning, checking codecs, opening encoders and output. */
+  setupMs: number;
+  /** Waiting for decoded frames. */
+  decodeWaitMs: number;
+  /** Waiting for room in the video encoder's queue. */
+  encodeWaitMs: number;
+  /** Compositing on the canvas. */
+  composeMs: number;
+  /** Decoding, mixing and encoding audio. */
+  audioMs: number;
+  /** Muxing and writing the output. */
+  muxMs: number;
+  /** Opening decoders at segment starts. */
+  openMs: number;
+  /** Flushing the encoders at the end. */
+  flushMs: number;
+  /** Frames after which a shown layer's decoder had no chunk queued. */
+  decoderDry: number;
+  /** Frames before which the video encoder had nothing queued. */
+  encoderDry: number;
 }
 
 /** A finished render. */
