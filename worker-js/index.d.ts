@@ -188,8 +188,6 @@ export interface RenderTimings {
   openMs: number;
   /** Flushing the encoders at the end. */
   flushMs: number;
-  /** Frames after which a shown layer's decoder had no chunk queued. */
-  decoderDry: number;
   /** Frames before which the video encoder had nothing queued. */
   encoderDry: number;
 }

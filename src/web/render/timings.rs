@@ -30,14 +30,12 @@ pub(crate) struct Timings {
     pub open: f64,
     /// Flushing the encoders after the last frame.
     pub flush: f64,
-    /// Frames after which a shown layer's decoder had no chunk queued (it may go idle).
-    pub decoder_dry: u32,
     /// Frames before which the video encoder had no frame queued (it may have gone idle).
     pub encoder_dry: u32,
 }
 
 impl Timings {
-    /// `{ setupMs, decodeWaitMs, encodeWaitMs, composeMs, audioMs, muxMs, openMs, flushMs, decoderDry, encoderDry }`.
+    /// `{ setupMs, decodeWaitMs, encodeWaitMs, composeMs, audioMs, muxMs, openMs, flushMs, encoderDry }`.
     pub(crate) fn to_js(self) -> JsValue {
         let obj = Object::new();
         let fields = [
@@ -53,7 +51,6 @@ impl Timings {
         for (name, ms) in fields {
             let _ = Reflect::set(&obj, &name.into(), &ms.round().into());
         }
-        let _ = Reflect::set(&obj, &"decoderDry".into(), &self.decoder_dry.into());
         let _ = Reflect::set(&obj, &"encoderDry".into(), &self.encoder_dry.into());
         obj.into()
     }

@@ -135,11 +135,6 @@ impl VideoCursor {
         self.top_up()
     }
 
-    /// True when the decoder has no chunk queued though input remains (it may go idle).
-    pub(crate) fn is_dry(&self) -> bool {
-        !self.input_done && self.decoder.get().decode_queue_size() == 0
-    }
-
     /// The frame found by the last [`VideoCursor::seek`] (`None` when the track has no frames
     /// in range).
     pub(crate) fn current(&self) -> Option<&Frame> {

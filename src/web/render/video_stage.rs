@@ -103,7 +103,6 @@ impl VideoStage {
             let started = now_ms();
             cursor.seek(video.time.source_time_us(t_us)).await?;
             self.timings.decode_wait += now_ms() - started;
-            self.timings.decoder_dry += u32::from(cursor.is_dry());
             visible.push((index, opacity));
         }
         let draws: Vec<Draw<'_>> = visible
