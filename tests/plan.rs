@@ -8,6 +8,8 @@ mod common;
 mod encoding;
 #[path = "plan/errors.rs"]
 mod errors;
+#[path = "plan/fast_paths.rs"]
+mod fast_paths;
 #[path = "plan/geometry.rs"]
 mod geometry;
 #[path = "plan/media.rs"]

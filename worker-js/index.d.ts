@@ -23,8 +23,11 @@ export type ErrorCode =
   | 'decode_failed'
   | 'encode_failed'
   | 'output_failed'
-  | 'unsupported_feature'
+  | 'overlay_failed'
+  // From the server route:
   | 'server_unavailable'
+  | 'server_busy'
+  | 'server_failed'
   // From the JS layer and the worker:
   | 'invalid_argument'
   | 'wasm_init_failed'
@@ -104,10 +107,22 @@ export interface EngineOptions {
   /** URL of `frameloom_bg.wasm`; defaults to `./wasm/frameloom_bg.wasm` next to this module. */
   wasmUrl?: string | URL;
   /** A frameloom render server (URL, or URL and API key); its URL is kept on {@link Engine.server}. */
-  server?: string | URL | { url: string | URL; apiKey?: string };
+  server?: string | URL | ServerOptions;
+  /** `auto` keeps a job in the browser while its estimate is at most this many times the server's (default 1.5). */
+  clientBias?: number;
 }
 
-/** Where a render runs. `auto` picks for you (for now always the browser); `server` is not available yet. */
+/** A render server for the `server` and `auto` routes. */
+export interface ServerOptions {
+  /** Base URL of the server, e.g. `https://render.example.com`. */
+  url: string | URL;
+  /** Sent as `Authorization: Bearer KEY`. */
+  apiKey?: string;
+  /** Bytes per tus upload request (default 8 MiB). */
+  chunkSize?: number;
+}
+
+/** Where a render runs. `auto` picks the side that finishes soonest (see {@link Engine.estimate}). */
 export type Route = 'auto' | 'client' | 'server';
 
 /**
@@ -128,6 +143,8 @@ export interface RenderProgress {
   fps: number;
   /** Seconds left at the current speed, or `null` before it is known. */
   eta: number | null;
+  /** What is happening when it is worth saying: a retry, a fallback, the server queue. */
+  message?: string;
 }
 
 /** Options for {@link Engine.render}. */
@@ -154,8 +171,8 @@ export interface RenderStats {
   fps: number | null;
   /** Length of the output in seconds. */
   duration: number;
-  /** The video codec string used, e.g. `avc1.64001f`. */
-  encoder: string;
+  /** The video codec string used, e.g. `avc1.64001f` (`null` when the server rendered). */
+  encoder: string | null;
   /** The audio codec string used (`opus`, `mp4a.40.2`), or `null` without sound. */
   audioEncoder: string | null;
   /** Why the audio codec differs from the project's `audioCodec` (e.g. no AAC encoder in this browser), else `null`. */
@@ -166,8 +183,12 @@ export interface RenderStats {
   bytes: number;
   /** Where the output was written: `opfs` (origin-private file system) or `memory`. */
   storage: 'opfs' | 'memory';
-  /** Where the time went, for finding stalls (the bench prints it); not a stable contract. */
-  timings: RenderTimings;
+  /** Bytes uploaded to the server for this job (0 in the browser, or when the server had every source). */
+  uploadedBytes: number;
+  /** Bytes downloaded from the server (0 in the browser). */
+  downloadedBytes: number;
+  /** Where the time went in a browser render, for finding stalls (the bench prints it); not a stable contract. */
+  timings?: RenderTimings;
 }
 
 /** Milliseconds the render loop spent per activity, and counts of codec under-runs. */
@@ -192,6 +213,32 @@ export interface RenderTimings {
   encoderDry: number;
 }
 
+/** Expected seconds on one side, and where they go. */
+export interface RouteEstimate {
+  /** Seconds until the file is in the browser. */
+  seconds: number;
+  /** Seconds per part: `setup`, `decode`, `composite`, `encode`, `audio` (client); `latency`, `upload`, `queue`, `render`, `download` (server). */
+  breakdown: Record<string, number>;
+}
+
+/** The router's answer for a project, from {@link Engine.estimate}. */
+export interface RouteDecision {
+  /** The estimate for this browser. */
+  client: RouteEstimate;
+  /** The estimate for the server, or `null` without a server (none configured, unreachable, offline). */
+  server: RouteEstimate | null;
+  /** Where `render(…, { route: 'auto' })` runs the job. */
+  choice: 'client' | 'server';
+  /** Why, most important first, in words for the user. */
+  reasons: string[];
+  /** False when this browser cannot render the job (a codec it cannot handle, or the memory budget). */
+  clientFeasible: boolean;
+  /** True when the server can take the job now. */
+  serverFeasible: boolean;
+  /** The work the estimate priced (output frames and pixels, decoding per layer, bytes to move). */
+  features: Record<string, unknown>;
+}
+
 /** A finished render. */
 export interface RenderResult {
   /** The file. With `storage: 'opfs'` it is backed by a file of this engine, kept until the engine is gone (the next engine removes it). */
@@ -199,11 +246,13 @@ export interface RenderResult {
   /** Its type with codecs, e.g. `video/mp4; codecs="avc1.64001f, opus"`. */
   mimeType: string;
   /** Where it was rendered. */
-  route: 'client';
+  route: 'client' | 'server';
   /** Why that route was taken. */
   reason: string;
   /** Facts about the job. */
   stats: RenderStats;
+  /** Problems that did not stop the render (bad cues in subtitles files). */
+  warnings: RenderWarning[];
 }
 
 /** A render in progress, returned at once by {@link Engine.render}. */
@@ -224,6 +273,25 @@ export interface DebugStats {
   audioEncoders: number;
   videoFrames: number;
   audioData: number;
+  /** Overlay (text, caption, image) `ImageBitmap`s not closed yet. */
+  imageBitmaps: number;
+}
+
+/** A face added by `Engine.loadFont`. */
+export interface FontFace {
+  family: string;
+  weight: number;
+  italic: boolean;
+}
+
+/** A problem that did not stop a render: a bad cue in a subtitles file (the valid cues were used). */
+export interface RenderWarning {
+  code: string;
+  message: string;
+  /** JSON path of the layer's source, e.g. `scenes[0].layers[2].source`. */
+  path: string;
+  /** 1-based line in the subtitles file. */
+  line: number;
 }
 
 /** One problem with a project (validation or planning against its media). */
@@ -252,6 +320,10 @@ export class FrameloomError extends Error {
   readonly containerCode?: string;
   /** `invalid_project`: every problem found. */
   readonly errors?: ProjectProblem[];
+  /** `server_failed`: the server's own error code (e.g. `ffmpeg_failed`). */
+  readonly serverCode?: string;
+  /** `server_busy`: seconds the server asked to wait. */
+  readonly retryAfter?: number | null;
 }
 
 /** A frameloom engine: one dedicated worker running the wasm core. */
@@ -263,11 +335,21 @@ export class Engine {
   /** Reads the container headers of a `File` or `Blob`; rejects with a {@link FrameloomError} (e.g. `unknown_format`, `truncated`). */
   probe(blob: Blob): Promise<ProbeInfo>;
   /**
+   * Estimates the render in this browser and on the server (measuring this device once, cached in
+   * IndexedDB, and asking the server's `/capacity`) and says where `auto` would run it, and why.
+   */
+  estimate(project: object | string, files?: Record<string, Blob>): Promise<RouteDecision>;
+  /**
    * Renders `project` (a v1 project object or its JSON) with the given files. Returns at once;
    * the job's `done` settles when the file is ready.
    */
   render(project: object | string, options?: RenderOptions): RenderJob;
-  /** Open codecs and unclosed frames in the worker (for leak checks). */
+  /**
+   * Adds a TTF/OTF/TTC font to the worker for every later render (families and fallback);
+   * rejects with a {@link FrameloomError} (`font-invalid`, `font-unsupported`, `font-too-large`).
+   */
+  loadFont(bytes: ArrayBuffer | ArrayBufferView | Blob): Promise<FontFace[]>;
+  /** Open codecs, unclosed frames and overlay bitmaps in the worker (for leak checks). */
   debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */
   terminate(): void;

@@ -32,23 +32,36 @@ function abortError() {
 
 const ROUTES = ['auto', 'client', 'server'];
 
+/** Throws `invalid_argument` unless `files` maps source ids to Blobs. */
+function checkFiles(files) {
+  if (files == null || typeof files !== 'object') {
+    throw new FrameloomError('invalid_argument', 'options.files must map source ids to File or Blob objects');
+  }
+  for (const [sourceId, blob] of Object.entries(files)) {
+    if (!(blob instanceof Blob)) {
+      throw new FrameloomError('invalid_argument', `options.files["${sourceId}"] is not a File or Blob`);
+    }
+  }
+}
+
 /** A frameloom engine: one worker running the wasm core. Create it with `Engine.create()`. */
 export class Engine {
   #worker;
   #pending = new Map();
   #nextId = 1;
   #closed = null;
-  #apiKey = null;
+  #config;
 
   /** Base URL of a frameloom render server, or `null` when none was given. */
   server;
 
   /** Use `Engine.create()`; the constructor only wires a worker that is not initialized yet. */
-  constructor(worker, server = null) {
+  constructor(worker, server = null, { clientBias } = {}) {
     this.#worker = worker;
     const url = server != null && typeof server === 'object' && !(server instanceof URL) ? server.url : server;
     this.server = url == null ? null : String(url);
-    this.#apiKey = server?.apiKey ?? null;
+    const own = this.server == null ? null : { url: this.server, apiKey: server?.apiKey ?? null, chunkSize: server?.chunkSize };
+    this.#config = { server: own, clientBias };
     worker.addEventListener('message', (event) => this.#settle(event.data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -62,14 +75,15 @@ export class Engine {
 
   /**
    * Starts the worker and loads the wasm; resolves once the engine is ready.
-   * @param {{ workerUrl?: string | URL, wasmUrl?: string | URL, server?: string | URL | { url: string | URL, apiKey?: string } }} [options]
+   * @param {{ workerUrl?: string | URL, wasmUrl?: string | URL, clientBias?: number,
+   *           server?: string | URL | { url: string | URL, apiKey?: string, chunkSize?: number } }} [options]
    * @returns {Promise<Engine>}
    */
-  static async create({ workerUrl, wasmUrl, server } = {}) {
-    const engine = new Engine(spawnWorker(workerUrl), server);
+  static async create({ workerUrl, wasmUrl, server, clientBias } = {}) {
+    const engine = new Engine(spawnWorker(workerUrl), server, { clientBias });
     const wasm = String(wasmUrl ?? new URL('./wasm/frameloom_bg.wasm', import.meta.url));
     try {
-      await engine.#call('init', { wasmUrl: wasm });
+      await engine.#call('init', { wasmUrl: wasm, config: engine.#config });
     } catch (error) {
       engine.terminate();
       throw error;
@@ -91,6 +105,19 @@ export class Engine {
   }
 
   /**
+   * Estimates a render in this browser and on the server and says where `render(…, { route: 'auto' })`
+   * would run it: `{ client, server, choice, reasons, clientFeasible, serverFeasible, features }`
+   * (`client`/`server`: `{ seconds, breakdown }`; `server` is `null` without a reachable server).
+   * @param {object | string} project a v1 project (object or JSON text)
+   * @param {Record<string, Blob>} [files] the media files, by source id
+   * @returns {Promise<object>}
+   */
+  async estimate(project, files = {}) {
+    checkFiles(files);
+    return this.#call('estimate', { project: typeof project === 'string' ? project : JSON.stringify(project), files });
+  }
+
+  /**
    * Renders a project. Returns at once with `{ id, done, cancel }`; `done` resolves to
    * `{ blob, mimeType, route, reason, stats }` or rejects with a `FrameloomError`
    * (an `AbortError` `DOMException` when cancelled).
@@ -109,31 +136,13 @@ export class Engine {
       if (!ROUTES.includes(route)) {
         throw new FrameloomError('invalid_argument', `route must be 'auto', 'client' or 'server', not ${JSON.stringify(route)}`);
       }
-      if (route === 'server') {
-        throw new FrameloomError('server_unavailable', 'server rendering is not available yet; use route "client" or "auto"');
-      }
-      if (files == null || typeof files !== 'object') {
-        throw new FrameloomError('invalid_argument', 'options.files must map source ids to File or Blob objects');
-      }
-      for (const [sourceId, blob] of Object.entries(files)) {
-        if (!(blob instanceof Blob)) {
-          throw new FrameloomError('invalid_argument', `options.files["${sourceId}"] is not a File or Blob`);
-        }
-      }
+      checkFiles(files);
       if (signal?.aborted) throw abortError();
       const json = typeof project === 'string' ? project : JSON.stringify(project);
-      const reason = route === 'client'
-        ? 'the client route was asked for'
-        : this.server
-          ? 'server rendering is not available yet; rendered in this browser'
-          : 'no server configured; rendered in this browser';
       signal?.addEventListener('abort', cancel, { once: true });
-      return this.#call('render', { project: json, files, storage }, { id, onProgress }).then(
-        (result) => ({ ...result, route: 'client', reason }),
-        (error) => {
-          throw error?.code === 'aborted' ? abortError() : error;
-        },
-      ).finally(() => {
+      return this.#call('render', { project: json, files, storage, route }, { id, onProgress }).catch((error) => {
+        throw error?.code === 'aborted' ? abortError() : error;
+      }).finally(() => {
         settled = true;
         signal?.removeEventListener('abort', cancel);
       });
@@ -147,7 +156,24 @@ export class Engine {
     return { id, done, cancel };
   }
 
-  /** Open codecs and unclosed frames in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData }`. */
+  /**
+   * Adds a font (TTF, OTF or TTC bytes) to the worker for every later render: text in its
+   * family, and fallback for characters other fonts lack. Resolves to the faces added,
+   * `[{ family, weight, italic }]`; rejects with code `font-invalid`, `font-unsupported`
+   * (WOFF/WOFF2) or `font-too-large`.
+   * @param {ArrayBuffer | ArrayBufferView | Blob} bytes
+   * @returns {Promise<Array<{ family: string, weight: number, italic: boolean }>>}
+   */
+  async loadFont(bytes) {
+    let buffer;
+    if (bytes instanceof Blob) buffer = await bytes.arrayBuffer();
+    else if (bytes instanceof ArrayBuffer) buffer = bytes.slice(0);
+    else if (ArrayBuffer.isView(bytes)) buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    else throw new FrameloomError('invalid_argument', 'loadFont() takes an ArrayBuffer, a typed array or a Blob');
+    return this.#call('loadFont', { bytes: buffer });
+  }
+
+  /** Open codecs and unclosed media objects in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData, imageBitmaps }`. */
   async debugStats() {
     return this.#call('debugStats', {});
   }

@@ -3,9 +3,14 @@
 // or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
 // `{ id, progress }` events before its reply.
 
-import init, { probe, render, cancelRender, debugStats } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats, loadFont } from './wasm/frameloom.js';
+import { Router } from './route/router.js';
 
 let ready = false;
+/** Routes jobs between this browser and the server (set by `init`). */
+let router = new Router();
+/** Running jobs' abort controllers, by job id. */
+const jobs = new Map();
 /** This worker's OPFS folder for render outputs (removed by the next engine once this one is gone). */
 let outputDir = null;
 
@@ -21,6 +26,7 @@ self.addEventListener('message', async ({ data }) => {
 async function handle(request) {
   if (request.type === 'init') {
     await load(request.wasmUrl);
+    router = new Router(request.config ?? {});
     outputDir = await claimOutputDir();
     return null;
   }
@@ -28,18 +34,37 @@ async function handle(request) {
   switch (request.type) {
     case 'probe':
       return withDecodability(probe(request.blob));
-    case 'render': {
-      const options = { outputDir: outputDir ?? 'frameloom', outputName: `render-${request.id}`, storage: request.storage ?? 'auto' };
-      const progress = (event) => self.postMessage({ id: request.id, progress: event });
-      return await render(request.id, request.project, request.files, options, progress);
-    }
+    case 'estimate':
+      return router.estimate(request.project, request.files);
+    case 'render':
+      return renderJob(request);
     case 'cancel':
+      jobs.get(request.jobId)?.abort();
       cancelRender(request.jobId);
       return null;
     case 'debugStats':
       return debugStats();
+    case 'loadFont':
+      return loadFont(new Uint8Array(request.bytes));
     default:
       throw { code: 'invalid_argument', message: `unknown request type '${request.type}'` };
+  }
+}
+
+/** Renders on the route the request asks for; a cancelled job rejects with code `aborted`. */
+async function renderJob(request) {
+  const options = { outputDir: outputDir ?? 'frameloom', outputName: `render-${request.id}`, storage: request.storage ?? 'auto' };
+  const progress = (event) => self.postMessage({ id: request.id, progress: event });
+  const controller = new AbortController();
+  jobs.set(request.id, controller);
+  const runClient = () => render(request.id, request.project, request.files, options, progress);
+  try {
+    return await router.render({ projectJson: request.project, files: request.files, route: request.route ?? 'auto', runClient, signal: controller.signal, progress });
+  } catch (error) {
+    if (controller.signal.aborted) throw { code: 'aborted', message: 'the render was cancelled' };
+    throw error;
+  } finally {
+    jobs.delete(request.id);
   }
 }
 
@@ -87,7 +112,7 @@ async function claimOutputDir() {
 /** The wasm throws `{ code, message, ...details }` objects; anything else is an engine bug. */
 function plainError(error) {
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    return { ...error };
+    return { ...error, code: error.code, message: error.message };
   }
   return { code: 'internal', message: `the engine failed unexpectedly (${error?.message ?? error}); please report this with the file` };
 }

@@ -1,95 +1,85 @@
-// The probe page: pick or drop a file, see what the engine reads from it.
-import { Engine, FrameloomError } from './frameloom/index.js';
+// The editor page: starts the engine, wires every panel to the one store, restores the
+// autosave, and saves after each change.
+import { Engine } from './frameloom/index.js';
+import { emptyState } from './editor/model.js';
+import { autosave, fromFile, restore, toFile } from './editor/persist.js';
+import { createStore } from './editor/store.js';
+import { el } from './ui/dom.js';
+import { showError } from './ui/errors.js';
+import { setupExport } from './ui/export.js';
+import { setupEditing, renderInspector } from './ui/inspector.js';
+import { renderBin, setupImport } from './ui/media-bin.js';
+import { setupOffline } from './ui/offline.js';
+import { renderPreview, setupPreview } from './ui/preview.js';
+import { renderTimeline, setupTimeline } from './ui/timeline.js';
 
 const status = document.getElementById('status');
-const drop = document.getElementById('drop');
-const input = document.getElementById('file');
-const result = document.getElementById('result');
+const store = createStore();
 
-const enginePromise = Engine.create();
-enginePromise.then(
+const engineReady = Engine.create();
+engineReady.then(
   () => { status.textContent = 'Ready.'; },
-  (error) => { status.textContent = `The engine could not start: ${error.message}`; },
+  (error) => {
+    status.textContent = `The engine could not start: ${error.message}`;
+    showError('The engine could not start', error);
+  },
 );
 
-input.addEventListener('change', () => {
-  if (input.files.length) show(input.files[0]);
-});
-drop.addEventListener('dragover', (event) => {
-  event.preventDefault();
-  drop.classList.add('over');
-});
-drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-drop.addEventListener('drop', (event) => {
-  event.preventDefault();
-  drop.classList.remove('over');
-  const file = event.dataTransfer.files[0];
-  if (file) show(file);
-});
-
-async function show(file) {
-  result.dataset.state = 'busy';
-  result.replaceChildren(el('p', {}, `Reading ${file.name}…`));
-  try {
-    const engine = await enginePromise;
-    const info = await engine.probe(file);
-    result.replaceChildren(...describe(file, info));
-    result.dataset.state = 'done';
-  } catch (error) {
-    const code = error instanceof FrameloomError ? error.code : 'internal';
-    result.replaceChildren(
-      el('div', { class: 'error' },
-        el('p', {}, el('strong', {}, `Cannot read ${file.name}: `), error.message),
-        el('p', {}, el('code', {}, code))),
-    );
-    result.dataset.state = 'error';
-    result.dataset.code = code;
+let saveTimer = null;
+store.subscribe(({ persist }) => {
+  renderBin(store);
+  renderTimeline(store);
+  renderInspector(store);
+  renderPreview(store).catch((error) => console.error('preview', error));
+  document.getElementById('name').value = store.state.name;
+  if (persist) {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      autosave(store.state, store.files).then(
+        () => { document.body.dataset.saved = String(Date.now()); },
+        (error) => showError('Autosave failed', Object.assign(error, { code: error.code ?? 'autosave_failed' })),
+      );
+    }, 300);
   }
-}
+});
 
-function describe(file, info) {
-  const summary = table(['Container', 'Duration', 'Size', 'Streamable', 'Decodable here'], [[
-    info.container, seconds(info.duration), bytes(info.size), info.streamable ? 'yes' : 'no', yesNo(info.decodableHere),
-  ]]);
-  const rows = info.tracks.map((t) => [
-    String(t.id),
-    t.kind,
-    el('code', {}, t.codec),
-    t.video ? `${t.video.width}×${t.video.height}` : t.audio ? `${t.audio.sampleRate} Hz, ${t.audio.channels} ch` : '–',
-    t.video?.frameRate != null ? `${t.video.frameRate.toFixed(3)}${t.video.variableFrameRate ? ' (variable)' : ''}` : '–',
-    t.video ? `${t.video.rotation}°` : '–',
-    t.kind === 'video' ? String(t.keyframes.length) : '–',
-    seconds(t.duration),
-    yesNo(t.decodableHere),
-  ]);
-  const tracks = table(['Track', 'Kind', 'Codec', 'Size / audio', 'FPS', 'Rotation', 'Keyframes', 'Duration', 'Decodable here'], rows);
-  return [el('h2', {}, file.name), summary, el('h3', {}, 'Tracks'), tracks];
-}
+setupImport(store, engineReady);
+setupTimeline(store);
+setupPreview(store);
+setupEditing(store);
+setupExport(store, engineReady, Engine);
+setupOffline(store, engineReady, Engine);
 
-function table(headings, rows) {
-  return el('table', {},
-    el('thead', {}, el('tr', {}, ...headings.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((c) => el('td', {}, c))))));
-}
+document.getElementById('name').addEventListener('change', (event) => {
+  store.update((state) => { state.name = event.target.value.trim() || 'Untitled'; });
+});
+document.getElementById('save').addEventListener('click', () => {
+  const link = el('a', { href: URL.createObjectURL(toFile(store.state)), download: `${store.state.name.replace(/[^\w.-]+/g, '_')}.frameloom.json` });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+});
+document.getElementById('open').addEventListener('change', async (event) => {
+  const [file] = event.target.files;
+  event.target.value = '';
+  if (!file) return;
+  try {
+    const state = await fromFile(file);
+    const files = new Map([...store.files].filter(([id]) => state.media[id]));
+    store.replace(state, files);
+  } catch (error) {
+    showError(`Cannot open ${file.name}`, error);
+  }
+});
+document.getElementById('new').addEventListener('click', () => {
+  if (confirm('Start a new project? The current one is replaced (save it first to keep it).')) {
+    store.replace(emptyState());
+  }
+});
 
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
-function yesNo(flag) {
-  return el('span', { class: flag ? 'yes' : 'no' }, flag ? 'yes' : 'no');
-}
-
-function seconds(value) {
-  return value == null ? 'unknown' : `${value.toFixed(3)} s`;
-}
-
-function bytes(n) {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
-  return `${i ? n.toFixed(1) : n} ${units[i]}`;
-}
+restore().then(
+  (saved) => (saved ? store.replace(saved.state, saved.files) : store.update(null, { persist: false })),
+  (error) => {
+    showError('Could not restore the autosaved project', Object.assign(error, { code: error.code ?? 'autosave_failed' }));
+    store.update(null, { persist: false });
+  },
+);

@@ -86,7 +86,7 @@ fn project(sha: &str, bytes: u64) -> String {
 }
 
 /// The server binary next to this one (same profile), built if missing.
-fn server_binary() -> Result<PathBuf, String> {
+pub fn server_binary() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let bin = exe.with_file_name("frameloom-server");
     if !bin.exists() {

@@ -7,6 +7,7 @@
 //! timing and memory.
 
 mod container;
+mod fast_paths;
 mod fixtures;
 mod jobs;
 mod measure;
@@ -20,7 +21,8 @@ use table::Table;
 type Group = fn() -> Result<Table, String>;
 
 /// Every benchmark group: its name on the command line and its runner.
-const GROUPS: &[(&str, Group)] = &[("container", container::run), ("jobs", jobs::run), ("raster", raster::run)];
+const GROUPS: &[(&str, Group)] =
+    &[("container", container::run), ("fast-paths", fast_paths::run), ("jobs", jobs::run), ("raster", raster::run)];
 
 fn main() -> ExitCode {
     let wanted: Vec<String> = std::env::args().skip(1).collect();

@@ -19,6 +19,7 @@
 
 use super::error::PlanErrorKind;
 use super::frames::FrameRate;
+use super::target_size::SizeTarget;
 use super::levels::{H264Profile, av1_level, h264_level, vp9_level};
 use crate::audio::{OUTPUT_CHANNELS, OUTPUT_RATE};
 use crate::project::{AudioCodec, Output, Quality, VideoCodec};
@@ -54,6 +55,8 @@ pub struct VideoEncoding {
     pub bitrate_bps: u64,
     /// Force a keyframe every this many frames (about 2 seconds).
     pub keyframe_interval_frames: u64,
+    /// The size to land under, when `targetSizeBytes` is set (not for GIF).
+    pub target: Option<SizeTarget>,
 }
 
 /// The audio encoder's settings.
@@ -87,6 +90,10 @@ pub(crate) fn choose(output: &Output, rate: FrameRate, duration_us: i64) -> Resu
         candidates,
         bitrate_bps,
         keyframe_interval_frames: (interval as u64).max(1),
+        target: output
+            .target_size_bytes
+            .filter(|_| output.video_codec != VideoCodec::Gif && duration_us > 0)
+            .map(|target_bytes| SizeTarget { target_bytes, duration_us, audio_bps }),
     };
     Ok(Encoding { video, audio })
 }

@@ -7,7 +7,8 @@
 //!
 //! - [`OutputSpec`]: frame size, exact frame grid ([`FrameRate`]), container, length;
 //! - [`Encoding`]: WebCodecs codec-string candidates with levels, bitrates, keyframe spacing;
-//! - [`Segment`]s: the timeline cut wherever the set of visible layers changes;
+//! - [`Segment`]s: the timeline cut wherever the set of visible layers changes, each with its
+//!   [`Treatment`]: copy source packets, smart cut, or encode (with an [`EncodeReason`]);
 //! - [`VisualLayer`]s: each picture/text layer once, with its span, [`Opacity`], box, and for
 //!   video the [`TimeMap`] and precomputed [`Placement`] (images call [`placement`] once decoded);
 //! - [`AudioClip`]s: the sound of video and audio layers, ready for the audio mixer;
@@ -21,12 +22,15 @@ mod build;
 mod decode;
 mod encode;
 mod error;
+mod fast_path;
 mod frames;
 mod geometry;
 mod levels;
 mod placement;
 mod segment;
+mod target_size;
 mod timing;
+mod treatment;
 mod visual;
 
 pub use audio::AudioClip;
@@ -37,7 +41,9 @@ pub use frames::{FrameRate, OutputSpec};
 pub use geometry::{Affine, Point, Rect};
 pub use levels::{H264Profile, av1_level, h264_level, vp9_level};
 pub use placement::{LayerBox, Placement, Rotation, placement};
-pub use segment::{Segment, Treatment};
+pub use segment::Segment;
+pub use target_size::SizeTarget;
+pub use treatment::{EncodeReason, SourceSpan, Splice, Treatment, TreatmentSummary};
 pub use timing::{FRAME_PICK_TOLERANCE_US, Opacity, TimeMap};
 pub use visual::{ImageVisual, VideoVisual, Visual, VisualLayer};
 
@@ -78,6 +84,11 @@ impl RenderPlan {
         self.segments.get(i).filter(|s| s.frames().contains(&n))
     }
 
+    /// How many segments copy, smart-cut or encode, and why (for the result's stats).
+    pub fn treatments(&self) -> TreatmentSummary {
+        TreatmentSummary::of(self.segments.iter().map(|s| &s.treatment))
+    }
+
     /// A mixer over the whole timeline with the audio encoder's frame size as block size,
     /// or `None` when the output has no audio; add each clip's `layer_spec()` to it.
     pub fn mixer(&self) -> Option<Result<Mixer, AudioError>> {
@@ -115,10 +126,12 @@ pub fn build(project: &Project, probes: &BTreeMap<String, ProbeInfo>) -> Result<
             span
         })
         .collect();
+    let mut segments = segment::split(&scenes, &gathered.visuals, rate);
+    fast_path::assign(&mut segments, &gathered.visuals, probes, &project.output, rate);
     Ok(RenderPlan {
         output: OutputSpec::new(&project.output, rate, duration_us),
         encoding,
-        segments: segment::split(&scenes, &gathered.visuals, rate),
+        segments,
         visuals: gathered.visuals,
         audio: gathered.audio,
         sources: gathered.needs,

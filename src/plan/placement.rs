@@ -153,6 +153,30 @@ pub struct Placement {
     pub fitted: Rect,
 }
 
+/// How far (in output pixels) a placement may be from an exact cover to count as one.
+const COVER_EPSILON: f64 = 1e-3;
+
+impl Placement {
+    /// True when this shows a whole `width × height` picture, unrotated and uncropped, exactly
+    /// covering the `out_w × out_h` frame (so the encoder may take the frame as is: the fast path).
+    pub fn covers_exactly(&self, width: u32, height: u32, out_w: u32, out_h: u32) -> bool {
+        let (t, r) = (&self.transform, &self.src_rect);
+        let near = |x: f64, y: f64| (x - y).abs() < COVER_EPSILON;
+        self.source_rotation == Rotation::R0
+            && self.clip.is_none()
+            && near(r.x, 0.0)
+            && near(r.y, 0.0)
+            && near(r.width, f64::from(width))
+            && near(r.height, f64::from(height))
+            && near(t.b, 0.0)
+            && near(t.c, 0.0)
+            && near(t.e, 0.0)
+            && near(t.f, 0.0)
+            && near(t.a * f64::from(width), f64::from(out_w))
+            && near(t.d * f64::from(height), f64::from(out_h))
+    }
+}
+
 /// Places a `coded_width × coded_height` frame shown with `rotation`, cropped by `crop` (upright
 /// source pixels) and fitted by `fit` into `frame`. Video layers get this precomputed in the
 /// plan; image layers call it once the image is decoded and its size is known.

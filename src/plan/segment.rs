@@ -2,21 +2,10 @@
 //! start and end, so the set of visible layers is constant within a segment.
 
 use super::frames::FrameRate;
+use super::treatment::{EncodeReason, Treatment};
 use super::visual::VisualLayer;
 use crate::project::Color;
 use serde::{Deserialize, Serialize};
-
-/// How a segment is produced.
-///
-/// Only `Encode` exists for now: decode, composite and encode every frame. A later release adds
-/// `Copy` (a segment that is one untouched source clip: its packets are copied) and `SmartCut`
-/// (copy, re-encoding only the frames before the first keyframe).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Treatment {
-    /// Decode, composite and encode every frame.
-    Encode,
-}
 
 /// A stretch of the timeline within one scene where the same layers are visible.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,7 +25,7 @@ pub struct Segment {
     pub background: Color,
     /// The visible layers, bottom first, as indices into `RenderPlan::visuals`.
     pub layers: Vec<usize>,
-    /// How it is produced.
+    /// How it is produced (decided by the fast-path analysis once all segments exist).
     pub treatment: Treatment,
 }
 
@@ -83,7 +72,7 @@ pub(crate) fn split(scenes: &[SceneSpan], visuals: &[VisualLayer], rate: FrameRa
                 frame_count: rate.first_frame_from(end_us) - first_frame,
                 background: scene.background,
                 layers,
-                treatment: Treatment::Encode,
+                treatment: Treatment::Encode { reason: EncodeReason::NoVideo },
             });
         }
     }

@@ -11,6 +11,9 @@ pub struct Bitmap {
     pixels: Vec<u8>,
 }
 
+/// A 0 × 0 bitmap, for pictures known to have no pixels.
+pub(crate) static EMPTY: Bitmap = Bitmap { width: 0, height: 0, pixels: Vec::new() };
+
 impl std::fmt::Debug for Bitmap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Bitmap({}×{})", self.width, self.height)

@@ -6,9 +6,15 @@
 
 mod blob_source;
 mod error;
+mod estimate;
+mod fonts;
 mod probe;
 mod render;
+mod sha256;
 
 pub use blob_source::BlobSource;
+pub use fonts::load_font;
 pub use probe::probe;
+pub use estimate::estimate_route;
 pub use render::{cancel_render, debug_stats, render};
+pub use sha256::Sha256;

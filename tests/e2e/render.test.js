@@ -71,7 +71,7 @@ function debugStats() {
   return page.evaluate(() => window.engine.debugStats());
 }
 
-const NOTHING_OPEN = { videoDecoders: 0, audioDecoders: 0, videoEncoders: 0, audioEncoders: 0, videoFrames: 0, audioData: 0 };
+const NOTHING_OPEN = { videoDecoders: 0, audioDecoders: 0, videoEncoders: 0, audioEncoders: 0, videoFrames: 0, audioData: 0, imageBitmaps: 0 };
 
 function assertRendered(got) {
   assert.equal(got.ok, true, `render failed: ${got.code}: ${got.message}`);

@@ -85,6 +85,10 @@ fn a_target_size_sets_the_bitrate_and_may_raise_the_level() {
     // 10 MB × 8 × 98 % over 10 s = 7.84 Mbit/s, minus 192 kbit/s of AAC.
     let video = encoding(hd, 10.0).video;
     assert_eq!(video.bitrate_bps, 7_648_000);
+    let target = video.target.expect("a size target for the executors");
+    assert_eq!((target.target_bytes, target.duration_us, target.audio_bps), (10_000_000, 10 * S, 192_000));
+    // Video and audio at their planned rates fill exactly 98 % of the target.
+    assert_eq!((video.bitrate_bps + target.audio_bps) * 10 / 8, 9_800_000);
     assert_eq!(video.candidates[0], "avc1.640028");
     // 30 Mbit/s is over level 4.0 (25 Mbit/s for High, 20 for Main): level 4.1.
     let big = json!({ "width": 1920, "height": 1080, "fps": 30, "targetSizeBytes": 38_510_205 });

@@ -8,7 +8,8 @@ use frameloom::plan::{Placement, Point, Visual};
 use std::path::Path;
 use std::process::Command;
 
-fn probe_file(path: &Path) -> ProbeInfo {
+/// Probes a fixture with our own prober.
+pub fn probe_file(path: &Path) -> ProbeInfo {
     probe(&mut FileSource::open(path).expect("open fixture")).expect("probe fixture")
 }
 
@@ -134,7 +135,7 @@ fn the_plan_round_trips_through_json() {
         "\"startUs\":",
         "\"srcRect\":",
         "\"kind\":\"video\"",
-        "\"treatment\":\"encode\"",
+        "\"treatment\":{\"kind\":\"encode\",\"reason\":\"opacity\"}",
         "\"sourceRotation\":270",
     ] {
         assert!(text.contains(key), "{key} in {text}");

@@ -1,7 +1,7 @@
 //! Segments, the frame grid, source time mapping and opacity.
 
 use super::*;
-use frameloom::plan::{FrameRate, Treatment, Visual};
+use frameloom::plan::{FrameRate, Visual};
 use frameloom::project::Color;
 
 fn layer_sets(plan: &RenderPlan) -> Vec<(i64, i64, Vec<usize>)> {
@@ -14,7 +14,9 @@ fn assert_tiles(plan: &RenderPlan) {
     for s in &plan.segments {
         assert_eq!((s.start_us, s.first_frame), (t, frame), "segments are contiguous");
         assert!(s.end_us > s.start_us);
-        assert_eq!(s.treatment, Treatment::Encode);
+        if let Some(splice) = s.treatment.splice() {
+            assert_eq!(splice.shown.to_us - splice.shown.from_us, s.end_us - s.start_us);
+        }
         for n in s.frames() {
             let time = plan.output.frame_time_us(n);
             assert!((s.start_us..s.end_us).contains(&time), "frame {n} at {time} outside its segment");

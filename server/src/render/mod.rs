@@ -19,6 +19,7 @@ mod argv;
 mod audio_graph;
 pub mod command;
 mod concat;
+mod copy;
 mod error;
 mod ffmpeg;
 mod geometry;
@@ -30,12 +31,15 @@ mod scene_graph;
 mod sources;
 #[cfg(test)]
 mod tests;
+mod two_pass;
+mod validate;
 
 pub use error::RenderError;
 pub use lookup::sources_in_dir;
 pub use output::ExtraOutput;
 pub use progress::Progress;
 
+use frameloom::plan::TreatmentSummary;
 use frameloom::project::{Layer, Project};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -71,8 +75,13 @@ pub struct RenderStats {
     pub encoder: String,
     /// Size of the output file in bytes.
     pub bytes: u64,
-    /// How the scenes were joined: `concat-copy`, `filter-concat` or `gif-palette`.
+    /// How the video was made: `stream-copy` or `smart-cut` (source packets copied), else
+    /// how the scenes were joined: `concat-copy`, `filter-concat` or `gif-palette`.
     pub fast_path: String,
+    /// The plan's segment treatments: how many copy, smart-cut or encode, and why.
+    pub treatments: TreatmentSummary,
+    /// Why a copy or smart cut was made but dropped for a normal render (it failed validation).
+    pub copy_fallback: Option<String>,
 }
 
 /// Renders `req`, blocking until done (call it from `spawn_blocking`). `progress` is called
@@ -95,7 +104,7 @@ pub fn render(
     let quality = req.project.output.quality;
     let job =
         output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads: req.threads.max(1), quality };
-    let (fast_path, bytes) = job.run(&req.output, &mut board, progress, cancel)?;
+    let (fast_path, bytes, copy_fallback) = job.run(&req.output, &mut board, progress, cancel)?;
     output::extras(&req.output, &req.extra, &plan, cancel)?;
     Ok(RenderStats {
         frames: plan.output.frame_count,
@@ -103,5 +112,7 @@ pub fn render(
         encoder: output::encoder_name(plan.encoding.video.codec).to_owned(),
         bytes,
         fast_path: fast_path.to_owned(),
+        treatments: plan.treatments(),
+        copy_fallback,
     })
 }

@@ -14,7 +14,8 @@ use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::scene_graph::SceneGraph;
 use super::sources::Probed;
-use super::{audio_graph, ffmpeg, scene_graph};
+use super::two_pass::{self, Pass};
+use super::{audio_graph, copy, ffmpeg, scene_graph};
 use frameloom::plan::RenderPlan;
 use frameloom::project::{Format, Quality, VideoCodec};
 use std::collections::BTreeMap;
@@ -73,14 +74,15 @@ impl Drop for WorkDir {
 
 /// A file being written under a temporary name next to its final place; removed when dropped
 /// unless [`commit`](TempFile::commit)ted.
-struct TempFile {
-    path: PathBuf,
+pub struct TempFile {
+    /// The temporary path being written.
+    pub path: PathBuf,
     done: bool,
 }
 
 impl TempFile {
     /// A hidden temporary name in `target`'s folder (so the final rename is atomic).
-    fn next_to(target: &Path) -> Result<TempFile, RenderError> {
+    pub fn next_to(target: &Path) -> Result<TempFile, RenderError> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let name =
             target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
@@ -98,7 +100,7 @@ impl TempFile {
     }
 
     /// Renames the finished file to `target`.
-    fn commit(mut self, target: &Path) -> Result<(), RenderError> {
+    pub fn commit(mut self, target: &Path) -> Result<(), RenderError> {
         std::fs::rename(&self.path, target).map_err(|e| RenderError::io(target.display(), &e))?;
         self.done = true;
         Ok(())
@@ -130,8 +132,26 @@ pub struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Renders scenes and sound, joins them into `output`; returns how it joined and the size.
+    /// Renders `output` by the copy fast path when the plan allows it and the copy validates,
+    /// else scenes and sound joined; returns how, the size, and why a copy was dropped.
     pub fn run(
+        &self,
+        output: &Path,
+        board: &mut Board,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+    ) -> Result<(&'static str, u64, Option<String>), RenderError> {
+        let fallback = match copy::run(self, output, board, progress, cancel)? {
+            copy::Outcome::Done(fast_path, bytes) => return Ok((fast_path, bytes, None)),
+            copy::Outcome::Skipped => None,
+            copy::Outcome::Invalid(why) => Some(why),
+        };
+        let (fast_path, bytes) = self.render_scenes(output, board, progress, cancel)?;
+        Ok((fast_path, bytes, fallback))
+    }
+
+    /// Renders scenes and sound, joins them into `output`; returns how it joined and the size.
+    fn render_scenes(
         &self,
         output: &Path,
         board: &mut Board,
@@ -159,8 +179,19 @@ impl Job<'_> {
             scenes.iter().map(|g| self.work.path.join(scene_file_name(g.scene, ext))).collect();
         let mut jobs: Vec<Vec<OsString>> = Vec::new();
         let mut work_us = Vec::new();
-        for (graph, file) in scenes.iter().zip(&scene_files) {
-            jobs.push(self.scene_argv(graph, file, per_job));
+        let passes = if two_pass::applies(plan) { vec![1, 2] } else { Vec::new() };
+        if let Some(&first) = passes.first() {
+            // The analysis pass of every scene first (in parallel), then the files.
+            let analysis: Vec<Vec<OsString>> = (scenes.iter().zip(&scene_files).enumerate())
+                .map(|(i, (g, f))| self.scene_argv(g, f, per_job, Some(&self.pass(first, i))))
+                .collect();
+            let lengths: Vec<i64> = scenes.iter().map(|g| g.duration_us).collect();
+            progress(board.stage("analyse", 0.02, 0.4, &lengths));
+            run_all(&analysis, workers, cancel, &mut |job, s| progress(board.update(job, s)))?;
+        }
+        for (i, (graph, file)) in scenes.iter().zip(&scene_files).enumerate() {
+            let pass = passes.last().map(|&n| self.pass(n, i));
+            jobs.push(self.scene_argv(graph, file, per_job, pass.as_ref()));
             work_us.push(graph.duration_us);
         }
         let audio_file = self.work.path.join("audio.mka");
@@ -168,7 +199,8 @@ impl Job<'_> {
             jobs.push(audio_argv(a, &audio_file, per_job));
             work_us.push(a.duration_us);
         }
-        progress(board.stage("render", 0.02, 0.85, &work_us));
+        let from = if passes.is_empty() { 0.02 } else { 0.4 };
+        progress(board.stage("render", from, 0.85, &work_us));
         run_all(&jobs, workers, cancel, &mut |job, s| progress(board.update(job, s)))?;
 
         let temp = TempFile::next_to(output)?;
@@ -182,8 +214,13 @@ impl Job<'_> {
         Ok((fast_path, bytes))
     }
 
-    /// The argv that renders one scene to `file`.
-    fn scene_argv(&self, graph: &SceneGraph, file: &Path, threads: usize) -> Vec<OsString> {
+    /// Pass `number` of scene `index` of a two-pass encode.
+    fn pass(&self, number: u8, index: usize) -> Pass {
+        Pass { number, log: two_pass::log_prefix(&self.work.path, index) }
+    }
+
+    /// The argv that renders one scene to `file` (or, for an analysis pass, to nothing).
+    fn scene_argv(&self, graph: &SceneGraph, file: &Path, threads: usize, pass: Option<&Pass>) -> Vec<OsString> {
         let mut a = Vec::new();
         for input in &graph.inputs {
             input.push_to(&mut a, threads);
@@ -192,6 +229,12 @@ impl Job<'_> {
         let mut tail = words(&["-filter_complex_threads", &threads.to_string(), "-filter_complex", &graph.filter]);
         tail.extend(words(&["-map", "[vout]", "-an", "-frames:v", &graph.frames.to_string()]));
         tail.extend(argv::video_encoder(encoding, self.plan.output.frame_rate, threads));
+        tail.extend(pass.map(Pass::args).unwrap_or_default());
+        if pass.is_some_and(Pass::is_analysis) {
+            tail.extend(words(&["-f", "null", "-"]));
+            a.extend(tail.into_iter().map(OsString::from));
+            return a;
+        }
         tail.extend(words(&["-f", argv::intermediate_muxer(self.plan.output.format)]));
         a.extend(tail.into_iter().map(OsString::from));
         a.push(file_url(file));
@@ -246,7 +289,7 @@ impl Job<'_> {
 }
 
 /// The argv that mixes the sound to `file` (FLAC in Matroska, 24-bit).
-fn audio_argv(graph: &AudioGraph, file: &Path, threads: usize) -> Vec<OsString> {
+pub fn audio_argv(graph: &AudioGraph, file: &Path, threads: usize) -> Vec<OsString> {
     let mut a = Vec::new();
     for input in &graph.inputs {
         input.push_to(&mut a, threads);

@@ -116,27 +116,51 @@ impl<'a> CueRaster<'a> {
 
     /// Renders and places one span; `Ok(None)` when it draws nothing.
     fn render(&mut self, span: CueSpan) -> Result<Option<PlacedCue>, CueError> {
-        let first = span.cues.first().copied().unwrap_or(0);
-        let settings = self.cues.get(first).map(|c| c.settings).unwrap_or_default();
-        let texts: Vec<&str> = span.cues.iter().filter_map(|&i| self.cues.get(i)).map(|c| c.text.as_str()).collect();
-        let text = texts.join("\n");
-        let fail = |error| CueError { cue: first, error };
-        let rendered = if settings.is_default() {
-            self.renderer.render_keyed(&self.style_key, &text, self.style, self.scale)
-        } else {
-            let style = cue_style(self.style, &settings, &self.layer_box);
-            self.renderer.render_keyed(&style_key(&style), &text, &style, self.scale)
-        }
-        .map_err(fail)?;
-        let placement = place_cue(&rendered, self.style, &settings, &self.layer_box);
-        Ok(placement.map(|placement| PlacedCue {
-            start_us: span.start_us,
-            end_us: span.end_us,
-            cues: span.cues,
-            text: rendered,
-            placement,
-        }))
+        let layer =
+            CueLayer { cues: self.cues, style: self.style, style_key: &self.style_key, layer_box: &self.layer_box };
+        render_span(self.renderer, &layer, span, self.scale)
     }
+}
+
+/// The cues of one subtitles layer and how they are drawn.
+pub(crate) struct CueLayer<'a> {
+    /// Every cue.
+    pub cues: &'a [Cue],
+    /// The layer style.
+    pub style: &'a TextStyle,
+    /// The style's cache key.
+    pub style_key: &'a Arc<str>,
+    /// The layer's box on the output frame.
+    pub layer_box: &'a LayerBox,
+}
+
+/// Renders (through the cache) and places one span of `layer`; `Ok(None)` when it draws nothing.
+pub(crate) fn render_span(
+    renderer: &mut TextRenderer,
+    layer: &CueLayer<'_>,
+    span: CueSpan,
+    scale: f32,
+) -> Result<Option<PlacedCue>, CueError> {
+    let first = span.cues.first().copied().unwrap_or(0);
+    let settings = layer.cues.get(first).map(|c| c.settings).unwrap_or_default();
+    let texts: Vec<&str> = span.cues.iter().filter_map(|&i| layer.cues.get(i)).map(|c| c.text.as_str()).collect();
+    let text = texts.join("\n");
+    let fail = |error| CueError { cue: first, error };
+    let rendered = if settings.is_default() {
+        renderer.render_keyed(layer.style_key, &text, layer.style, scale)
+    } else {
+        let style = cue_style(layer.style, &settings, layer.layer_box);
+        renderer.render_keyed(&style_key(&style), &text, &style, scale)
+    }
+    .map_err(fail)?;
+    let placement = place_cue(&rendered, layer.style, &settings, layer.layer_box);
+    Ok(placement.map(|placement| PlacedCue {
+        start_us: span.start_us,
+        end_us: span.end_us,
+        cues: span.cues,
+        text: rendered,
+        placement,
+    }))
 }
 
 impl Iterator for CueRaster<'_> {

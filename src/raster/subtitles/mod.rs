@@ -22,6 +22,7 @@ mod timestamp;
 mod vtt;
 
 pub use batch::{CueError, CueRaster, PlacedCue, Progress, RasterizedCues, rasterize_cues};
+pub(crate) use batch::{CueLayer, render_span};
 pub use cue::{Cue, CueAlign, CueLine, CuePosition, CueSettings, LineAlign, LineValue, PositionAlign};
 pub use error::{MAX_SUBTITLE_ERRORS, SubtitleError, SubtitleErrorKind};
 pub use spans::{CueSpan, spans};

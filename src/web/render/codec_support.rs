@@ -10,7 +10,7 @@ use super::video_decode;
 use super::video_encode;
 use crate::plan::{RenderPlan, Visual};
 use js_sys::{Promise, Reflect};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AudioDecoder, AudioEncoder, AudioEncoderConfig, VideoDecoder, VideoEncoder, VideoEncoderConfig};
@@ -34,7 +34,17 @@ async fn supported(promise: impl JsCast) -> bool {
 
 /// Fails with `codec_unsupported` naming the first source track this browser cannot decode.
 pub(crate) async fn check_decoders(plan: &RenderPlan, media: &Media) -> Result<(), RenderError> {
+    match undecodable(plan, media).await?.into_iter().next() {
+        Some((source, codec)) => Err(unsupported(&codec, "decode", Some(source))),
+        None => Ok(()),
+    }
+}
+
+/// Every source (by id) with a track the plan uses that this browser cannot decode, with the
+/// codec string of the first such track.
+pub(crate) async fn undecodable(plan: &RenderPlan, media: &Media) -> Result<BTreeMap<String, String>, RenderError> {
     let mut checked = BTreeSet::new();
+    let mut failing = BTreeMap::new();
     let video = plan.visuals.iter().filter_map(|v| match &v.content {
         Visual::Video(video) => Some((video.source.clone(), video.track_id)),
         _ => None,
@@ -42,16 +52,16 @@ pub(crate) async fn check_decoders(plan: &RenderPlan, media: &Media) -> Result<(
     for (source, track_id) in video {
         let (_, track) = media.track(&source, track_id)?;
         if checked.insert((source.clone(), track_id)) && !supported(VideoDecoder::is_config_supported(&video_decode::decoder_config(track))).await {
-            return Err(unsupported(&track.codec, "decode", Some(source)));
+            failing.entry(source).or_insert_with(|| track.codec.clone());
         }
     }
     for clip in &plan.audio {
         let (_, track) = media.track(&clip.source, clip.track_id)?;
         if checked.insert((clip.source.clone(), clip.track_id)) && !supported(AudioDecoder::is_config_supported(&audio_decode::decoder_config(track))).await {
-            return Err(unsupported(&track.codec, "decode", Some(clip.source.clone())));
+            failing.entry(clip.source.clone()).or_insert_with(|| track.codec.clone());
         }
     }
-    Ok(())
+    Ok(failing)
 }
 
 /// Chooses the encoders for `plan`, or fails with `codec_unsupported`.

@@ -1,6 +1,7 @@
 //! Compositing on an `OffscreenCanvas` at output size: the scene background, then each
-//! visible layer drawn with the plan's [`Placement`] (clip quad, `setTransform` affine from
-//! coded pixels to output pixels, opacity), read back as a `VideoFrame`.
+//! visible layer in z-order (video frames and overlay bitmaps alike) drawn with its
+//! [`Placement`] (clip quad, `setTransform` affine from picture pixels to output pixels,
+//! opacity), read back as a `VideoFrame`.
 //!
 //! The fast path skips the canvas: when one opaque video layer exactly covers the frame
 //! with its whole, unrotated picture, the decoded frame itself is re-timestamped and sent to
@@ -8,19 +9,25 @@
 
 use super::error::RenderError;
 use super::owned::Frame;
-use crate::plan::{Placement, Rotation};
+use crate::plan::Placement;
 use crate::project::Color;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsCast;
-use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d, VideoFrame, VideoFrameInit};
+use web_sys::{ImageBitmap, OffscreenCanvas, OffscreenCanvasRenderingContext2d, VideoFrame, VideoFrameInit};
 
-/// How far (in output pixels) a placement may be from an exact cover to count as one.
-const COVER_EPSILON: f64 = 1e-3;
+/// A picture to draw: a decoded video frame or an uploaded overlay bitmap.
+#[derive(Clone, Copy)]
+pub(crate) enum Picture<'a> {
+    /// A decoded source frame.
+    Frame(&'a VideoFrame),
+    /// An overlay (text, caption or image) uploaded with premultiplied alpha.
+    Bitmap(&'a ImageBitmap),
+}
 
 /// One layer to draw.
 pub(crate) struct Draw<'a> {
-    /// The decoded source frame.
-    pub frame: &'a VideoFrame,
+    /// What is drawn.
+    pub picture: Picture<'a>,
     /// Where it goes.
     pub placement: &'a Placement,
     /// Its opacity now (0–1).
@@ -74,9 +81,14 @@ impl Compositor {
             ctx.set_transform(a, b, c, d, e, f).map_err(fail)?;
             ctx.set_global_alpha(layer.opacity.clamp(0.0, 1.0));
             let r = &p.src_rect;
-            ctx.draw_image_with_video_frame_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-                layer.frame, r.x, r.y, r.width, r.height, r.x, r.y, r.width, r.height,
-            )
+            match layer.picture {
+                Picture::Frame(frame) => ctx.draw_image_with_video_frame_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    frame, r.x, r.y, r.width, r.height, r.x, r.y, r.width, r.height,
+                ),
+                Picture::Bitmap(bitmap) => ctx.draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    bitmap, r.x, r.y, r.width, r.height, r.x, r.y, r.width, r.height,
+                ),
+            }
             .map_err(fail)?;
             ctx.restore();
         }
@@ -86,25 +98,6 @@ impl Compositor {
     }
 }
 
-/// True when `placement` shows a whole `width × height` picture, unrotated and uncropped,
-/// exactly covering the `out_w × out_h` frame (so the encoder may take the frame as is).
-pub(crate) fn covers_exactly(placement: &Placement, width: u32, height: u32, out_w: u32, out_h: u32) -> bool {
-    let t = &placement.transform;
-    let r = &placement.src_rect;
-    let near = |x: f64, y: f64| (x - y).abs() < COVER_EPSILON;
-    placement.source_rotation == Rotation::R0
-        && placement.clip.is_none()
-        && near(r.x, 0.0)
-        && near(r.y, 0.0)
-        && near(r.width, f64::from(width))
-        && near(r.height, f64::from(height))
-        && near(t.b, 0.0)
-        && near(t.c, 0.0)
-        && near(t.e, 0.0)
-        && near(t.f, 0.0)
-        && near(t.a * f64::from(width), f64::from(out_w))
-        && near(t.d * f64::from(height), f64::from(out_h))
-}
 
 /// The decoded `frame` re-timestamped for the encoder (the fast path).
 pub(crate) fn retime(frame: &VideoFrame, timestamp_us: i64, duration_us: i64) -> Result<Frame, RenderError> {

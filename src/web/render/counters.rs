@@ -22,19 +22,22 @@ pub(crate) enum Counted {
     VideoFrame,
     /// An `AudioData` not closed yet.
     AudioData,
+    /// An overlay `ImageBitmap` not closed yet.
+    ImageBitmap,
 }
 
-const KINDS: [(Counted, &str); 6] = [
+const KINDS: [(Counted, &str); 7] = [
     (Counted::VideoDecoder, "videoDecoders"),
     (Counted::AudioDecoder, "audioDecoders"),
     (Counted::VideoEncoder, "videoEncoders"),
     (Counted::AudioEncoder, "audioEncoders"),
     (Counted::VideoFrame, "videoFrames"),
     (Counted::AudioData, "audioData"),
+    (Counted::ImageBitmap, "imageBitmaps"),
 ];
 
 thread_local! {
-    static COUNTS: [Cell<i64>; 6] = Default::default();
+    static COUNTS: [Cell<i64>; 7] = Default::default();
 }
 
 /// Counts one more `kind`.
@@ -47,7 +50,7 @@ pub(crate) fn closed(kind: Counted) {
     COUNTS.with(|c| c[kind as usize].set(c[kind as usize].get() - 1));
 }
 
-/// `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData }`.
+/// `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData, imageBitmaps }`.
 pub(crate) fn snapshot() -> JsValue {
     let obj = Object::new();
     COUNTS.with(|c| {

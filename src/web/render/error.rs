@@ -2,6 +2,7 @@
 //! objects the worker passes to JS.
 
 use crate::container::ContainerError;
+use crate::overlay::OverlayError;
 use crate::plan::PlanError;
 use crate::project::ValidationError;
 use crate::web::error::{error_object, js_message};
@@ -73,14 +74,9 @@ pub(crate) enum RenderError {
     /// The output could not be written.
     #[error("could not write the output: {0}")]
     Output(String),
-    /// A project feature the browser renderer does not draw yet.
-    #[error("{path}: {what} layers are not rendered in the browser yet; remove the layer or render on a server")]
-    UnsupportedFeature {
-        /// JSON path of the layer.
-        path: String,
-        /// The layer type.
-        what: &'static str,
-    },
+    /// An image, text or subtitles layer could not be prepared or drawn.
+    #[error("{0}")]
+    Overlay(OverlayError),
     /// The job was cancelled.
     #[error("the render was cancelled")]
     Aborted,
@@ -112,7 +108,7 @@ impl RenderError {
             Self::DecodeFailed { .. } => "decode_failed",
             Self::EncodeFailed(_) => "encode_failed",
             Self::Output(_) => "output_failed",
-            Self::UnsupportedFeature { .. } => "unsupported_feature",
+            Self::Overlay(_) => "overlay_failed",
             Self::Aborted => "aborted",
             Self::Internal(_) => "internal",
         }
@@ -150,6 +146,10 @@ impl RenderError {
                 if let Some(id) = source_id {
                     set("sourceId", id.as_str().into());
                 }
+            }
+            Self::Overlay(error) => {
+                set("path", error.path().into());
+                set("overlayCode", error.code().into());
             }
             _ => {}
         }

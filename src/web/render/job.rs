@@ -15,10 +15,13 @@ use super::video_encode::VideoOut;
 use super::timings::{Timings, now_ms};
 use super::video_stage::VideoStage;
 use crate::container;
-use crate::plan::{self, RenderPlan, Visual};
+use super::overlay_stage::OverlayStage;
+use crate::overlay::OverlayWarning;
+use crate::plan::{self, RenderPlan};
+use crate::web::error::error_object;
 use crate::project::{self, Format, Layer, Project};
 use crate::web::BlobSource;
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
@@ -46,17 +49,8 @@ pub(crate) async fn run(
 ) -> Result<JsValue, RenderError> {
     let job_started = now_ms();
     progress.report(Stage::Probe, 0.0, 0, 0);
-    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
-    let media = probe_sources(&project, files)?;
-    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
-    if let Some(layer) = plan.visuals.iter().find(|v| !matches!(v.content, Visual::Video(_))) {
-        let what = match layer.content {
-            Visual::Image(_) => "image",
-            Visual::Text => "text",
-            _ => "subtitles",
-        };
-        return Err(RenderError::UnsupportedFeature { path: layer.path("type"), what });
-    }
+    let (project, media, plan) = prepare(json, files)?;
+    let mut overlays = OverlayStage::open(&plan, &project, files)?;
     check_decoders(&plan, &media).await?;
     let encoders = choose_encoders(&plan).await?;
     signal.check()?;
@@ -90,7 +84,7 @@ pub(crate) async fn run(
             if let Some(next) = next.filter(|_| n == prepare_at) {
                 video.prepare(&plan, next, &media)?;
             }
-            video.frame(&plan, segment, n).await?;
+            video.frame(&plan, segment, n, overlays.as_mut()).await?;
             let started = now_ms();
             drain(&mut mux, &mut video, &mut audio)?;
             video.timings().mux += now_ms() - started;
@@ -126,7 +120,8 @@ pub(crate) async fn run(
         storage,
         timings: *video.timings(),
     };
-    Ok(result(&blob, &mime, &stats, &plan))
+    let warnings = overlays.as_ref().map_or(&[][..], |o| o.warnings());
+    Ok(result(&blob, &mime, &stats, &plan, warnings))
 }
 
 /// Writes whatever the encoders have produced.
@@ -143,6 +138,14 @@ fn drain(mux: &mut MuxStage, video: &mut VideoStage, audio: &mut Option<AudioPip
         mux.write(AUDIO, packets, video_stream, audio_stream)?;
     }
     Ok(())
+}
+
+/// Validates the project, probes its media and plans the render.
+pub(crate) fn prepare(json: &str, files: &JsValue) -> Result<(Project, Media, RenderPlan), RenderError> {
+    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let media = probe_sources(&project, files)?;
+    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    Ok((project, media, plan))
 }
 
 /// Probes every source a video or audio layer uses.
@@ -197,7 +200,7 @@ struct Stats {
     timings: Timings,
 }
 
-fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan) -> JsValue {
+fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, warnings: &[OverlayWarning]) -> JsValue {
     let obj = Object::new();
     let set = |target: &Object, key: &str, value: JsValue| {
         let _ = Reflect::set(target, &key.into(), &value);
@@ -217,5 +220,13 @@ fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan) -> JsValue 
     set(&obj, "blob", blob.into());
     set(&obj, "mimeType", mime.into());
     set(&obj, "stats", s.into());
+    let list = Array::new();
+    for w in warnings {
+        let item: Object = error_object(w.error.code(), &w.error.to_string()).unchecked_into();
+        set(&item, "path", w.path.as_str().into());
+        set(&item, "line", (w.error.line as f64).into());
+        list.push(&item);
+    }
+    set(&obj, "warnings", list.into());
     obj.into()
 }

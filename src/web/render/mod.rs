@@ -2,7 +2,8 @@
 //! through WebCodecs in the worker.
 //!
 //! demux ([`packets`]) → `VideoDecoder` ([`video_decode`]) / `AudioDecoder` ([`audio_decode`])
-//! → compositing on an `OffscreenCanvas` ([`compositor`], driven by [`video_stage`]) and the
+//! → compositing on an `OffscreenCanvas` ([`compositor`], driven by [`video_stage`], with text,
+//! caption and image overlays from [`overlay_stage`]) and the
 //! audio mix ([`audio_pipeline`]) → `VideoEncoder` ([`video_encode`]) / `AudioEncoder`
 //! ([`audio_encode`]) → mux ([`mux`]) → OPFS or memory ([`sink`]).
 //!
@@ -23,6 +24,7 @@ mod error;
 mod job;
 mod media;
 mod mux;
+mod overlay_stage;
 mod owned;
 mod owned_codec;
 mod packets;
@@ -34,6 +36,9 @@ mod video_encode;
 mod video_stage;
 
 use cancel::Signal;
+pub(crate) use codec_support::{choose_encoders, undecodable};
+pub(crate) use error::RenderError;
+pub(crate) use job::prepare;
 use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -45,7 +50,7 @@ thread_local! {
 
 /// Renders `project_json` with `files` (`{ [sourceId]: Blob }`); `options` is
 /// `{ outputDir, outputName, storage: 'auto' | 'memory' }`, `on_progress` gets
-/// `{ stage, fraction, fps, eta }`. Resolves to `{ blob, mimeType, stats }`; rejects with
+/// `{ stage, fraction, fps, eta }`. Resolves to `{ blob, mimeType, stats, warnings }`; rejects with
 /// `{ code, message, … }` (`aborted` when cancelled with [`cancel_render`]).
 #[wasm_bindgen]
 pub fn render(job_id: u32, project_json: String, files: JsValue, options: JsValue, on_progress: JsValue) -> Promise {

@@ -1,13 +1,15 @@
 //! The video path of the timeline: for each output frame, seek every visible video layer's
-//! [`VideoCursor`] to its source time, composite (or take the fast path), and encode at the
-//! plan's exact frame time. Cursors open a few frames before their layer first shows
-//! ([`VideoStage::prepare`], so the next segment's decoder is configured and primed while the
-//! current one still feeds the encoder) and close (with their decoders and frames) when it ends.
+//! [`VideoCursor`] to its source time, upload the overlays showing then, composite in z-order
+//! (or take the fast path), and encode at the plan's exact frame time. Cursors open a few
+//! frames before their layer first shows ([`VideoStage::prepare`], so the next segment's
+//! decoder is configured and primed while the current one still feeds the encoder) and close
+//! (with their decoders and frames) when it ends.
 
 use super::cancel::Signal;
-use super::compositor::{Compositor, Draw, covers_exactly, retime};
+use super::compositor::{Compositor, Draw, Picture, retime};
 use super::error::RenderError;
 use super::media::Media;
+use super::overlay_stage::OverlayStage;
 use super::timings::{Timings, now_ms};
 use super::video_decode::{VideoCursor, VideoInput};
 use super::video_encode::VideoOut;
@@ -26,11 +28,12 @@ pub(crate) struct VideoStage {
     timings: Timings,
 }
 
-/// Visual layer `index` and its video content.
-fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, &VideoVisual), RenderError> {
+/// Visual layer `index` and its video content (`None` for overlays).
+fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, Option<&VideoVisual>), RenderError> {
     match plan.visuals.get(index) {
-        Some(layer @ VisualLayer { content: Visual::Video(video), .. }) => Ok((layer, video)),
-        _ => Err(RenderError::Internal(format!("visual layer {index} is not a video"))),
+        Some(layer @ VisualLayer { content: Visual::Video(video), .. }) => Ok((layer, Some(video))),
+        Some(layer) => Ok((layer, None)),
+        None => Err(RenderError::Internal(format!("the plan has no visual layer {index}"))),
     }
 }
 
@@ -73,7 +76,7 @@ impl VideoStage {
             if self.cursors.contains_key(&index) || self.upcoming.contains_key(&index) {
                 continue;
             }
-            let (layer, video) = video_of(plan, index)?;
+            let (layer, Some(video)) = video_of(plan, index)? else { continue };
             let (blob, track) = media.track(&video.source, video.track_id)?;
             let input = VideoInput {
                 blob,
@@ -89,8 +92,14 @@ impl VideoStage {
         Ok(())
     }
 
-    /// Renders and encodes output frame `n` of `segment`.
-    pub(crate) async fn frame(&mut self, plan: &RenderPlan, segment: &Segment, n: u64) -> Result<(), RenderError> {
+    /// Renders and encodes output frame `n` of `segment`, with `overlays` drawn in z-order.
+    pub(crate) async fn frame(
+        &mut self,
+        plan: &RenderPlan,
+        segment: &Segment,
+        n: u64,
+        overlays: Option<&mut OverlayStage>,
+    ) -> Result<(), RenderError> {
         let (t_us, duration_us) = (plan.output.frame_time_us(n), plan.output.frame_duration_us(n));
         let mut visible = Vec::with_capacity(segment.layers.len());
         for &index in &segment.layers {
@@ -99,31 +108,46 @@ impl VideoStage {
             if opacity <= 0.0 {
                 continue;
             }
-            let cursor = self.cursors.get_mut(&index).ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
-            let started = now_ms();
-            cursor.seek(video.time.source_time_us(t_us)).await?;
-            self.timings.decode_wait += now_ms() - started;
+            if let Some(video) = video {
+                let cursor =
+                    self.cursors.get_mut(&index).ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
+                let started = now_ms();
+                cursor.seek(video.time.source_time_us(t_us)).await?;
+                self.timings.decode_wait += now_ms() - started;
+            }
             visible.push((index, opacity));
         }
-        let draws: Vec<Draw<'_>> = visible
-            .iter()
-            .filter_map(|&(index, opacity)| {
-                let frame = self.cursors.get(&index)?.current()?;
-                let placement = &video_of(plan, index).ok()?.1.placement;
-                Some(Draw { frame: frame.get(), placement, opacity })
-            })
-            .collect();
+        let overlays = match overlays {
+            Some(stage) => {
+                stage.prepare(t_us).await?;
+                Some(&*stage)
+            }
+            None => None,
+        };
+        let mut draws: Vec<Draw<'_>> = Vec::with_capacity(visible.len());
+        for &(index, opacity) in &visible {
+            match video_of(plan, index)? {
+                (_, Some(video)) => {
+                    if let Some(frame) = self.cursors.get(&index).and_then(|c| c.current()) {
+                        draws.push(Draw { picture: Picture::Frame(frame.get()), placement: &video.placement, opacity });
+                    }
+                }
+                (_, None) => {
+                    let pictures = overlays.into_iter().flat_map(|o| o.pictures(index));
+                    draws.extend(pictures.map(|(bitmap, placement)| Draw { picture: Picture::Bitmap(bitmap), placement, opacity }));
+                }
+            }
+        }
         let out = &plan.output;
         let fast = match draws.as_slice() {
-            [only] if only.opacity >= 1.0 => {
-                let (w, h) = (only.frame.display_width(), only.frame.display_height());
-                covers_exactly(only.placement, w, h, out.width, out.height)
+            [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => {
+                placement.covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height).then_some(*frame)
             }
-            _ => false,
+            _ => None,
         };
-        let frame = if fast {
+        let frame = if let Some(only) = fast {
             self.fast_frames += 1;
-            retime(draws[0].frame, t_us, duration_us)?
+            retime(only, t_us, duration_us)?
         } else {
             let compositor = match &self.compositor {
                 Some(c) => c,

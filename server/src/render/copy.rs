@@ -1,0 +1,241 @@
+//! The copy and smart-cut fast path: when the plan copies every segment (`Treatment::Copy` or
+//! `Treatment::SmartCut`), the video is cut into parts in timeline order and joined with the
+//! concat demuxer, without re-encoding the copied GOPs:
+//!
+//! - a copied span is stream-copied (`-ss` on its keyframe, `-c:v copy`, `-frames:v` = the
+//!   span's frames, so exactly its whole GOPs in decode order);
+//! - a smart cut's head and tail are re-encoded from the source (accurate seek, `-frames:v`)
+//!   with the output encoder at the source's H.264 profile and level and its timescale;
+//! - the sound is mixed and encoded as usual.
+//!
+//! When every segment is a plain copy the parts share one decoder configuration (the plan
+//! guarantees it) and are joined as they are (`-auto_convert 0`: copied packets stay
+//! byte-identical). With smart cuts the concat demuxer's `auto_convert` puts each part's
+//! SPS/PPS in band before its keyframes, so re-encoded and copied GOPs each carry their own.
+//! The joined file is then validated ([`validate`](super::validate)); a file that fails is
+//! dropped and the caller renders the plan the normal way ("attempt, then validate").
+
+use super::argv::{self, Input, file_url, words};
+use super::concat::write_list;
+use super::error::RenderError;
+use super::output::{Job, TempFile, audio_argv};
+use super::preprocess::{run_all, threads_per_job, workers_for};
+use super::progress::{Board, Progress};
+use super::{audio_graph, ffmpeg, validate};
+use frameloom::plan::{FrameRate, SourceSpan, Splice, Treatment};
+use frameloom::project::{Format, VideoCodec};
+use std::ffi::OsString;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The fast-path name when every segment was copied whole.
+pub const STREAM_COPY: &str = "stream-copy";
+/// The fast-path name when at least one segment was smart-cut.
+pub const SMART_CUT: &str = "smart-cut";
+/// Extra source read after a re-encoded span (its frame count is exact; this only avoids
+/// running short on timestamp rounding).
+const READ_MARGIN_US: i64 = 100_000;
+
+/// What the fast path did.
+pub enum Outcome {
+    /// The plan encodes some segment, or the format has no fast path: render normally.
+    Skipped,
+    /// The file is written: its fast-path name and size.
+    Done(&'static str, u64),
+    /// The copy was made but failed validation (why); render normally.
+    Invalid(String),
+}
+
+/// Tries the fast path for `job`, writing `output` only when the result validates.
+pub fn run(
+    job: &Job,
+    output: &Path,
+    board: &mut Board,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Outcome, RenderError> {
+    let plan = job.plan;
+    let splices: Option<Vec<&Splice>> = plan.segments.iter().map(|s| s.treatment.splice()).collect();
+    let (Some(splices), Format::Mp4 | Format::Webm) = (splices, plan.output.format) else {
+        return Ok(Outcome::Skipped);
+    };
+    if splices.is_empty() {
+        return Ok(Outcome::Skipped);
+    }
+    let all_copy = plan.segments.iter().all(|s| matches!(s.treatment, Treatment::Copy(_)));
+    let ext = argv::intermediate_extension(plan.output.format);
+    let mut jobs = Vec::new();
+    let mut parts = Vec::new();
+    let mut work_us = Vec::new();
+    let mut joins_us = Vec::new();
+    let rate = plan.output.frame_rate;
+    for splice in splices {
+        let src = job.files.get(&splice.source).ok_or_else(|| {
+            RenderError::Unsupported(format!("source {} has no file; add it to the sources", splice.source))
+        })?;
+        let track = job.probed.media.get(&splice.source).and_then(|p| p.tracks.iter().find(|t| t.id == splice.track_id));
+        let (codec, timescale) = track.map_or(("", 0), |t| (t.codec.as_str(), t.timescale));
+        let pieces = [(splice.head, false), (Some(splice.copy), true), (splice.tail, false)];
+        for (span, copied) in pieces.into_iter().filter_map(|(s, c)| Some((s?, c))) {
+            let frames = frames_in(rate, span, splice.offset_us);
+            if frames == 0 {
+                continue;
+            }
+            let file = job.work.path.join(format!("part_{:04}.{ext}", parts.len()));
+            let argv = if copied {
+                copy_argv(src, span, frames, &file, plan.output.format)
+            } else {
+                encode_argv(job, src, span, frames, codec, timescale, &file)
+            };
+            jobs.push(argv);
+            work_us.push(span.to_us - span.from_us);
+            joins_us.push(rate.frame_time_us(rate.first_frame_from(span.from_us - splice.offset_us)));
+            parts.push(file);
+        }
+    }
+    let audio = audio_graph::build(plan, job.files, &job.probed.media)?;
+    let audio_file = job.work.path.join("audio.mka");
+    let workers = workers_for(job.threads, jobs.len() + usize::from(audio.is_some()));
+    let per_job = threads_per_job(job.threads, workers);
+    if let Some(a) = &audio {
+        jobs.push(audio_argv(a, &audio_file, per_job));
+        work_us.push(a.duration_us);
+    }
+    progress(board.stage("render", 0.02, 0.8, &work_us));
+    run_all(&jobs, workers, cancel, &mut |i, s| progress(board.update(i, s)))?;
+
+    let temp = TempFile::next_to(output)?;
+    let list = write_list(&job.work.path, &parts)?;
+    let mut a = Vec::new();
+    let auto_convert = if all_copy { "0" } else { "1" };
+    let concat = Input { options: words(&["-f", "concat", "-auto_convert", auto_convert]), path: list };
+    concat.push_to(&mut a, job.threads);
+    let mut tail = words(&["-map", "0:v:0", "-c:v", "copy", "-metadata:s:v:0", "rotate=0"]);
+    if let (Some(_), Some(encoder)) = (&audio, argv::audio_encoder(&plan.encoding)) {
+        Input::with_format(&audio_file, "matroska").push_to(&mut a, job.threads);
+        tail.extend(words(&["-map", "1:a:0"]));
+        tail.extend(encoder);
+    }
+    tail.extend(argv::muxer(plan.output.format));
+    a.extend(tail.into_iter().map(OsString::from));
+    a.push(file_url(&temp.path));
+    progress(board.stage("mux", 0.8, 1.0, &[plan.output.duration_us]));
+    let stop = || cancel.load(Ordering::Relaxed);
+    ffmpeg::run(&a, &stop, &mut |s| progress(board.update(0, s)))?;
+    joins_us.retain(|&t| t > 0);
+    if let Err(why) = validate::check(&temp.path, plan.output.frame_count, rate, &joins_us, cancel)? {
+        return Ok(Outcome::Invalid(why));
+    }
+    temp.commit(output)?;
+    let bytes = std::fs::metadata(output).map_err(|e| RenderError::io(output.display(), &e))?.len();
+    Ok(Outcome::Done(if all_copy { STREAM_COPY } else { SMART_CUT }, bytes))
+}
+
+/// Output frames whose timeline time falls in the source `span` shifted by `offset_us`.
+fn frames_in(rate: FrameRate, span: SourceSpan, offset_us: i64) -> u64 {
+    let first = rate.first_frame_from(span.from_us - offset_us);
+    rate.first_frame_from(span.to_us - offset_us).saturating_sub(first)
+}
+
+/// Stream-copies the whole GOPs of `span` (it starts on a keyframe) to `file`.
+fn copy_argv(src: &Path, span: SourceSpan, frames: u64, file: &Path, format: Format) -> Vec<OsString> {
+    let mut a = Vec::new();
+    // Exactly the keyframe's time: ffmpeg shifts the copied timestamps by the seek time, so
+    // any other value moves the keyframe off zero and the part's edit list would hide it.
+    let seek = argv::seconds(span.from_us);
+    Input { options: words(&["-noautorotate", "-ss", &seek]), path: src.to_owned() }.push_to(&mut a, 1);
+    let mut tail = words(&["-map", "0:v:0", "-an", "-c:v", "copy", "-frames:v", &frames.to_string()]);
+    tail.extend(words(&["-f", argv::intermediate_muxer(format)]));
+    a.extend(tail.into_iter().map(OsString::from));
+    a.push(file_url(file));
+    a
+}
+
+/// Re-encodes `span` of `src` (exactly `frames` frames) to `file` with the output encoder at
+/// the source's H.264 profile/level (from its codec string) and its timescale.
+fn encode_argv(
+    job: &Job,
+    src: &Path,
+    span: SourceSpan,
+    frames: u64,
+    codec: &str,
+    timescale: u32,
+    file: &Path,
+) -> Vec<OsString> {
+    let plan = job.plan;
+    let mut a = Vec::new();
+    Input::media(src, span.from_us, Some(span.to_us - span.from_us + READ_MARGIN_US)).push_to(&mut a, 1);
+    let mut tail = words(&["-map", "0:v:0", "-an", "-frames:v", &frames.to_string()]);
+    let mut encoder = argv::video_encoder(&plan.encoding, plan.output.frame_rate, 1);
+    if plan.encoding.video.codec == VideoCodec::H264 {
+        match_h264_profile(&mut encoder, codec);
+    }
+    keep_source_colours(&mut encoder);
+    tail.extend(encoder);
+    if plan.output.format == Format::Mp4 && timescale > 0 {
+        tail.extend(["-video_track_timescale".to_owned(), timescale.to_string()]);
+    }
+    tail.extend(words(&["-f", argv::intermediate_muxer(plan.output.format)]));
+    a.extend(tail.into_iter().map(OsString::from));
+    a.push(file_url(file));
+    a
+}
+
+/// Drops the encoder's BT.709 colour tags: re-encoded frames keep the source's tags, which
+/// the copied frames (and the file's decoder configuration) carry.
+fn keep_source_colours(encoder: &mut Vec<String>) {
+    let tags = ["-colorspace", "-color_primaries", "-color_trc"];
+    let mut i = 0;
+    while i < encoder.len() {
+        if tags.contains(&encoder[i].as_str()) {
+            encoder.drain(i..(i + 2).min(encoder.len()));
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Sets libx264's `-profile:v` and `-level` to those of an `avc1.PPCCLL` codec string.
+fn match_h264_profile(encoder: &mut Vec<String>, codec: &str) {
+    let hex = codec.split('.').nth(1).filter(|h| h.len() == 6 && h.is_ascii());
+    let Some((profile_idc, level_idc)) =
+        hex.and_then(|h| Some((u8::from_str_radix(&h[0..2], 16).ok()?, u8::from_str_radix(&h[4..6], 16).ok()?)))
+    else {
+        return;
+    };
+    let profile = match profile_idc {
+        66 => "baseline",
+        77 => "main",
+        _ => "high",
+    };
+    if let Some(i) = encoder.iter().position(|w| w == "-profile:v") {
+        if let Some(value) = encoder.get_mut(i + 1) {
+            *value = profile.to_owned();
+        }
+    }
+    encoder.extend(["-level".to_owned(), format!("{}.{}", level_idc / 10, level_idc % 10)]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_and_tail_encoders_take_the_source_profile_and_level() {
+        let mut e = words(&["-c:v", "libx264", "-profile:v", "high"]);
+        match_h264_profile(&mut e, "avc1.4d401f");
+        assert_eq!(e, words(&["-c:v", "libx264", "-profile:v", "main", "-level", "3.1"]));
+        let mut e = words(&["-profile:v", "high", "-colorspace", "bt709", "-color_trc", "bt709", "-g", "60"]);
+        match_h264_profile(&mut e, "vp09.00.10.08");
+        keep_source_colours(&mut e);
+        assert_eq!(e, words(&["-profile:v", "high", "-g", "60"]));
+    }
+
+    #[test]
+    fn spans_count_output_frames() {
+        let rate = FrameRate { num: 30, den: 1 };
+        assert_eq!(frames_in(rate, SourceSpan { from_us: 1_000_000, to_us: 2_000_000 }, 0), 30);
+        assert_eq!(frames_in(rate, SourceSpan { from_us: 1_000_000, to_us: 2_000_000 }, 500_000), 30);
+        assert_eq!(frames_in(rate, SourceSpan { from_us: 500_000, to_us: 1_000_000 }, 500_000), 15);
+    }
+}

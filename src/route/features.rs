@@ -1,0 +1,125 @@
+//! The work a render plan asks for, in the units the cost model prices: decoded pixels per
+//! codec, composited and encoded output pixels, fast-path frames, audio seconds, bytes to move.
+
+use super::codec::CodecFamily;
+use crate::container::ProbeInfo;
+use crate::plan::{RenderPlan, Visual};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Frame rate assumed for a source track that does not state one.
+const DEFAULT_SOURCE_FPS: f64 = 30.0;
+/// Decoded frames a video layer holds in flight (the decode queue).
+const DECODE_FRAMES_IN_FLIGHT: u64 = 8;
+/// Output frames held in flight (the encode queue, plus the canvas).
+const ENCODE_FRAMES_IN_FLIGHT: u64 = 9;
+/// Bytes per decoded pixel (4:2:0, 8 bit) and per composited RGBA pixel.
+const DECODED_BYTES_PER_PIXEL: f64 = 1.5;
+const RGBA_BYTES_PER_PIXEL: u64 = 4;
+
+/// Decoding one video layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecodeWork {
+    /// The source id.
+    pub source: String,
+    /// The track's WebCodecs codec string.
+    pub codec: String,
+    /// Frames decoded, from the keyframe before the trim to the end of the visible part.
+    pub frames: u64,
+    /// Pixels per decoded frame.
+    pub frame_pixels: u64,
+}
+
+/// Everything the cost model needs to know about a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobFeatures {
+    /// Length of the output in microseconds.
+    pub duration_us: i64,
+    /// Output frames.
+    pub output_frames: u64,
+    /// Pixels per output frame.
+    pub output_pixels: u64,
+    /// The output video codec.
+    pub output_codec: CodecFamily,
+    /// Output frames that skip the canvas (one opaque layer exactly covering the frame).
+    pub passthrough_frames: u64,
+    /// Video decoding, one entry per video layer.
+    pub decode: Vec<DecodeWork>,
+    /// Seconds of source audio decoded, mixed and encoded (summed over clips).
+    pub audio_seconds: f64,
+    /// Bytes to send a server that has none of the sources (whole files).
+    pub upload_bytes: u64,
+    /// Expected output size in bytes (from the encoder bitrates).
+    pub output_bytes: u64,
+    /// Peak bytes of decoded and composited frames in flight in the browser.
+    pub memory_bytes: u64,
+}
+
+impl JobFeatures {
+    /// The features of `plan`, whose sources were probed into `probes` (by source id).
+    pub fn from_plan(plan: &RenderPlan, probes: &BTreeMap<String, ProbeInfo>) -> JobFeatures {
+        let out = &plan.output;
+        let output_pixels = u64::from(out.width) * u64::from(out.height);
+        let decode: Vec<DecodeWork> = plan.visuals.iter().filter_map(|layer| decode_work(layer, probes)).collect();
+        let passthrough_frames = plan
+            .segments
+            .iter()
+            .filter(|segment| match segment.layers.as_slice() {
+                [only] => plan.visuals.get(*only).is_some_and(|layer| {
+                    let opaque = layer.opacity.at(segment.start_us) >= 1.0 && layer.opacity.at(segment.end_us - 1) >= 1.0;
+                    matches!(&layer.content, Visual::Video(v) if opaque && v.placement.covers_exactly(v.width, v.height, out.width, out.height))
+                }),
+                _ => false,
+            })
+            .map(|segment| segment.frame_count)
+            .sum();
+        let audio_seconds =
+            plan.audio.iter().map(|clip| (clip.source_out_us - clip.decode_from_us).max(0) as f64 / 1e6).sum();
+        let upload_bytes = plan.sources.keys().filter_map(|id| probes.get(id)).map(|p| p.size).sum();
+        let seconds = out.duration_us.max(0) as f64 / 1e6;
+        let bitrate = plan.encoding.video.bitrate_bps + plan.encoding.audio.as_ref().map_or(0, |a| a.bitrate_bps);
+        let output_bytes = if bitrate > 0 {
+            (bitrate as f64 * seconds / 8.0) as u64
+        } else {
+            out.frame_count.saturating_mul(output_pixels) / 8
+        };
+        let decoded_in_flight: f64 =
+            decode.iter().map(|d| (DECODE_FRAMES_IN_FLIGHT * d.frame_pixels) as f64 * DECODED_BYTES_PER_PIXEL).sum();
+        let memory_bytes = decoded_in_flight as u64 + ENCODE_FRAMES_IN_FLIGHT * output_pixels * RGBA_BYTES_PER_PIXEL;
+        JobFeatures {
+            duration_us: out.duration_us,
+            output_frames: out.frame_count,
+            output_pixels,
+            output_codec: CodecFamily::of_output(plan.encoding.video.codec),
+            passthrough_frames,
+            decode,
+            audio_seconds,
+            upload_bytes,
+            output_bytes,
+            memory_bytes,
+        }
+    }
+}
+
+/// The decoding a video layer needs: from its decode-start keyframe to the source time of its
+/// last visible instant, at the track's frame rate.
+fn decode_work(layer: &crate::plan::VisualLayer, probes: &BTreeMap<String, ProbeInfo>) -> Option<DecodeWork> {
+    let Visual::Video(video) = &layer.content else { return None };
+    let track = probes.get(&video.source)?.tracks.iter().find(|t| t.id == video.track_id)?;
+    let fps = track
+        .video
+        .as_ref()
+        .and_then(|v| v.frame_rate)
+        .filter(|f| f.is_finite() && *f > 0.0)
+        .unwrap_or(DEFAULT_SOURCE_FPS);
+    let end_us = video.time.source_time_us(layer.end_us);
+    let seconds = (end_us - video.decode_from_us).max(0) as f64 / 1e6;
+    Some(DecodeWork {
+        source: video.source.clone(),
+        codec: track.codec.clone(),
+        frames: (seconds * fps).ceil() as u64,
+        frame_pixels: u64::from(video.width) * u64::from(video.height),
+    })
+}

@@ -1,0 +1,196 @@
+// The router with the real server on loopback and real Chromium: auto routing sends a HEVC
+// source (which Chromium cannot decode) to the server and a 5-second trim to the browser; with
+// the server stopped the job renders in the browser; an upload cut at about 50 % resumes
+// without sending the finished bytes again (counted by a tiny proxy); server outputs are
+// checked with ffprobe.
+import assert from 'node:assert/strict';
+import { stat, writeFile } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { repoRoot } from './fixtures.js';
+import { startHarness } from './harness.js';
+import { ffmpeg, probeFile } from './media-check.js';
+import { freshDir, project } from './render-page.js';
+import { KEY, startServer } from '../server/server.js';
+
+const OUT = path.join(repoRoot, 'target/e2e-router');
+const OUTPUT = { width: 320, height: 240, fps: 30, format: 'mp4', audioCodec: 'none' };
+const RECIPES = {
+  'hevc.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2', '-c:v', 'libx265', '-preset', 'ultrafast',
+    '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
+  'long.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=8', '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-g', '30', '-pix_fmt', 'yuv420p'],
+  // Noise keeps the file large (a few MB) so an upload can be cut in the middle.
+  'noisy.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2,noise=alls=100:allf=t+u', '-c:v', 'libx264',
+    '-preset', 'ultrafast', '-qp', '4', '-pix_fmt', 'yuv420p'],
+};
+const HEVC = project(OUTPUT, { clip: 'hevc.mp4' }, [[{ type: 'video', source: 'clip' }]]);
+const TRIM = project(OUTPUT, { clip: 'long.mp4' }, [[{ type: 'video', source: 'clip', trimStart: 1, trimEnd: 6 }]]);
+const NOISY = project(OUTPUT, { clip: 'noisy.mp4' }, [[{ type: 'video', source: 'clip' }]]);
+
+let world;
+let server;
+
+before(async () => {
+  world = await startHarness();
+  await freshDir(OUT);
+  await Promise.all(Object.entries(RECIPES).map(([name, args]) => ffmpeg([...args, path.join(world.fixtures.dir, name)])));
+  server = await startServer(['--cors-origin', new URL(world.url).origin]);
+});
+
+after(async () => {
+  await server?.stop();
+  await world?.close();
+});
+
+/** A harness page with `window.engine` talking to the server at `url`. */
+async function enginePage(url, extra = {}) {
+  const page = await world.newPage();
+  await page.evaluate(async ({ url, key, extra }) => {
+    const { Engine } = await import('/frameloom/index.js');
+    window.engine = await Engine.create({ server: { url, apiKey: key, ...extra } });
+  }, { url, key: KEY, extra });
+  return page;
+}
+
+/** `engine.estimate` of `proj` with `sources` ({ id: fixture name }). */
+function estimate(page, proj, sources) {
+  return page.evaluate(async ({ proj, sources }) => {
+    const files = {};
+    for (const [id, name] of Object.entries(sources)) files[id] = await (await fetch(`/fixtures/${name}`)).blob();
+    return window.engine.estimate(proj, files);
+  }, { proj, sources });
+}
+
+/** Renders `proj` in `page` on `route`; returns `{ base64, route, reason, stats, mimeType, events }`. */
+async function render(page, proj, sources, route = 'auto') {
+  const outcome = await page.evaluate(async ({ proj, sources, route }) => {
+    const files = {};
+    for (const [id, name] of Object.entries(sources)) files[id] = await (await fetch(`/fixtures/${name}`)).blob();
+    const events = [];
+    try {
+      const result = await window.engine.render(proj, { files, route, onProgress: (event) => events.push(event) }).done;
+      const bytes = new Uint8Array(await result.blob.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { ok: true, base64: btoa(binary), route: result.route, reason: result.reason, stats: result.stats, mimeType: result.mimeType, events };
+    } catch (error) {
+      return { ok: false, code: error.code, message: error.message, events };
+    }
+  }, { proj, sources, route });
+  assert.ok(outcome.ok, `render failed: ${outcome.code}: ${outcome.message}`);
+  return outcome;
+}
+
+/** Writes the rendered file and checks it with ffprobe: H.264, 320×240, about `seconds` long. */
+async function checkOutput(outcome, name, seconds) {
+  const file = path.join(OUT, name);
+  await writeFile(file, Buffer.from(outcome.base64, 'base64'));
+  const info = await probeFile(file);
+  const { video } = info;
+  assert.equal(video.codec_name, 'h264');
+  assert.equal(video.width, 320);
+  assert.equal(video.height, 240);
+  assert.ok(Math.abs(Number(info.format.duration) - seconds) < 0.2, `duration ${info.format.duration}, expected ${seconds}`);
+  assert.equal(Number(video.nb_read_frames), seconds * 30);
+  return file;
+}
+
+test('auto routing sends a HEVC source to the server and a 5-second trim to the browser', async () => {
+  const page = await enginePage(server.url);
+  const hevc = await estimate(page, HEVC, { clip: 'hevc.mp4' });
+  assert.equal(hevc.choice, 'server', JSON.stringify(hevc.reasons));
+  assert.equal(hevc.clientFeasible, false);
+  assert.match(hevc.reasons[0], /cannot decode hvc1/);
+  assert.ok(hevc.server.seconds > 0 && hevc.server.breakdown.upload >= 0);
+  const trim = await estimate(page, TRIM, { clip: 'long.mp4' });
+  assert.equal(trim.choice, 'client', JSON.stringify(trim));
+  assert.ok(trim.client.seconds > 0 && trim.server.seconds > 0);
+
+  const size = (await stat(path.join(world.fixtures.dir, 'hevc.mp4'))).size;
+  const remote = await render(page, HEVC, { clip: 'hevc.mp4' });
+  assert.equal(remote.route, 'server');
+  assert.match(remote.reason, /cannot decode hvc1/);
+  assert.equal(remote.stats.uploadedBytes, size);
+  assert.equal(remote.stats.downloadedBytes, Buffer.from(remote.base64, 'base64').length);
+  assert.equal(remote.stats.frames, 60);
+  assert.ok(remote.events.some((e) => e.stage === 'upload') && remote.events.some((e) => e.stage === 'server'));
+  await checkOutput(remote, 'hevc-server.mp4', 2);
+  // The same source again: the server has it (HEAD /sources/{sha256}), nothing is uploaded.
+  const again = await render(page, HEVC, { clip: 'hevc.mp4' });
+  assert.equal(again.route, 'server');
+  assert.equal(again.stats.uploadedBytes, 0);
+
+  const local = await render(page, TRIM, { clip: 'long.mp4' });
+  assert.equal(local.route, 'client', local.reason);
+  assert.equal(local.stats.uploadedBytes, 0);
+  await checkOutput(local, 'trim-client.mp4', 5);
+  await page.close();
+});
+
+test('with the server stopped the job renders in the browser', async () => {
+  const gone = await startServer(['--cors-origin', new URL(world.url).origin]);
+  const page = await enginePage(gone.url);
+  await gone.stop();
+  const decision = await estimate(page, TRIM, { clip: 'long.mp4' });
+  assert.equal(decision.choice, 'client');
+  assert.equal(decision.server, null);
+  assert.match(decision.reasons[0], /cannot be reached/);
+  const outcome = await render(page, TRIM, { clip: 'long.mp4' });
+  assert.equal(outcome.route, 'client');
+  assert.match(outcome.reason, /cannot be reached/);
+  await checkOutput(outcome, 'trim-offline-server.mp4', 5);
+  await page.close();
+});
+
+test('an upload cut at about 50 % resumes without sending the finished bytes again', async () => {
+  const size = (await stat(path.join(world.fixtures.dir, 'noisy.mp4'))).size;
+  assert.ok(size > 1_000_000, `the noisy fixture is only ${size} bytes`);
+  const proxy = await cuttingProxy(server.url, Math.floor(size / 2));
+  const page = await enginePage(proxy.url);
+  const outcome = await render(page, NOISY, { clip: 'noisy.mp4' }, 'server');
+  assert.equal(outcome.route, 'server');
+  assert.equal(proxy.cuts, 1, 'the proxy cut one upload request');
+  assert.ok(proxy.patchOffsets.length >= 2 && proxy.patchOffsets.at(-1) >= size / 2 * 0.9,
+    `resumed from the server's offset: ${proxy.patchOffsets}`);
+  // Only what was in flight when the connection dropped is sent twice.
+  assert.ok(proxy.patchBytes < size * 1.2, `${proxy.patchBytes} bytes sent for a ${size}-byte file`);
+  assert.ok(outcome.events.some((e) => /interrupted/.test(e.message ?? '')), 'progress events say the upload is resuming');
+  await checkOutput(outcome, 'noisy-server.mp4', 2);
+  await page.close();
+  await proxy.close();
+});
+
+/**
+ * A loopback proxy to `target` that counts PATCH body bytes and drops the connection of the
+ * PATCH during which the count passes `cutAt` (once).
+ */
+async function cuttingProxy(target, cutAt) {
+  const state = { patchBytes: 0, cuts: 0, patchOffsets: [] };
+  const proxy = createServer((req, res) => {
+    const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    if (req.method === 'PATCH') state.patchOffsets.push(Number(req.headers['upload-offset']));
+    req.on('data', (chunk) => {
+      if (req.method !== 'PATCH') return upstream.write(chunk);
+      state.patchBytes += chunk.length;
+      if (state.cuts === 0 && state.patchBytes >= cutAt) {
+        state.cuts += 1;
+        upstream.destroy();
+        req.socket.destroy();
+        return;
+      }
+      upstream.write(chunk);
+    });
+    req.on('end', () => upstream.end());
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${proxy.address().port}`,
+    close: () => new Promise((resolve) => proxy.close(resolve)),
+  });
+}
