@@ -40,12 +40,13 @@ pub(crate) struct Progress {
     started_ms: f64,
     render_started_ms: Option<f64>,
     last: Option<(Stage, f64)>,
+    fraction: f64,
 }
 
 impl Progress {
     /// Events go to `callback` (if it is a function).
     pub(crate) fn new(callback: JsValue) -> Self {
-        Progress { callback: callback.dyn_into::<Function>().ok(), started_ms: Date::now(), render_started_ms: None, last: None }
+        Progress { callback: callback.dyn_into::<Function>().ok(), started_ms: Date::now(), render_started_ms: None, last: None, fraction: 0.0 }
     }
 
     /// Milliseconds since the job started.
@@ -65,13 +66,16 @@ impl Progress {
         let seconds = (now - started) / 1000.0;
         let fps = if seconds > 0.0 { frames as f64 / seconds } else { 0.0 };
         let eta = if fps > 0.0 { total.saturating_sub(frames) as f64 / fps } else { f64::NAN };
+        // Never backwards, even when a job renders a second pass.
+        let fraction = fraction.clamp(self.fraction, 1.0);
+        self.fraction = fraction;
         let Some(callback) = &self.callback else { return };
         let event = Object::new();
         let set = |k: &str, v: JsValue| {
             let _ = Reflect::set(&event, &k.into(), &v);
         };
         set("stage", stage.name().into());
-        set("fraction", fraction.clamp(0.0, 1.0).into());
+        set("fraction", fraction.into());
         set("fps", fps.into());
         set("eta", if eta.is_finite() { eta.into() } else { JsValue::NULL });
         let _ = callback.call1(&JsValue::UNDEFINED, &event);

@@ -26,6 +26,7 @@ pub(crate) struct VideoStage {
     fast_frames: u64,
     signal: Signal,
     timings: Timings,
+    force_key: bool,
 }
 
 /// Visual layer `index` and its video content (`None` for overlays).
@@ -40,7 +41,7 @@ fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, Option<&Vi
 impl VideoStage {
     /// A stage encoding into `out`.
     pub(crate) fn new(out: VideoOut, signal: &Signal) -> Self {
-        VideoStage { cursors: BTreeMap::new(), upcoming: BTreeMap::new(), compositor: None, out, fast_frames: 0, signal: signal.clone(), timings: Timings::default() }
+        VideoStage { cursors: BTreeMap::new(), upcoming: BTreeMap::new(), compositor: None, out, fast_frames: 0, signal: signal.clone(), timings: Timings::default(), force_key: false }
     }
 
     /// Frames that took the fast path (no canvas).
@@ -71,24 +72,45 @@ impl VideoStage {
     /// Opens, ahead of time, the cursors of `segment`'s layers that are not open yet, and
     /// starts them decoding towards the segment's first frame.
     pub(crate) fn prepare(&mut self, plan: &RenderPlan, segment: &Segment, media: &Media) -> Result<(), RenderError> {
-        let first_us = plan.output.frame_time_us(segment.first_frame);
         for &index in &segment.layers {
-            if self.cursors.contains_key(&index) || self.upcoming.contains_key(&index) {
-                continue;
+            if !self.cursors.contains_key(&index) && !self.upcoming.contains_key(&index) {
+                self.open_cursor(plan, segment.first_frame, index, media, None)?;
             }
-            let (layer, Some(video)) = video_of(plan, index)? else { continue };
-            let (blob, track) = media.track(&video.source, video.track_id)?;
-            let input = VideoInput {
-                blob,
-                source_id: &video.source,
-                track,
-                decode_from_us: video.decode_from_us,
-                to_us: video.time.source_time_us(layer.end_us),
-            };
-            let mut cursor = VideoCursor::open(input, &self.signal)?;
-            cursor.prime(video.time.source_time_us(first_us))?;
-            self.upcoming.insert(index, cursor);
         }
+        Ok(())
+    }
+
+    /// Reopens the cursors of `segment`'s video layers to decode from source time
+    /// `decode_from_us` (a keyframe) towards output frame `first_frame` (a smart cut's tail).
+    pub(crate) fn restart(&mut self, plan: &RenderPlan, segment: &Segment, first_frame: u64, media: &Media, decode_from_us: i64) -> Result<(), RenderError> {
+        for &index in &segment.layers {
+            self.cursors.remove(&index);
+            self.open_cursor(plan, first_frame, index, media, Some(decode_from_us))?;
+        }
+        self.cursors.append(&mut self.upcoming);
+        Ok(())
+    }
+
+    /// Makes the next encoded frame a keyframe (after copied packets, or to start a GOP).
+    pub(crate) fn force_keyframe(&mut self) {
+        self.force_key = true;
+    }
+
+    /// Opens an upcoming cursor for video layer `index` (overlays have none), primed for
+    /// output frame `first_frame`, decoding from the layer's keyframe or from `decode_from_us`.
+    fn open_cursor(&mut self, plan: &RenderPlan, first_frame: u64, index: usize, media: &Media, decode_from_us: Option<i64>) -> Result<(), RenderError> {
+        let (layer, Some(video)) = video_of(plan, index)? else { return Ok(()) };
+        let (blob, track) = media.track(&video.source, video.track_id)?;
+        let input = VideoInput {
+            blob,
+            source_id: &video.source,
+            track,
+            decode_from_us: decode_from_us.unwrap_or(video.decode_from_us),
+            to_us: video.time.source_time_us(layer.end_us),
+        };
+        let mut cursor = VideoCursor::open(input, &self.signal)?;
+        cursor.prime(video.time.source_time_us(plan.output.frame_time_us(first_frame)))?;
+        self.upcoming.insert(index, cursor);
         Ok(())
     }
 
@@ -169,7 +191,8 @@ impl VideoStage {
         self.timings.encode_wait += now_ms() - started;
         self.timings.encoder_dry += u32::from(self.out.encoder().encode_queue_size() == 0);
         let interval = plan.encoding.video.keyframe_interval_frames.max(1);
-        self.out.encode(frame.get(), n % interval == 0)
+        let key = std::mem::take(&mut self.force_key) || n % interval == 0;
+        self.out.encode(frame.get(), key)
     }
 
     /// Queues more chunks in every decoder that has room (before the loop waits on anything).
