@@ -22,10 +22,15 @@ async function file(name) {
   return blobs.get(name);
 }
 
-/** The project for `spec` ({ output, sources: { id: file }, scenes: [[{ source, trimStart, trimEnd }]] }). */
+/**
+ * The project for `spec` ({ output, sources: { id: file }, scenes: [[{ source, trimStart, trimEnd }]], reencode? }).
+ * `reencode` adds a 1 ms fade-in to every layer, so the plan encodes every frame (no copy or
+ * smart cut): the path of any edit, and what the ceiling and Mediabunny do.
+ */
 function project(spec) {
   const sources = Object.fromEntries(Object.entries(spec.sources).map(([id, name]) => [id, { kind: 'video', name, size: 1 }]));
-  return { version: 1, output: spec.output, sources, scenes: spec.scenes.map((layers) => ({ layers: layers.map((l) => ({ type: 'video', ...l })) })) };
+  const layer = (l) => ({ type: 'video', ...l, ...(spec.reencode ? { fadeIn: 0.001 } : {}) });
+  return { version: 1, output: spec.output, sources, scenes: spec.scenes.map((layers) => ({ layers: layers.map(layer) })) };
 }
 
 function videoBitrate(output) {
@@ -46,7 +51,9 @@ async function runEngine(spec) {
   const t0 = performance.now();
   const { blob, stats } = await engine.render(project(spec), { files }).done;
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath, timings: stats.timings };
+  if (spec.keepAs) blobs.set(spec.keepAs, blob);
+  return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath, passes: stats.passes,
+    fallback: stats.fastPathFallback, timings: stats.timings };
 }
 
 /** The ceiling loops in a fresh worker with the engine's encoder configs. */
@@ -155,5 +162,35 @@ async function runCase(spec, { reps, warmup }) {
   return runs;
 }
 
-window.bench = { runCase };
+/**
+ * Issue #8: `spec` with its fast path against the same timeline re-encoded, interleaved;
+ * `prepare` specs are rendered first (once, e.g. to make a source with this browser's encoder).
+ */
+async function runFastPath(spec, { reps, warmup, prepare = [] }) {
+  engine ??= await Engine.create();
+  for (const p of prepare) await runEngine(p);
+  const runs = { fast: [], encode: [] };
+  for (let i = 0; i < warmup + reps; i++) {
+    const fast = await runEngine(spec);
+    const encode = await runEngine({ ...spec, reencode: true });
+    if (i >= warmup) {
+      runs.fast.push(fast);
+      runs.encode.push(encode);
+    }
+  }
+  return runs;
+}
+
+/** Issue #8: the sizes `spec` renders to at each of `targets` (bytes). */
+async function runTargets(spec, targets) {
+  engine ??= await Engine.create();
+  const out = [];
+  for (const target of targets) {
+    const r = await runEngine({ ...spec, output: { ...spec.output, targetSizeBytes: target } });
+    out.push({ target, bytes: r.bytes, passes: r.passes, seconds: r.seconds });
+  }
+  return out;
+}
+
+window.bench = { runCase, runFastPath, runTargets };
 window.benchReady = true;

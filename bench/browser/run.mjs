@@ -4,6 +4,7 @@
 //
 //   node bench/browser/run.mjs            (after `make site`)
 //   BENCH_REPS=3 BENCH_WARMUP=1 BENCH_CASES=a,d node bench/browser/run.mjs
+//   (case ids: a b c d, copy smart (issue #8 fast paths vs re-encode), size (target sizes))
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
@@ -35,6 +36,8 @@ const INPUTS = {
   'clipA720.mp4': clip('testsrc2', '1280x720', 6),
   'clipB720.mp4': clip('testsrc', '1280x720', 6),
   'c1080.mp4': clip('testsrc2', '1920x1080', 20),
+  'd1080.mp4': clip('testsrc', '1920x1080', 20),
+  'e1080.mp4': clip('smptebars', '1920x1080', 20),
 };
 
 const MP4 = { width: 1280, height: 720, fps: 30, format: 'mp4', videoCodec: 'h264', audioCodec: 'opus' };
@@ -44,14 +47,31 @@ const SPLICE_SOURCES = { clipA: 'clipA720.mp4', clipB: 'clipB720.mp4' };
 /** The cases; `ceiling` marks those with the ceiling target. */
 const CASES = [
   { id: 'a', name: '(a) trim 2–8 s, 720p → MP4', ceiling: true,
-    spec: { output: MP4, sources: { clip: 'a720.mp4' }, scenes: [[{ source: 'clip', trimStart: 2, trimEnd: 8 }]] } },
+    spec: { output: MP4, sources: { clip: 'a720.mp4' }, scenes: [[{ source: 'clip', trimStart: 2, trimEnd: 8 }]], reencode: true } },
   { id: 'b', name: '(b) splice A[0–4] + B[2–6], 720p → MP4', ceiling: false,
-    spec: { output: MP4, sources: SPLICE_SOURCES, scenes: SPLICE } },
+    spec: { output: MP4, sources: SPLICE_SOURCES, scenes: SPLICE, reencode: true } },
   { id: 'c', name: '(c) the same splice → WebM (VP9)', ceiling: false,
     spec: { output: { ...MP4, format: 'webm', videoCodec: 'vp9' }, sources: SPLICE_SOURCES, scenes: SPLICE } },
   { id: 'd', name: '(d) 1080p (20 s) → 720p MP4', ceiling: true,
-    spec: { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]] } },
+    spec: { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]], reencode: true } },
 ];
+
+const MP4_1080 = { ...MP4, width: 1920, height: 1080 };
+/**
+ * Issue #8 cases: the fast path against the same timeline fully re-encoded (`reencode`), in
+ * the same run. The smart cut's source is first rendered by this browser's encoder (a smart
+ * cut of an x264 file falls back to a full encode: the SPS/PPS differ).
+ */
+const FAST_CASES = [
+  { id: 'copy', name: 'splice of three 1080p clips (60 s), copy', target: 20,
+    spec: { output: MP4_1080, sources: { a: 'c1080.mp4', b: 'd1080.mp4', c: 'e1080.mp4' },
+      scenes: ['a', 'b', 'c'].map((source) => [{ source, trimStart: 0, trimEnd: 20 }]) } },
+  { id: 'smart', name: 'smart cut 1–9 s of a 10 s 720p file this browser encoded', target: null,
+    prepare: [{ output: MP4, sources: { s: 'a720.mp4' }, scenes: [[{ source: 's', trimStart: 0, trimEnd: 10 }]], reencode: true, keepAs: 'own720.mp4' }],
+    spec: { output: MP4, sources: { s: 'own720.mp4' }, scenes: [[{ source: 's', trimStart: 1, trimEnd: 9 }]] } },
+];
+/** Issue #8: target sizes (bytes) for the 20 s 720p render of `c1080.mp4`. */
+const TARGETS = [1_000_000, 2_500_000, 5_000_000];
 
 async function makeInputs() {
   await mkdir(FIXTURES, { recursive: true });
@@ -101,6 +121,9 @@ async function main() {
   await makeInputs();
   const wanted = process.env.BENCH_CASES?.split(',');
   const cases = CASES.filter((c) => !wanted || wanted.includes(c.id));
+  const fastCases = FAST_CASES.filter((c) => !wanted || wanted.includes(c.id));
+  const fastRows = [];
+  let targets = [];
   const server = await serveStatic({
     '/': SITE,
     '/bench/': path.join(REPO, 'bench/browser'),
@@ -120,6 +143,17 @@ async function main() {
       rows.push(row(kase, runs));
       console.error(`bench: ${rows.at(-1).detail}`);
     }
+    for (const kase of fastCases) {
+      console.error(`bench: ${kase.name} vs re-encode (${WARMUP} warm-up + ${REPS} rounds)`);
+      const runs = await page.evaluate(({ spec, reps, warmup, prepare }) => window.bench.runFastPath(spec, { reps, warmup, prepare }),
+        { spec: kase.spec, reps: REPS, warmup: WARMUP, prepare: kase.prepare ?? [] });
+      fastRows.push(fastRow(kase, runs));
+    }
+    if (!wanted || wanted.includes('size')) {
+      console.error('bench: target sizes');
+      const spec = { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]] };
+      targets = await page.evaluate(({ spec, sizes }) => window.bench.runTargets(spec, sizes), { spec, sizes: TARGETS });
+    }
   } finally {
     await browser.close();
     await server.close();
@@ -133,6 +167,34 @@ async function main() {
   console.log(`mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
   console.log(`Targets: frameloom ≥ ${CEILING_TARGET * 100} % of the ceiling's fps on (a) and (d) (in brackets where not a target); frameloom/mediabunny ≤ 1.`);
   for (const r of rows) console.log(`- ${r.detail}`);
+  if (fastRows.length) {
+    console.log(`\n## browser fast paths (issue #8; medians of ${REPS}; re-encode = the same timeline with a 1 ms fade-in, so every frame is encoded)`);
+    console.log(markdown(['case', 'fast path', 'fast s', 're-encode s', 'speed-up', 'target'], fastRows));
+  }
+  if (targets.length) {
+    console.log('\n## browser target size (20 s 1080p → 720p MP4; at or under the target, ≥ 90 % of it)');
+    console.log(markdown(['target bytes', 'output bytes', 'of target', 'passes', 's', 'target'], targets.map((t) => {
+      const ratio = t.bytes / t.target;
+      return [String(t.target), String(t.bytes), `${(ratio * 100).toFixed(1)} %`, String(t.passes), t.seconds.toFixed(2), ratio <= 1 && ratio >= 0.9 ? 'ok' : 'MISS'];
+    })));
+  }
+}
+
+/** A fast-path row: medians of the fast and the re-encode renders, and the speed-up. */
+function fastRow(kase, runs) {
+  const seconds = (list) => median(list.map((r) => r.seconds));
+  const [fast, encode] = [seconds(runs.fast), seconds(runs.encode)];
+  const speedup = encode / fast;
+  const path = runs.fast[0].fastPath + (runs.fast[0].fallback ? ` (fell back: ${runs.fast[0].fallback})` : '');
+  const verdict = kase.target == null ? '' : speedup >= kase.target ? 'ok' : `MISS: < ${kase.target}×`;
+  return [kase.name, path, fast.toFixed(2), encode.toFixed(2), `${speedup.toFixed(1)}×`, verdict];
+}
+
+/** A markdown table. */
+function markdown(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 main().catch((error) => {
