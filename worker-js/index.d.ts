@@ -304,6 +304,38 @@ export interface ProjectProblem {
   code: string;
 }
 
+/** One caption read from an SRT or WebVTT file. Times are in microseconds. */
+export interface SubtitleCue {
+  /** The cue identifier (the SRT number or WebVTT id), if any. */
+  id?: string;
+  /** When it appears, in microseconds. */
+  startUs: number;
+  /** When it disappears, in microseconds (after `startUs`). */
+  endUs: number;
+  /** Plain text (markup removed); `\n` breaks lines. */
+  text: string;
+  /** WebVTT positioning settings (`line`, `position`, `size`, `align`); empty for SRT. */
+  settings: Record<string, unknown>;
+}
+
+/** A problem at a line of a subtitles file (the cue was skipped or kept without a setting). */
+export interface SubtitleProblem {
+  /** 1-based line number. */
+  line: number;
+  /** A stable code, e.g. `subtitle-bad-timestamp`, `subtitle-missing-timing`. */
+  code: string;
+  /** What is wrong and what happened to the cue. */
+  message: string;
+}
+
+/** What {@link Engine.parseSubtitles} read. */
+export interface ParsedSubtitles {
+  /** The valid cues, in file order. */
+  cues: SubtitleCue[];
+  /** Problems found, by line (at most 100, then one summary). */
+  errors: SubtitleProblem[];
+}
+
 /** An error reported by the engine, with a stable machine-readable `code`. */
 export class FrameloomError extends Error {
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>);
@@ -349,6 +381,12 @@ export class Engine {
    * rejects with a {@link FrameloomError} (`font-invalid`, `font-unsupported`, `font-too-large`).
    */
   loadFont(bytes: ArrayBuffer | ArrayBufferView | Blob): Promise<FontFace[]>;
+  /**
+   * Reads SRT or WebVTT text with the core's parser (the one renders use). `format` defaults to
+   * WebVTT when the text starts with `WEBVTT`, else SRT. Rejects with `invalid_argument` (not a
+   * string, unknown format) or `limit_exceeded` (above 16 MiB).
+   */
+  parseSubtitles(text: string, options?: { format?: 'srt' | 'vtt' }): Promise<ParsedSubtitles>;
   /** Open codecs, unclosed frames and overlay bitmaps in the worker (for leak checks). */
   debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */

@@ -32,6 +32,9 @@ function abortError() {
 
 const ROUTES = ['auto', 'client', 'server'];
 
+/** Longest subtitles text sent to the worker (the wasm's limit is 16 MiB of UTF-8). */
+const MAX_SUBTITLES_CHARS = 16 * 1024 * 1024;
+
 /** Throws `invalid_argument` unless `files` maps source ids to Blobs. */
 function checkFiles(files) {
   if (files == null || typeof files !== 'object') {
@@ -171,6 +174,26 @@ export class Engine {
     else if (ArrayBuffer.isView(bytes)) buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     else throw new FrameloomError('invalid_argument', 'loadFont() takes an ArrayBuffer, a typed array or a Blob');
     return this.#call('loadFont', { bytes: buffer });
+  }
+
+  /**
+   * Reads SRT or WebVTT text with the core's parser (the one renders use): valid cues are kept,
+   * each problem is reported at its line. Rejects with `invalid_argument` (not text, unknown
+   * format) or `limit_exceeded` (above 16 MiB).
+   * @param {string} text the file's text
+   * @param {{ format?: 'srt' | 'vtt' }} [options] the format; by default `WEBVTT` at the start means WebVTT, else SRT
+   * @returns {Promise<{ cues: Array<{ id?: string, startUs: number, endUs: number, text: string, settings: object }>,
+   *                     errors: Array<{ line: number, code: string, message: string }> }>}
+   */
+  async parseSubtitles(text, { format } = {}) {
+    if (typeof text !== 'string') throw new FrameloomError('invalid_argument', 'parseSubtitles() takes the file\'s text as a string');
+    if (format != null && format !== 'srt' && format !== 'vtt') {
+      throw new FrameloomError('invalid_argument', `format must be 'srt' or 'vtt', not ${JSON.stringify(format)}`);
+    }
+    if (text.length > MAX_SUBTITLES_CHARS) {
+      throw new FrameloomError('limit_exceeded', `the subtitles text has ${text.length} characters, above the limit of ${MAX_SUBTITLES_CHARS}; split the file`);
+    }
+    return this.#call('parseSubtitles', { text, format: format ?? null });
   }
 
   /** Open codecs and unclosed media objects in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData, imageBitmaps }`. */

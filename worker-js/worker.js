@@ -3,7 +3,7 @@
 // or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
 // `{ id, progress }` events before its reply.
 
-import init, { probe, render, cancelRender, debugStats, loadFont } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles } from './wasm/frameloom.js';
 import { Router } from './route/router.js';
 
 let ready = false;
@@ -46,6 +46,8 @@ async function handle(request) {
       return debugStats();
     case 'loadFont':
       return loadFont(new Uint8Array(request.bytes));
+    case 'parseSubtitles':
+      return parseSubtitles(request.text, request.format ?? undefined);
     default:
       throw { code: 'invalid_argument', message: `unknown request type '${request.type}'` };
   }

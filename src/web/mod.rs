@@ -11,6 +11,7 @@ mod fonts;
 mod probe;
 mod render;
 mod sha256;
+mod subtitles;
 
 pub use blob_source::BlobSource;
 pub use fonts::load_font;
@@ -18,3 +19,4 @@ pub use probe::probe;
 pub use estimate::estimate_route;
 pub use render::{cancel_render, debug_stats, render};
 pub use sha256::Sha256;
+pub use subtitles::parse_subtitles;

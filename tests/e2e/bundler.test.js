@@ -38,6 +38,8 @@ before(async () => {
   await writeFile(path.join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>\n');
   await writeFile(path.join(app, 'main.js'), MAIN);
   await build({ root: app, base: './', configFile: false, logLevel: 'error', build: { outDir: path.join(app, 'dist') } });
+  // The unbundled source (a bare 'frameloom' import) must not load at the site's root, where pages start.
+  await writeFile(path.join(app, 'index.html'), '<!doctype html><title>frameloom package test</title>\n');
   // The same app without a bundler: the package's ESM entry straight from node_modules.
   await writeFile(path.join(app, 'plain.html'), `<!doctype html><script type="module">${MAIN.replace("'frameloom'", "'./node_modules/frameloom/index.js'")}</script>\n`);
   await freshDir(OUT);

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import * as model from '../../www/editor/model.js';
 import { EditorError, toProject } from '../../www/editor/project.js';
-import { parseSubtitles } from '../../www/editor/subtitles.js';
+import { formatOf, fromParsed } from '../../www/editor/subtitles.js';
 import { repoRoot } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -38,24 +38,11 @@ async function validate(project) {
   }
 }
 
-const SRT = `1
-00:00:00,500 --> 00:00:01,500
-<i>Hello</i> there
-
-2
-00:00:01,600 --> 00:00:02,400
-Second
-line
-`;
-
-const VTT = `WEBVTT
-
-NOTE a comment
-
-intro
-00:00.200 --> 00:01.000 align:start
-First &amp; only
-`;
+/** Cues as the page keeps them (read from an SRT file by the engine, see editor.test.js). */
+const CUES = [
+  { start: 0.5, end: 1.5, text: 'Hello there' },
+  { start: 1.6, end: 2.4, text: 'Second\nline' },
+];
 
 /** A state with two clips (one silent), an image, music, a text and subtitles, after some edits. */
 function busyState() {
@@ -72,7 +59,7 @@ function busyState() {
   model.addMediaItem(state, music, 0);
   const text = model.addText(state, 'Title\nline two', 0.1);
   model.moveItem(state, text, 0.3);
-  model.addSubtitles(state, parseSubtitles(SRT).cues, 1.6);
+  model.addSubtitles(state, CUES, 1.6);
   return { state, ia, ib };
 }
 
@@ -134,11 +121,30 @@ test('trims stay inside the media and never shorter than the minimum', () => {
   assert.ok(model.itemLength(item) >= model.MIN_LENGTH - 1e-9);
 });
 
-test('SRT and WebVTT parse into plain-text cues', () => {
-  assert.deepEqual(parseSubtitles(SRT).cues, [
-    { start: 0.5, end: 1.5, text: 'Hello there' },
-    { start: 1.6, end: 2.4, text: 'Second\nline' },
-  ]);
-  assert.deepEqual(parseSubtitles(VTT).cues, [{ start: 0.2, end: 1, text: 'First & only' }]);
-  assert.throws(() => parseSubtitles('just some text'), /no cues found/);
+test('scene drop index: a dragged scene lands after the scenes whose middle it passed', () => {
+  const state = model.emptyState();
+  const m = model.addMedia(state, { kind: 'video', name: 'a.mp4', size: 1, duration: 2 });
+  for (let i = 0; i < 3; i++) model.addMediaItem(state, m); // a video makes a scene: scenes at 0, 2, 4
+  assert.equal(state.scenes.length, 3);
+  assert.equal(model.sceneDropIndex(state, 2, 5), 2); // not moved
+  assert.equal(model.sceneDropIndex(state, 2, 2.5), 1); // past scene 0's middle only
+  assert.equal(model.sceneDropIndex(state, 2, 0.5), 0);
+  assert.equal(model.sceneDropIndex(state, 0, 3.5), 1);
+  assert.equal(model.sceneDropIndex(state, 0, 9), 2);
+});
+
+test("subtitles: the engine's cues become page cues in seconds; problems are listed by line", () => {
+  assert.equal(formatOf('a.SRT'), 'srt');
+  assert.equal(formatOf('b.vtt'), 'vtt');
+  assert.equal(formatOf('c.txt'), undefined);
+  const parsed = {
+    cues: [
+      { id: '2', startUs: 1_600_000, endUs: 2_400_000, text: 'Second\nline', settings: {} },
+      { id: '1', startUs: 500_000, endUs: 1_500_000, text: 'Hello there', settings: {} },
+    ],
+    errors: [{ line: 9, code: 'subtitle-bad-timestamp', message: 'cannot read the time "x"; this cue was skipped' }],
+  };
+  assert.deepEqual(fromParsed(parsed), { cues: CUES, problems: ['line 9: cannot read the time "x"; this cue was skipped'] });
+  assert.throws(() => fromParsed({ cues: [], errors: [{ line: 1, message: 'expected a timing line' }] }),
+    (e) => e.code === 'no_cues' && /not SRT or WebVTT \(line 1: expected a timing line\)/.test(e.message));
 });

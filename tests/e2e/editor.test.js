@@ -8,11 +8,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeFixtures, repoRoot } from './fixtures.js';
 import { SITE, launchChromium } from './harness.js';
-import { probeFile } from './media-check.js';
+import { frames, probeFile } from './media-check.js';
 import { KEY, startServer } from '../server/server.js';
 
 const ARTIFACTS = path.join(repoRoot, 'target/artifacts');
-const SRT = '1\n00:00:00,200 --> 00:00:01,000\nHello from SRT\n\n2\n00:00:01,100 --> 00:00:02,000\nSecond cue\n';
+const SRT = '1\n00:00:00,200 --> 00:00:01,000\nHello from SRT\n\n2\n00:00:01,100 --> 00:00:01,400\nSecond cue\n';
 let fixtures;
 let server;
 let browser;
@@ -41,17 +41,15 @@ async function openEditor() {
   return { context, page };
 }
 
-/** True when the engine composites text and subtitles in the browser (task B's `loadFont` marks it). */
-function overlaysSupported(page) {
-  return page.evaluate(async () => typeof (await import('/frameloom/index.js')).Engine.prototype.loadFont === 'function');
-}
-
-/** Imports both clips, trims them (one by the inspector, one by dragging its handle), adds subtitles and a text when the engine draws them. */
-async function buildProject(page, { overlays }) {
+/**
+ * Imports both clips, trims them (one by the inspector, one by dragging its handle), reorders the
+ * scenes by dragging a scene header and back with its button, adds subtitles and a text.
+ */
+async function buildProject(page) {
   await page.setInputFiles('#file', [fixtures.file('h264_aac.mp4'), fixtures.file('vp9_opus.webm')]);
   await page.waitForFunction(() => document.querySelectorAll('.item[data-track="video"]').length === 2);
   assert.match(await page.textContent('#bin'), /avc1\..*decodes here/s);
-  const [first, second] = await page.$$('.item[data-track="video"]');
+  const [first] = await page.$$('.item[data-track="video"]');
   await first.click();
   await page.fill('#inspector input[name="trimEnd"]', '1.5');
   await page.press('#inspector input[name="trimEnd"]', 'Enter');
@@ -62,18 +60,31 @@ async function buildProject(page, { overlays }) {
   await page.mouse.down();
   await page.mouse.move(box.x + 4 - 40, box.y + box.height / 2, { steps: 4 });
   await page.mouse.up();
-  void second;
-  const trims = await page.evaluate(() => [...document.querySelectorAll('.item[data-track="video"]')].map((n) => n.dataset.item));
-  assert.equal(trims.length, 2);
-  if (overlays) {
-    await page.click('.item[data-track="video"]'); // select scene 1, put the playhead at 0
-    await page.setInputFiles('#file', fixtures.file('captions.srt'));
-    await page.waitForSelector('.item[data-track="subtitles"]');
-    await page.click('#add-text');
-    await page.waitForSelector('.item[data-track="text"]');
-    await page.fill('#inspector textarea[name="text"]', 'frameloom title');
-    await page.locator('#inspector textarea[name="text"]').blur();
-  }
+  const order = () => page.evaluate(() => [...document.querySelectorAll('.item[data-track="video"]')]
+    .sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x).map((n) => n.dataset.item));
+  const before = await order();
+  assert.equal(before.length, 2);
+  const [scene1, scene2] = await Promise.all((await page.$$('.scene')).map((s) => s.boundingBox()));
+  await page.mouse.move(scene2.x + scene2.width / 2, scene2.y + scene2.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(scene1.x + 5, scene2.y + scene2.height / 2, { steps: 5 }); // its middle passes scene 1's
+  await page.mouse.up();
+  assert.deepEqual(await order(), [before[1], before[0]], 'dragging scene 2 before scene 1 reorders them');
+  await page.click('button[aria-label="Move scene 1 later"]');
+  assert.deepEqual(await order(), before, 'the button moves it back');
+  await page.click('.item[data-track="video"]'); // select scene 1, put the playhead at 0
+  await page.setInputFiles('#file', fixtures.file('captions.srt'));
+  await page.waitForSelector('.item[data-track="subtitles"]');
+  assert.match(await page.textContent('#result'), /2 cue\(s\) added/);
+  await page.click('.item[data-track="subtitles"]');
+  assert.equal(await page.inputValue('#inspector li.cue:nth-child(2) textarea'), 'Second cue');
+  await page.click('#add-text');
+  await page.waitForSelector('.item[data-track="text"]');
+  await page.fill('#inspector textarea[name="text"]', 'frameloom title');
+  await page.locator('#inspector textarea[name="text"]').blur();
+  await page.fill('#inspector input[name="duration"]', '1.2'); // inside scene 1 (1.5 s)
+  await page.press('#inspector input[name="duration"]', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#inspector input[name="duration"]').value === '1.2');
 }
 
 /** Exports with `route`; returns the downloaded file's path and what the dialog said. */
@@ -100,12 +111,34 @@ async function assertTwoTrimmedClips(file) {
   // 1.5 s of the first clip + the second clip shortened by the drag (40 px at 80 px/s = 0.5 s).
   assert.ok(duration > 2.7 && duration < 3.3, `duration ${duration}`);
   assert.ok(got.audio, 'no audio stream');
+  await assertOverlaysDrawn(file);
 }
 
-test('local export: two trimmed clips (+ subtitles and text when the engine draws them), checked with ffprobe; screenshots', async () => {
+/** Pixels in rows `y0`..`y1` (320 px wide) whose RGB differs from `src` by more than 200 in sum (drawn over). */
+function changed(out, src, y0, y1) {
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = 0; x < 320; x++) {
+      const [a, b] = [out.at(x, y), src.at(x, y)];
+      if (a.reduce((t, v, i) => t + Math.abs(v - b[i]), 0) > 200) count += 1;
+    }
+  }
+  return count;
+}
+
+/** At 0.5 s the text (middle) and the first cue (bottom) are drawn over clip 1; the top band is the clip. */
+async function assertOverlaysDrawn(file) {
+  const [out] = await frames(file, [15], 320, 240);
+  const [src] = await frames(fixtures.file('h264_aac.mp4'), [15], 320, 240);
+  const [top, middle, bottom] = [changed(out, src, 0, 60), changed(out, src, 100, 140), changed(out, src, 200, 240)];
+  assert.ok(top < 40, `the clip itself changed: ${top} pixels differ at the top`);
+  assert.ok(middle > 300, `no text drawn in the middle (${middle} pixels differ)`);
+  assert.ok(bottom > 60, `no subtitle drawn at the bottom (${bottom} pixels differ)`);
+}
+
+test('local export: two trimmed clips, reordered scenes, subtitles and a text, checked with ffprobe; screenshots', async () => {
   const { context, page } = await openEditor();
-  const overlays = await overlaysSupported(page);
-  await buildProject(page, { overlays });
+  await buildProject(page);
   await page.screenshot({ path: path.join(ARTIFACTS, 'editor-timeline.png') });
   const got = await exportVia(page, 'client', 'editor-client.mp4');
   await page.screenshot({ path: path.join(ARTIFACTS, 'editor-export.png') });
@@ -115,17 +148,13 @@ test('local export: two trimmed clips (+ subtitles and text when the engine draw
   await context.close();
 });
 
-test('server route: the same flow rendered by the real server (waits on the server route, task E1)', async (t) => {
+test('server route: the same flow rendered by the real server; the dialog shows the route and why', async () => {
   const { context, page } = await openEditor();
-  if (typeof (await page.evaluate(async () => (await import('/frameloom/index.js')).Engine.prototype.estimate)) !== 'function') {
-    t.skip('the Engine has no server route yet (engine.estimate arrives with task E1)');
-    await context.close();
-    return;
-  }
-  await buildProject(page, { overlays: await overlaysSupported(page) });
+  await buildProject(page);
   const got = await exportVia(page, 'server', 'editor-server.mp4');
   assert.equal(got.state, 'done', `export failed: ${got.said}`);
   assert.match(got.said, /Rendered on the server/);
+  assert.match(await page.textContent('#export-route'), /^Route: server \(you asked for the server.*\)\. Estimates: browser ~\d+:\d\d\.\d, server ~\d+:\d\d\.\d\.$/);
   await assertTwoTrimmedClips(got.file);
   await context.close();
 });
@@ -140,7 +169,7 @@ test('offline: the page loads from the service worker, imports and exports on th
   await page.reload();
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Ready.');
   assert.match(await page.textContent('#network'), /offline/);
-  await buildProject(page, { overlays: await overlaysSupported(page) });
+  await buildProject(page);
   await page.screenshot({ path: path.join(ARTIFACTS, 'editor-offline.png') });
   const local = await exportVia(page, 'client', 'editor-offline.mp4');
   assert.equal(local.state, 'done', `offline export failed: ${local.said}`);
@@ -149,5 +178,27 @@ test('offline: the page loads from the service worker, imports and exports on th
   const queued = await exportVia(page, 'server', 'unused.mp4');
   assert.equal(queued.state, 'queued', queued.said);
   assert.match(queued.said, /needs the render server.*queued/);
+  await context.close();
+});
+
+test("engine.parseSubtitles: the core's parser keeps good cues, reports bad ones by line, rejects unknown formats", async () => {
+  const { context, page } = await openEditor();
+  const got = await page.evaluate(async () => {
+    const { Engine } = await import('/frameloom/index.js');
+    const engine = await Engine.create();
+    try {
+      const vtt = await engine.parseSubtitles('WEBVTT\n\nintro\n00:00.200 --> 00:01.000 align:start\n<b>First</b> &amp; only\n\n00:02.000 --> 00:xx\nbad\n');
+      const srt = await engine.parseSubtitles('1\n00:00:01,000 --> 00:00:02,000\nHi\n', { format: 'srt' });
+      const wrong = await engine.parseSubtitles('x', { format: 'ass' }).catch((e) => e.code);
+      return { vtt, srt, wrong };
+    } finally {
+      engine.terminate();
+    }
+  });
+  assert.deepEqual(got.vtt.cues, [{ id: 'intro', startUs: 200_000, endUs: 1_000_000, text: 'First & only', settings: { align: 'start' } }]);
+  assert.deepEqual(got.vtt.errors.map((e) => [e.line, e.code]), [[7, 'subtitle-bad-timestamp']]);
+  assert.match(got.vtt.errors[0].message, /cannot read the time/);
+  assert.deepEqual(got.srt, { cues: [{ id: '1', startUs: 1_000_000, endUs: 2_000_000, text: 'Hi', settings: {} }], errors: [] });
+  assert.equal(got.wrong, 'invalid_argument');
   await context.close();
 });

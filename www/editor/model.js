@@ -224,6 +224,15 @@ export function moveScene(state, index, to) {
   state.scenes.splice(target, 0, scene);
 }
 
+/**
+ * Where scene `index` lands when dragged so that its middle is at timeline time `t`: the number
+ * of other scenes whose middle is before `t` (the index to pass to {@link moveScene}).
+ */
+export function sceneDropIndex(state, index, t) {
+  const offsets = sceneOffsets(state);
+  return state.scenes.filter((scene, i) => i !== index && offsets[i] + sceneLength(scene) / 2 < t).length;
+}
+
 /** Removes media `id` and every item that uses it. */
 export function deleteMedia(state, id) {
   delete state.media[id];

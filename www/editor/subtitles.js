@@ -1,44 +1,41 @@
-// SRT and WebVTT files → cues `{ start, end, text }` in seconds, for editing in the page
-// (the project carries them inline). Plain text only: markup tags are removed.
+// SRT and WebVTT files → cues `{ start, end, text }` in seconds, for editing in the page (the
+// project carries them inline). The engine's `parseSubtitles` reads them with the core's parser,
+// the one renders use; this module only picks the format and converts the times.
 
 /** Longest subtitles file the page reads (bytes). */
 export const MAX_SUBTITLES_BYTES = 4 << 20;
 
-/** Most cues kept from one file (the v1 limit per layer). */
-const MAX_CUES = 10000;
-
-const TIMING = /^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})/;
+/** The format to ask for: by extension, else by the `WEBVTT` header (`undefined`). */
+export function formatOf(name) {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1].toLowerCase();
+  return ext === 'srt' || ext === 'vtt' ? ext : undefined;
+}
 
 /**
- * Parses SRT or WebVTT text. Returns `{ cues, skipped }`: cues sorted by start, and how many
- * blocks could not be read. Throws an Error with a readable message when nothing is a cue.
+ * Converts the engine's answer `{ cues: [{ startUs, endUs, text }], errors: [{ line, message }] }`
+ * to `{ cues, problems }`: cues in seconds sorted by start, problems as `line N: message`.
+ * Throws an Error (code `no_cues`) when no cue was read.
  */
-export function parseSubtitles(text) {
-  const blocks = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split(/\n{2,}/);
-  const cues = [];
-  let skipped = 0;
-  for (const block of blocks) {
-    const lines = block.split('\n').filter((line, i) => i > 0 || line.trim());
-    const at = lines.findIndex((line) => line.includes('-->'));
-    if (at < 0) continue; // WEBVTT header, NOTE, STYLE, or a stray number
-    const match = TIMING.exec(lines[at]);
-    const body = lines.slice(at + 1).map(stripTags).join('\n').trim();
-    if (!match || !body) { skipped += 1; continue; }
-    const start = seconds(match[1]);
-    const end = seconds(match[2]);
-    if (!(end > start)) { skipped += 1; continue; }
-    if (cues.length < MAX_CUES) cues.push({ start, end, text: body });
+export function fromParsed({ cues, errors }) {
+  const problems = errors.map((e) => `line ${e.line}: ${e.message}`);
+  if (!cues.length) {
+    const why = problems[0] ? ` (${problems[0]})` : '';
+    throw Object.assign(new Error(`no cues found: the file is not SRT or WebVTT${why}`), { code: 'no_cues' });
   }
-  if (!cues.length) throw new Error('no cues found: the file is not SRT or WebVTT (lines like "00:00:01,000 --> 00:00:02,000")');
-  cues.sort((a, b) => a.start - b.start);
-  return { cues, skipped };
+  const list = cues.map((cue) => ({ start: seconds(cue.startUs), end: seconds(cue.endUs), text: cue.text }));
+  list.sort((a, b) => a.start - b.start);
+  return { cues: list, problems };
 }
 
-function seconds(stamp) {
-  const parts = stamp.replace(',', '.').split(':').map(Number);
-  return Math.round(parts.reduce((total, part) => total * 60 + part, 0) * 1000) / 1000;
+/** Reads a subtitles `file` with `engine`: `{ cues, problems }` (see {@link fromParsed}). */
+export async function readSubtitles(engine, file) {
+  if (file.size > MAX_SUBTITLES_BYTES) {
+    throw Object.assign(new Error('subtitles files over 4 MiB are not read; split the file'), { code: 'too_large' });
+  }
+  return fromParsed(await engine.parseSubtitles(await file.text(), { format: formatOf(file.name) }));
 }
 
-function stripTags(line) {
-  return line.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+/** Microseconds → seconds, to the millisecond. */
+function seconds(us) {
+  return Math.round(us / 1000) / 1000;
 }

@@ -77,7 +77,7 @@ export function needsServer(store, { project, route }) {
 }
 
 /**
- * Runs one export: estimate (when the engine has it), render, report through `ui`
+ * Runs one export: estimate (auto and server routes), render, report through `ui`
  * (`progress(event)`, `done(result)`, `failed(error)`).
  */
 export async function runJob(store, { project, route, server }, engine, Engine, signal, ui) {
@@ -89,10 +89,10 @@ export async function runJob(store, { project, route, server }, engine, Engine, 
       files[id] = blob;
     }
     const runner = route === 'client' || !server?.url ? engine : await engineFor(Engine, server);
-    if (typeof runner.estimate === 'function' && route !== 'client') {
+    if (route !== 'client') {
       try {
-        const estimate = await runner.estimate(project, files);
-        ui.progress({ stage: 'estimate', fraction: 0, fps: 0, eta: null, estimate });
+        const decision = await runner.estimate(project, files);
+        ui.progress({ stage: 'estimate', fraction: 0, fps: 0, eta: null, estimate: { route, decision } });
       } catch (error) {
         showError('Could not estimate the export', error);
       }
@@ -142,8 +142,7 @@ function setStatus(state, error, text) {
 function showProgress(event) {
   const stage = document.getElementById('export-stage');
   if (event.estimate) {
-    const { route, reason } = event.estimate;
-    document.getElementById('export-route').textContent = route ? `Route: ${route}${reason ? ` (${reason})` : ''}` : '';
+    document.getElementById('export-route').textContent = describeEstimate(event.estimate);
     return;
   }
   document.getElementById('export-progress').value = event.fraction;
@@ -151,6 +150,15 @@ function showProgress(event) {
     const eta = event.eta == null ? 'estimating time left' : `about ${clock(event.eta)} left`;
     stage.textContent = `${event.stage}: ${Math.round(event.fraction * 100)} % · ${event.fps ? `${event.fps.toFixed(0)} fps · ` : ''}${eta}`;
   }
+}
+
+/** The router's decision in words: the route the job takes and why, with both estimates. */
+function describeEstimate({ route, decision }) {
+  const { client, server, choice, reasons = [] } = decision;
+  const times = [`browser ~${clock(client.seconds)}`, server ? `server ~${clock(server.seconds)}` : 'no server reachable'].join(', ');
+  const taken = route === 'auto' ? choice : route;
+  const why = route === 'auto' ? reasons.join('; ') : `you asked for the ${route}${route !== choice ? ` (auto would pick the ${choice}: ${reasons[0] ?? ''})` : ''}`;
+  return `Route: ${taken} (${why}). Estimates: ${times}.`;
 }
 
 function showResult(result, name) {

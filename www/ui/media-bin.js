@@ -1,7 +1,7 @@
 // Media import (file picker, drag and drop) and the media bin: each file with its probe
 // (codec, size, duration, whether this browser decodes it or it needs the server).
 import { addMedia, addMediaItem, addSubtitles, deleteMedia } from '../editor/model.js';
-import { MAX_SUBTITLES_BYTES, parseSubtitles } from '../editor/subtitles.js';
+import { readSubtitles } from '../editor/subtitles.js';
 import { bytes, el, seconds } from './dom.js';
 import { showError, showNotice } from './errors.js';
 
@@ -58,10 +58,9 @@ async function importOne(store, engineReady, file) {
   const kind = kindOf(file);
   setResult('busy', [el('p', {}, `Reading ${file.name}…`)]);
   if (kind === 'subtitles') {
-    if (file.size > MAX_SUBTITLES_BYTES) throw Object.assign(new Error('subtitles files over 4 MiB are not read; split the file'), { code: 'too_large' });
-    const { cues, skipped } = parseSubtitles(await file.text());
+    const { cues, problems } = await readSubtitles(await engineReady, file);
     store.update((state) => { store.selected = addSubtitles(state, cues, store.playhead); });
-    if (skipped) showNotice(`${file.name}: ${skipped} unreadable cue(s) skipped.`);
+    if (problems.length) showNotice(`${file.name}: ${problems.length} problem(s): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);
     setResult('done', [el('h2', {}, file.name), el('p', {}, `${cues.length} cue(s) added to the subtitles track.`)]);
     return;
   }

@@ -1,6 +1,6 @@
 // The timeline: one row per track, scenes side by side, a ruler to scrub, and pointer edits
-// (drag an item to move it, drag its handles to trim). Edits go through editor/model.js.
-import { TRACKS, findItem, itemLength, moveItem, moveScene, sceneLength, sceneOffsets, totalLength, trimItem } from '../editor/model.js';
+// (drag an item to move it, drag its handles to trim, drag a scene's header to reorder scenes). Edits go through editor/model.js.
+import { TRACKS, findItem, itemLength, moveItem, moveScene, sceneDropIndex, sceneLength, sceneOffsets, totalLength, trimItem } from '../editor/model.js';
 import { clock, el } from './dom.js';
 
 const LABELS = { video: 'Video', image: 'Image', audio: 'Audio', text: 'Text', subtitles: 'Subtitles' };
@@ -55,13 +55,7 @@ export function renderTimeline(store) {
   const lanes = document.getElementById('lanes');
   const ruler = el('div', { class: 'ruler', style: `width:${width}px` },
     ...Array.from({ length: Math.ceil(total + 5) + 1 }, (_, s) => el('span', { class: 'tick', style: `left:${s * pps}px` }, s % 5 === 0 || pps >= 60 ? clock(s) : '')));
-  const scenes = el('div', { class: 'scenes', style: `width:${width}px` },
-    ...state.scenes.map((scene, i) => el('div', {
-      class: 'scene', 'data-scene': scene.id, style: `left:${offsets[i] * pps}px;width:${sceneLength(scene) * pps}px`,
-    },
-    el('button', { title: 'Move this scene earlier', 'aria-label': `Move scene ${i + 1} earlier`, disabled: i === 0, onclick: () => store.update((s) => moveScene(s, i, i - 1)) }, '◀'),
-    el('span', {}, `Scene ${i + 1}`),
-    el('button', { title: 'Move this scene later', 'aria-label': `Move scene ${i + 1} later`, disabled: i === state.scenes.length - 1, onclick: () => store.update((s) => moveScene(s, i, i + 1)) }, '▶'))));
+  const scenes = el('div', { class: 'scenes', style: `width:${width}px` }, ...state.scenes.map((scene, i) => sceneBox(store, i, offsets[i])));
   const rows = TRACKS.map((track) => el('div', { class: 'lane', 'data-track': track, style: `width:${width}px` },
     ...state.scenes.flatMap((scene, i) => scene.items.filter((item) => item.track === track)
       .map((item) => itemBox(store, item, offsets[i]))),
@@ -70,6 +64,36 @@ export function renderTimeline(store) {
   lanes.replaceChildren(ruler, scenes, ...rows, playhead);
   document.getElementById('labels').replaceChildren(el('div', { class: 'label ruler-label' }, clock(store.playhead)),
     el('div', { class: 'label' }, 'Scenes'), ...TRACKS.map((t) => el('div', { class: 'label' }, LABELS[t])));
+}
+
+/** A scene's header: drag it to reorder scenes, or use its arrow buttons. */
+function sceneBox(store, index, offset) {
+  const { scenes } = store.state;
+  const length = sceneLength(scenes[index]);
+  const box = el('div', {
+    class: 'scene', 'data-scene': scenes[index].id, title: 'Drag to reorder scenes', style: `left:${offset * pps}px;width:${length * pps}px`,
+  },
+  el('button', { title: 'Move this scene earlier', 'aria-label': `Move scene ${index + 1} earlier`, disabled: index === 0, onclick: () => store.update((s) => moveScene(s, index, index - 1)) }, '◀'),
+  el('span', {}, `Scene ${index + 1}`),
+  el('button', { title: 'Move this scene later', 'aria-label': `Move scene ${index + 1} later`, disabled: index === scenes.length - 1, onclick: () => store.update((s) => moveScene(s, index, index + 1)) }, '▶'));
+  box.addEventListener('pointerdown', (event) => {
+    if (event.target.closest('button') || scenes.length < 2) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const x0 = event.clientX;
+    let delta = 0;
+    box.classList.add('dragging');
+    drag(event, (e) => {
+      delta = (e.clientX - x0) / pps;
+      box.style.transform = `translateX(${delta * pps}px)`;
+    }, () => {
+      const to = sceneDropIndex(store.state, index, offset + length / 2 + delta);
+      box.classList.remove('dragging');
+      box.style.transform = '';
+      if (to !== index) store.update((s) => moveScene(s, index, to));
+    });
+  });
+  return box;
 }
 
 function itemBox(store, item, offset) {
