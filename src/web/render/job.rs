@@ -14,9 +14,9 @@ use super::timings::{Timings, now_ms};
 use crate::container;
 use crate::overlay::OverlayWarning;
 use crate::plan::{self, EncodeReason, RenderPlan, Treatment};
-use crate::web::error::error_object;
 use crate::project::{self, Format, Layer, Project};
 use crate::web::BlobSource;
+use crate::web::error::error_object;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
@@ -114,9 +114,11 @@ fn encode_everything(plan: &mut RenderPlan) {
 
 /// Validates the project, probes its media and plans the render.
 pub(crate) fn prepare(json: &str, files: &JsValue) -> Result<(Project, Media, RenderPlan), RenderError> {
-    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let project = project::validate(json)
+        .map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
     let media = probe_sources(&project, files)?;
-    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let plan = plan::build(&project, &media.probes())
+        .map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
     Ok((project, media, plan))
 }
 
@@ -200,7 +202,8 @@ fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, warnings: &
     set(&s, "audioFallback", stats.audio_fallback.as_deref().map_or(JsValue::NULL, JsValue::from));
     set(&s, "fastPath", stats.fast_path.into());
     set(&s, "fastPathFallback", stats.fast_path_fallback.as_deref().map_or(JsValue::NULL, JsValue::from));
-    let treatments: Array = plan.segments.iter().filter(|s| s.frame_count > 0).map(|s| JsValue::from(s.treatment.name())).collect();
+    let treatments: Array =
+        plan.segments.iter().filter(|s| s.frame_count > 0).map(|s| JsValue::from(s.treatment.name())).collect();
     set(&s, "treatments", treatments.into());
     set(&s, "passthrough", stats.passthrough.into());
     set(&s, "passes", stats.passes.into());

@@ -31,10 +31,10 @@ impl TrackPackets {
     /// The track's next packet, or `None` at the end of the file.
     pub(crate) fn next(&mut self) -> Result<Option<Packet>, RenderError> {
         loop {
-            let packet = self.demuxer.next_packet().map_err(|error| RenderError::CorruptSource {
-                source_id: self.source_id.clone(),
-                error,
-            })?;
+            let packet = self
+                .demuxer
+                .next_packet()
+                .map_err(|error| RenderError::CorruptSource { source_id: self.source_id.clone(), error })?;
             match packet {
                 Some(p) if p.track_id != self.track_id => continue,
                 other => return Ok(other),

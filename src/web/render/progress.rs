@@ -46,7 +46,13 @@ pub(crate) struct Progress {
 impl Progress {
     /// Events go to `callback` (if it is a function).
     pub(crate) fn new(callback: JsValue) -> Self {
-        Progress { callback: callback.dyn_into::<Function>().ok(), started_ms: Date::now(), render_started_ms: None, last: None, fraction: 0.0 }
+        Progress {
+            callback: callback.dyn_into::<Function>().ok(),
+            started_ms: Date::now(),
+            render_started_ms: None,
+            last: None,
+            fraction: 0.0,
+        }
     }
 
     /// Milliseconds since the job started.

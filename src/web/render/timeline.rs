@@ -111,7 +111,9 @@ pub(crate) async fn render(
         progress.report(Stage::Decode, pass.fraction(), pass.done, plan.output.frame_count);
         match &segment.treatment {
             Treatment::Copy(splice) => pass.copy_span(splice, splice.copy, progress).await?,
-            Treatment::SmartCut(splice) => pass.smart_cut(segment, splice, next, overlays.as_deref_mut(), progress).await?,
+            Treatment::SmartCut(splice) => {
+                pass.smart_cut(segment, splice, next, overlays.as_deref_mut(), progress).await?
+            }
             Treatment::Encode { .. } => {
                 pass.video.enter(plan, segment, media)?;
                 pass.encode(segment, segment.frames(), next, overlays.as_deref_mut(), progress).await?;
@@ -136,7 +138,9 @@ impl Pass<'_> {
         progress: &mut Progress,
     ) -> Result<(), PassError> {
         let prepare_at = frames.end.saturating_sub(PREPARE_FRAMES).max(frames.start);
-        let next = next.filter(|s| frames.end == segment.first_frame + segment.frame_count && !matches!(s.treatment, Treatment::Copy(_)));
+        let next = next.filter(|s| {
+            frames.end == segment.first_frame + segment.frame_count && !matches!(s.treatment, Treatment::Copy(_))
+        });
         if std::mem::take(&mut self.after_copy) {
             self.video.force_keyframe();
         }
@@ -165,7 +169,9 @@ impl Pass<'_> {
         let out = &self.plan.output;
         let frames = segment.frames();
         // Output frame n shows source time frame_time_us(n) + offset_us.
-        let first_at = |source_us: i64| frames.clone().find(|&n| out.frame_time_us(n) + splice.offset_us >= source_us).unwrap_or(frames.end);
+        let first_at = |source_us: i64| {
+            frames.clone().find(|&n| out.frame_time_us(n) + splice.offset_us >= source_us).unwrap_or(frames.end)
+        };
         let (copy_start, tail_start) = (first_at(splice.copy.from_us), first_at(splice.copy.to_us));
         if copy_start > frames.start {
             self.video.enter(self.plan, segment, self.media)?;
@@ -260,7 +266,8 @@ impl Pass<'_> {
         self.drain()?;
         progress.report(Stage::Mux, 0.98, self.done, total);
         let (video, _) = self.configs()?;
-        let video_codec = video.ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?.0;
+        let video_codec =
+            video.ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?.0;
         let audio_codec = self.audio.as_mut().and_then(|a| a.out().stream()).map(|s| s.0);
         Ok(Rendered {
             sink: self.mux.finish()?,

@@ -19,7 +19,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoFrame};
+use web_sys::{
+    Blob, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoFrame,
+};
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
 const MAX_DECODE_QUEUE: u32 = 8;
@@ -154,7 +156,10 @@ impl VideoCursor {
 
     /// Queues chunks while the decoder has room; flushes once the input is done.
     fn feed(&mut self) -> Result<(), RenderError> {
-        while !self.input_done && self.decoder.get().decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
+        while !self.input_done
+            && self.decoder.get().decode_queue_size() < MAX_DECODE_QUEUE
+            && self.decoded.borrow().len() < MAX_DECODED
+        {
             let Some(packet) = self.packets.next()? else {
                 self.input_done = true;
                 break;

@@ -41,7 +41,16 @@ fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, Option<&Vi
 impl VideoStage {
     /// A stage encoding into `out`.
     pub(crate) fn new(out: VideoOut, signal: &Signal) -> Self {
-        VideoStage { cursors: BTreeMap::new(), upcoming: BTreeMap::new(), compositor: None, out, fast_frames: 0, signal: signal.clone(), timings: Timings::default(), force_key: false }
+        VideoStage {
+            cursors: BTreeMap::new(),
+            upcoming: BTreeMap::new(),
+            compositor: None,
+            out,
+            fast_frames: 0,
+            signal: signal.clone(),
+            timings: Timings::default(),
+            force_key: false,
+        }
     }
 
     /// Frames that took the fast path (no canvas).
@@ -82,7 +91,14 @@ impl VideoStage {
 
     /// Reopens the cursors of `segment`'s video layers to decode from source time
     /// `decode_from_us` (a keyframe) towards output frame `first_frame` (a smart cut's tail).
-    pub(crate) fn restart(&mut self, plan: &RenderPlan, segment: &Segment, first_frame: u64, media: &Media, decode_from_us: i64) -> Result<(), RenderError> {
+    pub(crate) fn restart(
+        &mut self,
+        plan: &RenderPlan,
+        segment: &Segment,
+        first_frame: u64,
+        media: &Media,
+        decode_from_us: i64,
+    ) -> Result<(), RenderError> {
         for &index in &segment.layers {
             self.cursors.remove(&index);
             self.open_cursor(plan, first_frame, index, media, Some(decode_from_us))?;
@@ -98,7 +114,14 @@ impl VideoStage {
 
     /// Opens an upcoming cursor for video layer `index` (overlays have none), primed for
     /// output frame `first_frame`, decoding from the layer's keyframe or from `decode_from_us`.
-    fn open_cursor(&mut self, plan: &RenderPlan, first_frame: u64, index: usize, media: &Media, decode_from_us: Option<i64>) -> Result<(), RenderError> {
+    fn open_cursor(
+        &mut self,
+        plan: &RenderPlan,
+        first_frame: u64,
+        index: usize,
+        media: &Media,
+        decode_from_us: Option<i64>,
+    ) -> Result<(), RenderError> {
         let (layer, Some(video)) = video_of(plan, index)? else { return Ok(()) };
         let (blob, track) = media.track(&video.source, video.track_id)?;
         let input = VideoInput {
@@ -131,8 +154,10 @@ impl VideoStage {
                 continue;
             }
             if let Some(video) = video {
-                let cursor =
-                    self.cursors.get_mut(&index).ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
+                let cursor = self
+                    .cursors
+                    .get_mut(&index)
+                    .ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
                 let started = now_ms();
                 cursor.seek(video.time.source_time_us(t_us)).await?;
                 self.timings.decode_wait += now_ms() - started;
@@ -156,15 +181,19 @@ impl VideoStage {
                 }
                 (_, None) => {
                     let pictures = overlays.into_iter().flat_map(|o| o.pictures(index));
-                    draws.extend(pictures.map(|(bitmap, placement)| Draw { picture: Picture::Bitmap(bitmap), placement, opacity }));
+                    draws.extend(pictures.map(|(bitmap, placement)| Draw {
+                        picture: Picture::Bitmap(bitmap),
+                        placement,
+                        opacity,
+                    }));
                 }
             }
         }
         let out = &plan.output;
         let fast = match draws.as_slice() {
-            [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => {
-                placement.covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height).then_some(*frame)
-            }
+            [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => placement
+                .covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height)
+                .then_some(*frame),
             _ => None,
         };
         let frame = if let Some(only) = fast {
