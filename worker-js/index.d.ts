@@ -177,8 +177,22 @@ export interface RenderStats {
   audioEncoder: string | null;
   /** Why the audio codec differs from the project's `audioCodec` (e.g. no AAC encoder in this browser), else `null`. */
   audioFallback: string | null;
-  /** `passthrough` when every frame went to the encoder without compositing, `partial` when some did, else `none`. */
-  fastPath: 'none' | 'partial' | 'passthrough';
+  /**
+   * The fast path taken: `copy` when every frame's packet was copied from the sources (no decode,
+   * no encode), `smartCut` when some were (the frames around mid-GOP cuts re-encoded), else
+   * `encode`. On the server route, the server's name for it (`stream-copy`, `smart-cut`, …).
+   */
+  fastPath: 'copy' | 'smartCut' | 'encode' | string;
+  /** Per timeline segment, how it was produced: `copy`, `smartCut` or `encode` (browser renders). */
+  treatments?: Array<'copy' | 'smartCut' | 'encode'>;
+  /** Why the plan's copy or smart cut was encoded instead (e.g. the browser encoder writes other SPS/PPS than the source), else `null`. */
+  fastPathFallback?: string | null;
+  /** Of the encoded frames: `all` went to the encoder without the canvas, `partial` some, `none` none (browser renders). */
+  passthrough?: 'all' | 'partial' | 'none';
+  /** Encoding passes: 2 after a fast-path fallback or a target-size correction (browser renders). */
+  passes?: number;
+  /** The video bitrate of the last pass, bit/s (browser renders). */
+  videoBitrate?: number;
   /** Size of the output in bytes. */
   bytes: number;
   /** Where the output was written: `opfs` (origin-private file system) or `memory`. */
