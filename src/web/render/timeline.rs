@@ -188,10 +188,13 @@ impl Pass<'_> {
     /// Copies the packets of `span` of `splice`'s source, GOP by GOP, with the audio up to each
     /// GOP's end encoded first; the encoder's frames so far are flushed out before.
     async fn copy_span(&mut self, splice: &Splice, span: SourceSpan, progress: &mut Progress) -> Result<(), PassError> {
+        // Decoders are not needed while copying; the encoder's frames so far go out first.
+        self.video.close_inputs();
         self.video.out().finish().await?;
         self.drain()?;
         let mut reader = CopyReader::open(self.media, splice, span)?;
         while let Some(gop) = reader.next_gop()? {
+            self.video.out().check()?;
             let end_us = gop.iter().map(|p| p.pts_us + p.duration_us.max(0)).max().unwrap_or(0);
             self.audio_until(end_us).await?;
             self.drain()?;
