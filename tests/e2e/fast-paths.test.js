@@ -156,6 +156,9 @@ test('a target size lands at or under the target and above 90 % of it', async ()
   const scenes = [[{ type: 'video', source: 'a', trimStart: 0, trimEnd: 4 }]];
   const got = await render(project({ ...MP4, targetSizeBytes: target }, { a: 'p1.mp4' }, scenes), { a: 'p1.mp4' });
   assert.equal(got.stats.fastPath, 'encode');
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets',
+    '-of', 'csv=p=0', got.file]);
+  assert.equal(Number(stdout.trim()), 120, 'no frame dropped to meet the bitrate');
   assert.ok(got.stats.bytes <= target, `${got.stats.bytes} bytes > target ${target} (after ${got.stats.passes} passes)`);
   assert.ok(got.stats.bytes >= target * 0.9, `${got.stats.bytes} bytes < 90 % of ${target} (after ${got.stats.passes} passes)`);
   console.log(`target size: ${got.stats.bytes} of ${target} bytes in ${got.stats.passes} pass(es), video at ${got.stats.videoBitrate} bit/s`);

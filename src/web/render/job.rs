@@ -74,7 +74,8 @@ pub(crate) async fn run(
         };
         let bytes = rendered.sink.len();
         let video = &mut plan.encoding.video;
-        if let Some(target) = video.target.filter(|t| !resized && t.needs_retry(bytes)) {
+        // Over the target at all is a miss too (the plan aims 2 % under it), not only past 3 %.
+        if let Some(target) = video.target.filter(|t| !resized && (t.needs_retry(bytes) || bytes > t.target_bytes)) {
             video.bitrate_bps = target.corrected_bitrate(video.bitrate_bps, bytes);
             resized = true;
             continue;
