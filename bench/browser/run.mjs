@@ -148,6 +148,9 @@ async function main() {
       const runs = await page.evaluate(({ spec, reps, warmup, prepare }) => window.bench.runFastPath(spec, { reps, warmup, prepare }),
         { spec: kase.spec, reps: REPS, warmup: WARMUP, prepare: kase.prepare ?? [] });
       fastRows.push(fastRow(kase, runs));
+      const t = runs.fast[0].timings ?? {};
+      console.error(`bench: ${kase.id}: fast ${runs.fast.map((r) => r.seconds.toFixed(2)).join('/')} s, re-encode ${runs.encode.map((r) => r.seconds.toFixed(2)).join('/')} s; `
+        + `fast ms: ${Object.entries(t).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`);
     }
     if (!wanted || wanted.includes('size')) {
       console.error('bench: target sizes');
