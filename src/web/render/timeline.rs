@@ -108,7 +108,9 @@ pub(crate) async fn render(
     let segments: Vec<&Segment> = plan.segments.iter().filter(|s| s.frame_count > 0).collect();
     for (i, segment) in segments.iter().enumerate() {
         let next = segments.get(i + 1).copied();
-        progress.report(Stage::Decode, pass.fraction(), pass.done, plan.output.frame_count);
+        if !matches!(segment.treatment, Treatment::Copy(_)) {
+            progress.report(Stage::Decode, pass.fraction(), pass.done, plan.output.frame_count);
+        }
         match &segment.treatment {
             Treatment::Copy(splice) => pass.copy_span(splice, splice.copy, progress).await?,
             Treatment::SmartCut(splice) => {
