@@ -14,7 +14,7 @@ LISTEN := 127.0.0.1:$(PORT)
 help:
 	@echo "make run      build the wasm and the site, start the server on http://$(LISTEN)/ (PORT=… to change)"
 	@echo "make test     install what is missing, then native tests, clippy, wasm build, browser tests, fuzz smoke"
-	@echo "make bench    run the benchmarks (frameloom-bench, then the browser bench: bench/browser/run.mjs)"
+	@echo "make bench    run the benchmarks (frameloom-bench, then the browser benches: bench/browser/run.mjs, router.mjs)"
 	@echo "make package  build the npm tarball into target/npm/"
 	@echo "make site     build the wasm, the npm package dir and the demo site into target/site/"
 	@echo "make lint     clippy on the workspace (native) and on the browser layer (wasm32)"
@@ -36,6 +36,7 @@ test: setup-test
 bench: setup-run site
 	cargo run --release -p frameloom-bench
 	node bench/browser/run.mjs
+	node bench/browser/router.mjs
 
 package: setup-run
 	scripts/build-wasm.sh

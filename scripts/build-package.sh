@@ -14,7 +14,7 @@ fi
 
 rm -rf "$pkg"
 mkdir -p "$pkg/wasm"
-cp worker-js/index.js worker-js/index.d.ts worker-js/worker.js worker-js/package.json worker-js/README.md "$pkg/"
+cp worker-js/index.js worker-js/index.d.ts worker-js/worker.js worker-js/ingest.js worker-js/package.json worker-js/README.md "$pkg/"
 cp -r worker-js/route worker-js/server "$pkg/"
 cp target/wasm/frameloom.js "$wasm" "$pkg/wasm/"
 

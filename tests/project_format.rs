@@ -247,6 +247,27 @@ fn output_rules() {
 }
 
 #[test]
+fn gif_settings() {
+    let gif = |settings: Value| {
+        let doc = with(minimal(), "/output/format", json!("gif"));
+        let doc = with(with(doc, "/output/videoCodec", json!("gif")), "/output/audioCodec", json!("none"));
+        with(doc, "/output/gif", settings)
+    };
+    let p = validate(&gif(json!({ "palette": "scene", "dither": false, "maxBytes": 200000 })).to_string()).unwrap();
+    assert_eq!(
+        p.output.gif,
+        Some(project::GifSettings { palette: project::GifPalette::Scene, dither: false, max_bytes: Some(200_000) })
+    );
+    let defaults = validate(&gif(json!({})).to_string()).unwrap();
+    assert_eq!(defaults.output.gif, Some(project::GifSettings::default()));
+    assert_eq!(validate(&minimal().to_string()).unwrap().output.gif, None);
+    assert_only(&gif(json!({ "palette": "local" })), "output.gif.palette", ErrorCode::InvalidValue, "\"global\" or \"scene\"");
+    assert_only(&gif(json!({ "maxBytes": 10 })), "output.gif.maxBytes", ErrorCode::OutOfRange, "at least 16384 bytes");
+    assert_only(&gif(json!({ "colors": 16 })), "output.gif.colors", ErrorCode::UnknownField, "");
+    assert_only(&with(minimal(), "/output/gif", json!({})), "output.gif", ErrorCode::Conflict, "do not apply to mp4");
+}
+
+#[test]
 fn source_rules() {
     let m = minimal;
     let id_rule =

@@ -24,7 +24,7 @@ fn probe(codec: &str, width: u32, height: u32, seconds: i64, size: u64) -> Probe
             id: 1,
             kind: TrackKind::Video,
             codec: codec.into(),
-            description: None,
+            description: Some(vec![1, 100, 0, 40]),
             timescale: 30_000,
             duration_us: Some(seconds * 1_000_000),
             sample_count: None,
@@ -85,6 +85,9 @@ fn a_full_frame_trim_takes_the_fast_path_and_decodes_from_the_keyframe() {
     // Decoding starts at the keyframe at 10 s, one second before the trim.
     assert_eq!(job.decode[0].frames, 180);
     assert_eq!(job.upload_bytes, 60 * MB, "the whole source is uploaded");
+    // A smart cut: the head 11–12 s is re-encoded, the GOPs 12–16 s are copied.
+    assert_eq!(job.copied_frames, 120);
+    assert_eq!(job.copied_bytes, 4 * MB);
     assert_eq!(job.output_codec, CodecFamily::H264);
     assert!(job.output_bytes > 0);
 }
@@ -127,6 +130,7 @@ fn client_seconds_follow_pixels_and_codecs() {
         json!([{ "type": "video", "source": "a", "trimStart": 11, "trimEnd": 16 }]),
         json!({ "format": "webm", "videoCodec": "av1" }),
     );
+    assert_eq!(av1.copied_frames, 0, "H.264 packets cannot be copied into AV1");
     assert!(client_estimate(&av1, &device).breakdown["encode"] > 4.0 * estimate.breakdown["encode"]);
     let hevc = features(
         "hvc1.1.6.L120.90",
@@ -155,6 +159,11 @@ fn server_seconds_add_upload_queue_render_and_download() {
     assert!((estimate.breakdown["download"] - job.output_bytes as f64 / 1e7).abs() < 1e-9);
     let fast = server_estimate(&job, &network, &ServerCapacity { throughput_mpps: 400.0, ..capacity.clone() });
     assert!(fast.breakdown["render"] < estimate.breakdown["render"], "a measured throughput replaces the default");
+    // Copied GOPs cost their bytes, not their pixels.
+    assert!(estimate.breakdown["copy"] > 0.0);
+    let encoded = JobFeatures { copied_frames: 0, copied_bytes: 0, ..job.clone() };
+    let full = server_estimate(&encoded, &network, &capacity);
+    assert!(full.breakdown["render"] - 1.0 > 4.9 * (estimate.breakdown["render"] - 1.0), "4 of 5 seconds are copied");
 }
 
 #[test]
@@ -165,7 +174,7 @@ fn without_a_server_or_offline_the_client_renders() {
     let none = route(&job, &network, &ServerState::NotConfigured, &support);
     assert_eq!(none.choice, Side::Client);
     assert!(none.server.is_none());
-    assert!(none.reasons[0].contains("no server is configured"), "{:?}", none.reasons);
+    assert!(none.reasons[0].contains("no server configured"), "{:?}", none.reasons);
     let offline = route(&job, &NetworkProfile { online: false, ..network.clone() }, &idle_server(), &support);
     assert_eq!(offline.choice, Side::Client);
     assert!(offline.reasons[0].contains("offline"));

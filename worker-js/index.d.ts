@@ -191,8 +191,8 @@ export interface RenderStats {
   passthrough?: 'all' | 'partial' | 'none';
   /** Encoding passes: 2 after a fast-path fallback or a target-size correction (browser renders). */
   passes?: number;
-  /** The video bitrate of the last pass, bit/s (browser renders). */
-  videoBitrate?: number;
+  /** The video bitrate of the last pass, bit/s (browser renders; `null` for GIF). */
+  videoBitrate?: number | null;
   /** Size of the output in bytes. */
   bytes: number;
   /** Where the output was written: `opfs` (origin-private file system) or `memory`. */
@@ -201,6 +201,8 @@ export interface RenderStats {
   uploadedBytes: number;
   /** Bytes downloaded from the server (0 in the browser). */
   downloadedBytes: number;
+  /** Server route: sources sent as range-only copies (only the GOPs the edit uses, when that saves at least 30 %). */
+  rangeOnlySources?: number;
   /** Where the time went in a browser render, for finding stalls (the bench prints it); not a stable contract. */
   timings?: RenderTimings;
 }
@@ -251,6 +253,8 @@ export interface RouteDecision {
   serverFeasible: boolean;
   /** The work the estimate priced (output frames and pixels, decoding per layer, bytes to move). */
   features: Record<string, unknown>;
+  /** The plan's needs per source id (`{ wholeFile, video, audio }` ranges): what a range-only upload keeps. */
+  needs: Record<string, unknown>;
 }
 
 /** A finished render. */
@@ -289,6 +293,58 @@ export interface DebugStats {
   audioData: number;
   /** Overlay (text, caption, image) `ImageBitmap`s not closed yet. */
   imageBitmaps: number;
+}
+
+/** Options of `Engine.thumbnail`. */
+export interface ThumbnailOptions {
+  /** Seconds into the timeline (default 0; past the end: the last frame). */
+  time?: number;
+  /** Picture format (default `png`). */
+  format?: 'png' | 'jpeg';
+  /** Fit into this width (keeping proportions; default: output size). */
+  width?: number;
+  /** Fit into this height. */
+  height?: number;
+  /** The project's media files, by source id (not for a video Blob). */
+  files?: Record<string, Blob>;
+}
+
+/** Options of `Engine.spriteSheet`. */
+export interface SpriteSheetOptions {
+  /** Frames, spread evenly over the timeline (default 10, at most 1000). */
+  count?: number;
+  /** Cells per row (default 5). */
+  columns?: number;
+  /** Cell width in pixels (default 160). */
+  width?: number;
+  /** Cell height (default: the output's proportions). */
+  height?: number;
+  /** Picture format (default `png`). */
+  format?: 'png' | 'jpeg';
+  /** The project's media files, by source id (not for a video Blob). */
+  files?: Record<string, Blob>;
+}
+
+/** A still picture. */
+export interface Still {
+  /** The PNG or JPEG. */
+  blob: Blob;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
+/** A thumbnail: a still and the time of the frame shown. */
+export interface Thumbnail extends Still {
+  /** Start time of the frame, in seconds. */
+  time: number;
+}
+
+/** A sprite sheet and where each frame is in it. */
+export interface SpriteSheet extends Still {
+  /** One cell per frame, in time order. */
+  cells: Array<{ x: number; y: number; width: number; height: number; time: number }>;
 }
 
 /** A face added by `Engine.loadFont`. */
@@ -372,6 +428,30 @@ export class FrameloomError extends Error {
   readonly retryAfter?: number | null;
 }
 
+/** Why {@link Engine.ingest} made (or wanted) a preview proxy. */
+export type ProxyReason = 'not_decodable' | 'resolution' | 'bitrate';
+
+/** The result of {@link Engine.ingest}. */
+export interface IngestResult {
+  /** The file's probe. */
+  probe: ProbeInfo;
+  /**
+   * A 480p H.264 MP4 preview of the whole file, when one was made. For preview only: renders
+   * (exports) always read the original file.
+   */
+  proxy?: Blob;
+  /**
+   * Why a proxy is needed: this browser cannot decode the video (`not_decodable`, e.g. HEVC in
+   * Chromium), it is taller than 1080 pixels (`resolution`), or its bitrate is above twice the
+   * typical one for its size and frame rate, 0.1 bit per pixel per frame (`bitrate`).
+   */
+  proxyReason?: ProxyReason;
+  /** Where the proxy was made: in this browser, or on the render server (`not_decodable`). */
+  proxyRoute?: 'client' | 'server';
+  /** Set when a proxy is needed but cannot be made (`server_unavailable`: the browser cannot decode the file and no server is configured). */
+  proxyError?: { code: string; message: string };
+}
+
 /** A frameloom engine: one dedicated worker running the wasm core. */
 export class Engine {
   /** Starts the worker and loads the wasm; rejects with a {@link FrameloomError} (`worker_failed`, `wasm_init_failed`) if either fails. */
@@ -401,6 +481,16 @@ export class Engine {
    * string, unknown format) or `limit_exceeded` (above 16 MiB).
    */
   parseSubtitles(text: string, options?: { format?: 'srt' | 'vtt' }): Promise<ParsedSubtitles>;
+  /**
+   * Probes a file and, when editing it directly would be slow or impossible here, makes a 480p
+   * preview proxy, in this browser or on the render server (see {@link IngestResult}).
+   * Exports always use the original.
+   */
+  ingest(file: Blob, options?: { signal?: AbortSignal; onProgress?: (event: RenderProgress) => void }): Promise<IngestResult>;
+  /** The frame showing at `options.time` seconds of a project (with `options.files`) or of a video file, as PNG or JPEG. */
+  thumbnail(source: object | string | Blob, options?: ThumbnailOptions): Promise<Thumbnail>;
+  /** `options.count` frames spread over the timeline of a project or video file, in one grid picture. */
+  spriteSheet(source: object | string | Blob, options?: SpriteSheetOptions): Promise<SpriteSheet>;
   /** Open codecs, unclosed frames and overlay bitmaps in the worker (for leak checks). */
   debugStats(): Promise<DebugStats>;
   /** Stops the worker; pending and later calls reject with code `terminated`. */

@@ -1,6 +1,8 @@
 // frameloom: the browser entry. The Rust core runs as WebAssembly inside a
 // dedicated module worker; this file is the thin promise-based client for it.
 
+import { ingest } from './ingest.js';
+
 /** An error reported by the engine, with a stable machine-readable `code` (and, per code, details such as `codec` or `sourceId`). */
 export class FrameloomError extends Error {
   /**
@@ -45,6 +47,19 @@ function checkFiles(files) {
       throw new FrameloomError('invalid_argument', `options.files["${sourceId}"] is not a File or Blob`);
     }
   }
+}
+
+/** The worker request of `thumbnail`/`spriteSheet` for a project or a video Blob. */
+function stillRequest(method, source, { files = {}, ...options }) {
+  if (options.format !== undefined && !['png', 'jpeg'].includes(options.format)) {
+    throw new FrameloomError('invalid_argument', `${method}() format must be 'png' or 'jpeg', not ${JSON.stringify(options.format)}`);
+  }
+  if (source instanceof Blob) return { blob: source, files: {}, options };
+  if (source == null || (typeof source !== 'object' && typeof source !== 'string')) {
+    throw new FrameloomError('invalid_argument', `${method}() takes a project (object or JSON text) or a video File/Blob`);
+  }
+  checkFiles(files);
+  return { project: typeof source === 'string' ? source : JSON.stringify(source), files, options };
 }
 
 /** A frameloom engine: one worker running the wasm core. Create it with `Engine.create()`. */
@@ -194,6 +209,47 @@ export class Engine {
       throw new FrameloomError('limit_exceeded', `the subtitles text has ${text.length} characters, above the limit of ${MAX_SUBTITLES_CHARS}; split the file`);
     }
     return this.#call('parseSubtitles', { text, format: format ?? null });
+  }
+
+  /**
+   * Probes a file and, when this browser cannot decode it or it is too heavy to edit smoothly
+   * (above 1080p, or above twice the typical bitrate for its size), makes a 480p H.264 preview
+   * proxy: in this browser, or on the render server for files it cannot decode. Use the proxy
+   * for preview only: renders always read the original file.
+   * @param {Blob} file a `File` or `Blob`
+   * @param {{ signal?: AbortSignal, onProgress?: (event: object) => void }} [options]
+   * @returns {Promise<{ probe: object, proxy?: Blob, proxyReason?: 'not_decodable' | 'resolution' | 'bitrate',
+   *                     proxyRoute?: 'client' | 'server', proxyError?: { code: string, message: string } }>}
+   */
+  async ingest(file, options) {
+    if (!(file instanceof Blob)) {
+      throw new FrameloomError('invalid_argument', 'ingest() takes a File or Blob');
+    }
+    return ingest(this, file, options);
+  }
+
+  /**
+   * A poster frame: the frame showing at `options.time` seconds (default 0; clamped to the
+   * last frame) of a project (with `options.files`) or of a video file, as PNG or JPEG, at
+   * output size or fitted into `options.width` × `options.height`.
+   * Resolves to `{ blob, width, height, time }`.
+   * @param {object | string | Blob} source a v1 project or a video File/Blob
+   * @param {{ time?: number, format?: 'png' | 'jpeg', width?: number, height?: number, files?: Record<string, Blob> }} [options]
+   */
+  async thumbnail(source, options = {}) {
+    return this.#call('thumbnail', stillRequest('thumbnail', source, options));
+  }
+
+  /**
+   * A sprite sheet: `options.count` frames (default 10) spread evenly over the timeline, in a
+   * grid of `options.columns` (default 5) cells of `options.width` (default 160) ×
+   * `options.height` (default: output proportions), as PNG or JPEG. Resolves to
+   * `{ blob, width, height, cells: [{ x, y, width, height, time }] }`.
+   * @param {object | string | Blob} source a v1 project or a video File/Blob
+   * @param {{ count?: number, columns?: number, width?: number, height?: number, format?: 'png' | 'jpeg', files?: Record<string, Blob> }} [options]
+   */
+  async spriteSheet(source, options = {}) {
+    return this.#call('spriteSheet', stillRequest('spriteSheet', source, options));
   }
 
   /** Open codecs and unclosed media objects in the worker: `{ videoDecoders, audioDecoders, videoEncoders, audioEncoders, videoFrames, audioData, imageBitmaps }`. */

@@ -3,7 +3,7 @@
 // or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
 // `{ id, progress }` events before its reply.
 
-import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles, extractRanges, thumbnail, spriteSheet } from './wasm/frameloom.js';
 import { Router } from './route/router.js';
 
 let ready = false;
@@ -38,6 +38,11 @@ async function handle(request) {
       return router.estimate(request.project, request.files);
     case 'render':
       return renderJob(request);
+    case 'extractRanges': {
+      // A range-only copy of `blob` for upload: `needs` is the plan's SourceNeeds of that source.
+      const options = { outputDir: outputDir ?? 'frameloom', outputName: `extract-${request.id}`, storage: request.storage ?? 'auto' };
+      return await extractRanges(request.blob, JSON.stringify(request.needs), options);
+    }
     case 'cancel':
       jobs.get(request.jobId)?.abort();
       cancelRender(request.jobId);
@@ -48,9 +53,34 @@ async function handle(request) {
       return loadFont(new Uint8Array(request.bytes));
     case 'parseSubtitles':
       return parseSubtitles(request.text, request.format ?? undefined);
+    case 'thumbnail':
+      return thumbnail(await stillProject(request), request.files, request.options);
+    case 'spriteSheet':
+      return spriteSheet(await stillProject(request), request.files, request.options);
     default:
       throw { code: 'invalid_argument', message: `unknown request type '${request.type}'` };
   }
+}
+
+/**
+ * The project JSON of a still request: the project given, or for a lone video `blob` a
+ * project showing all of it at its own size (files then hold it as `video`).
+ */
+async function stillProject(request) {
+  if (!request.blob) return request.project;
+  const info = probe(request.blob);
+  const video = info.tracks?.find((t) => t.kind === 'video');
+  if (!video) throw { code: 'invalid_argument', message: 'the file has no video track to take stills from' };
+  request.files = { video: request.blob };
+  const even = (v) => Math.max(16, Math.round(v / 2) * 2);
+  const { width, height, rotation, frameRate } = video.video;
+  const [w, h] = rotation % 180 ? [height, width] : [width, height];
+  return JSON.stringify({
+    version: 1,
+    output: { width: even(w), height: even(h), fps: frameRate ?? 30, format: 'mp4', audioCodec: 'none' },
+    sources: { video: { kind: 'video', name: 'video', size: Math.max(1, request.blob.size) } },
+    scenes: [{ layers: [{ type: 'video', source: 'video', trimEnd: video.duration ?? info.duration }] }],
+  });
 }
 
 /** Renders on the route the request asks for; a cancelled job rejects with code `aborted`. */
@@ -60,8 +90,10 @@ async function renderJob(request) {
   const controller = new AbortController();
   jobs.set(request.id, controller);
   const runClient = () => render(request.id, request.project, request.files, options, progress);
+  const compact = (blob, needs, n) =>
+    extractRanges(blob, JSON.stringify(needs), { ...options, outputName: `upload-${request.id}-${n}` });
   try {
-    return await router.render({ projectJson: request.project, files: request.files, route: request.route ?? 'auto', runClient, signal: controller.signal, progress });
+    return await router.render({ projectJson: request.project, files: request.files, route: request.route ?? 'auto', runClient, compact, signal: controller.signal, progress });
   } catch (error) {
     if (controller.signal.aborted) throw { code: 'aborted', message: 'the render was cancelled' };
     throw error;

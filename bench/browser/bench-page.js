@@ -1,11 +1,13 @@
 // The browser bench page: for one case, times frameloom's `Engine.render`, the bare WebCodecs
 // ceiling (ceiling-worker.js) and Mediabunny on the same inputs in this page, interleaved,
-// and returns every time (run.mjs takes medians and prints the table).
+// and returns every time (run.mjs takes medians and prints the table). Compose cases (overlays,
+// compose.js) have no ceiling; the in-worker caption raster bench runs in raster-worker.js.
 import { Engine } from '/frameloom/index.js';
 import {
   ALL_FORMATS, AudioSampleSink, AudioSampleSource, BlobSource, BufferTarget, Conversion, Input, Mp4OutputFormat, Output,
-  VideoSampleSink, VideoSampleSource, WebMOutputFormat,
+  VideoSample, VideoSampleSink, VideoSampleSource, WebMOutputFormat,
 } from '/mediabunny/mediabunny.mjs';
+import { logoBlob, overlayLayers, overlayProcess, runRaster } from './compose.js';
 
 /** Bits per pixel per frame at quality `high`, as src/plan/encode.rs (VP9 gets 0.65× H.264's). */
 const BPP = { h264: 0.1, vp9: 0.065 };
@@ -23,14 +25,20 @@ async function file(name) {
 }
 
 /**
- * The project for `spec` ({ output, sources: { id: file }, scenes: [[{ source, trimStart, trimEnd }]], reencode? }).
- * `reencode` adds a 1 ms fade-in to every layer, so the plan encodes every frame (no copy or
- * smart cut): the path of any edit, and what the ceiling and Mediabunny do.
+ * The project for `spec` ({ output, sources: { id: file }, scenes: [[{ source, trimStart, trimEnd }]],
+ * compose, reencode }); with `compose`, each scene also gets the logo and its cues (compose.js).
+ * `reencode` adds a 1 ms fade-in to every video layer, so the plan encodes every frame (no copy
+ * or smart cut): the path of any edit, and what the ceiling and Mediabunny do.
  */
 function project(spec) {
   const sources = Object.fromEntries(Object.entries(spec.sources).map(([id, name]) => [id, { kind: 'video', name, size: 1 }]));
-  const layer = (l) => ({ type: 'video', ...l, ...(spec.reencode ? { fadeIn: 0.001 } : {}) });
-  return { version: 1, output: spec.output, sources, scenes: spec.scenes.map((layers) => ({ layers: layers.map(layer) })) };
+  if (spec.compose) sources.logo = { kind: 'image', name: 'logo.png', size: 1 };
+  const scenes = spec.scenes.map((layers, i) => {
+    const video = layers.map((l) => ({ type: 'video', ...l, ...(spec.reencode ? { fadeIn: 0.001 } : {}) }));
+    const seconds = layers[0].trimEnd - (layers[0].trimStart ?? 0);
+    return { layers: spec.compose ? [...video, ...overlayLayers(i, seconds)] : video };
+  });
+  return { version: 1, output: spec.output, sources, scenes };
 }
 
 function videoBitrate(output) {
@@ -48,6 +56,7 @@ async function segments(spec) {
 async function runEngine(spec) {
   const files = {};
   for (const [id, name] of Object.entries(spec.sources)) files[id] = await file(name);
+  if (spec.compose) files.logo = await logoBlob();
   const t0 = performance.now();
   const { blob, stats } = await engine.render(project(spec), { files }).done;
   const seconds = (performance.now() - t0) / 1000;
@@ -84,7 +93,8 @@ const MB_CODEC = { h264: 'avc', vp9: 'vp9' };
 
 /**
  * Mediabunny: one input → `Conversion` (trim, resize, codecs, bitrates, forced transcode);
- * a splice (which `Conversion` cannot do) → its decode sinks feeding encode sources.
+ * a splice (which `Conversion` cannot do) → its decode sinks feeding encode sources, through
+ * the same `process` step a `Conversion` would run (the overlays on a canvas) for `compose`.
  */
 async function runMediabunny(spec) {
   const { output } = spec;
@@ -109,18 +119,26 @@ async function runMediabunny(spec) {
     out.addVideoTrack(videoSource, { frameRate: output.fps });
     out.addAudioTrack(audioSource);
     await out.start();
+    const overlays = spec.compose ? await overlayProcess(output.width, output.height) : null;
     const inputs = segs.map((s) => ({ ...s, input: new Input({ source: new BlobSource(s.blob), formats: ALL_FORMATS }) }));
     const videoTask = (async () => {
       let offset = 0;
       for (const { input, start, end } of inputs) {
         for await (const sample of new VideoSampleSink(await input.getPrimaryVideoTrack()).samples(start, end)) {
           sample.setTimestamp(offset + sample.timestamp - start);
-          await videoSource.add(sample);
+          if (overlays) {
+            const drawn = new VideoSample(overlays.process(sample), { timestamp: sample.timestamp, duration: sample.duration });
+            await videoSource.add(drawn);
+            drawn.close();
+          } else {
+            await videoSource.add(sample);
+          }
           sample.close();
         }
         offset += end - start;
       }
       videoSource.close();
+      overlays?.close();
     })();
     const audioTask = (async () => {
       let offset = 0;
@@ -151,11 +169,11 @@ async function runCase(spec, { reps, warmup }) {
   const runs = { engine: [], ceiling: [], mediabunny: [] };
   for (let i = 0; i < warmup + reps; i++) {
     const e = await runEngine(spec);
-    const c = await runCeiling(spec, e.encoder);
+    const c = spec.compose ? null : await runCeiling(spec, e.encoder);
     const m = await runMediabunny(spec);
     if (i >= warmup) {
       runs.engine.push(e);
-      runs.ceiling.push(c);
+      if (c) runs.ceiling.push(c);
       runs.mediabunny.push(m);
     }
   }
@@ -192,5 +210,5 @@ async function runTargets(spec, targets) {
   return out;
 }
 
-window.bench = { runCase, runFastPath, runTargets };
+window.bench = { runCase, runRaster, runFastPath, runTargets };
 window.benchReady = true;

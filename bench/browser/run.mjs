@@ -1,10 +1,12 @@
 // `make bench`, browser part: renders cases (a)–(d) with frameloom in headless Chromium and,
 // in the same page and run, with a bare WebCodecs decode → encode loop (the ceiling) and with
-// Mediabunny (the fastest browser peer); prints a markdown table of medians and the targets.
+// Mediabunny (the fastest browser peer); the compose case (e) against Mediabunny drawing the same
+// overlays on a canvas; 1,000 captions rasterized in the worker; the copy and smart-cut fast paths
+// against re-encoding, and target-size accuracy. Prints markdown tables of medians and the targets.
 //
 //   node bench/browser/run.mjs            (after `make site`)
-//   BENCH_REPS=3 BENCH_WARMUP=1 BENCH_CASES=a,d node bench/browser/run.mjs
-//   (case ids: a b c d, copy smart (issue #8 fast paths vs re-encode), size (target sizes))
+//   BENCH_REPS=3 BENCH_WARMUP=1 BENCH_CASES=a,d,e,raster node bench/browser/run.mjs
+//   (case ids: a b c d e, raster, copy smart (issue #8 fast paths vs re-encode), size (target sizes))
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
@@ -21,6 +23,11 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 /** frameloom's fps must reach this share of the ceiling's on the cases marked `ceiling`. */
 const CEILING_TARGET = 0.85;
+/** The compose case must take at most this share of Mediabunny's time (issue #4 §8). */
+const COMPOSE_TARGET = 0.6;
+/** Cues in the in-worker raster bench, and its budget for the distinct ones (issue #4 §8). */
+const RASTER_CUES = 1000;
+const RASTER_TARGET_MS = 1500;
 
 /** A clip made by ffmpeg: `video` lavfi source at `size`, 30 fps, `seconds` long, with a 48 kHz stereo AAC tone. */
 function clip(video, size, seconds) {
@@ -54,6 +61,8 @@ const CASES = [
     spec: { output: { ...MP4, format: 'webm', videoCodec: 'vp9' }, sources: SPLICE_SOURCES, scenes: SPLICE } },
   { id: 'd', name: '(d) 1080p (20 s) → 720p MP4', ceiling: true,
     spec: { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]], reencode: true } },
+  { id: 'e', name: '(e) compose: splice + logo PNG + 20 cues, 720p → MP4', compose: true,
+    spec: { output: MP4, sources: SPLICE_SOURCES, scenes: SPLICE, compose: true } },
 ];
 
 const MP4_1080 = { ...MP4, width: 1920, height: 1080 };
@@ -109,8 +118,34 @@ function row(kase, runs) {
   };
 }
 
-function table(rows) {
-  const headers = ['case', 'frames', 'frameloom s', 'fps', '× realtime', 'ceiling fps', 'frameloom/ceiling', 'mediabunny s', 'frameloom/mediabunny', 'target'];
+/** The compose row: frameloom against Mediabunny with a canvas `process` step. */
+function composeRow(kase, runs) {
+  const seconds = (list) => median(list.map((r) => r.seconds));
+  const [ours, peer] = [seconds(runs.engine), seconds(runs.mediabunny)];
+  const ratio = ours / peer;
+  return {
+    cells: [kase.name, String(runs.engine[0].frames), ours.toFixed(2), (runs.engine[0].frames / ours).toFixed(1), peer.toFixed(2),
+      `${ratio.toFixed(2)}×`, ratio <= COMPOSE_TARGET ? 'ok' : `MISS: > ${COMPOSE_TARGET}×`],
+    detail: `${kase.id}: frameloom ${runs.engine.map((r) => r.seconds.toFixed(2)).join('/')} s (${runs.engine[0].encoder}); `
+      + `mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s`,
+  };
+}
+
+/** The in-worker raster rows (medians of the rounds). */
+function rasterRows({ distinct, repeated }) {
+  return [['distinct', distinct], ['10 texts repeated', repeated]].map(([label, rounds]) => {
+    const ms = median(rounds.map((r) => r.ms));
+    const { drawn, hits, misses } = rounds[0];
+    return { cells: [label, String(drawn), ms.toFixed(0), (ms / drawn).toFixed(2), `${hits}/${misses}`, `${(RASTER_TARGET_MS / ms).toFixed(2)}×`,
+      label === 'distinct' && ms > RASTER_TARGET_MS ? `MISS: > ${RASTER_TARGET_MS} ms` : 'ok'] };
+  });
+}
+
+const CASE_HEADERS = ['case', 'frames', 'frameloom s', 'fps', '× realtime', 'ceiling fps', 'frameloom/ceiling', 'mediabunny s', 'frameloom/mediabunny', 'target'];
+const COMPOSE_HEADERS = ['case', 'frames', 'frameloom s', 'fps', 'mediabunny + canvas s', 'frameloom/mediabunny', `target ≤ ${COMPOSE_TARGET}×`];
+const RASTER_HEADERS = ['cues (1080p, in the worker)', 'count', 'ms', 'ms/cue', 'cache hits/misses', 'vs 1.5 s target', 'target'];
+
+function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(r.cells))].join('\n');
@@ -132,6 +167,8 @@ async function main() {
   });
   const browser = await launchChromium();
   const rows = [];
+  const composeRows = [];
+  let raster = null;
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
@@ -140,8 +177,13 @@ async function main() {
     for (const kase of cases) {
       console.error(`bench: ${kase.name} (${WARMUP} warm-up + ${REPS} rounds)`);
       const runs = await page.evaluate(({ spec, reps, warmup }) => window.bench.runCase(spec, { reps, warmup }), { spec: kase.spec, reps: REPS, warmup: WARMUP });
-      rows.push(row(kase, runs));
-      console.error(`bench: ${rows.at(-1).detail}`);
+      const done = kase.compose ? composeRow(kase, runs) : row(kase, runs);
+      (kase.compose ? composeRows : rows).push(done);
+      console.error(`bench: ${done.detail}`);
+    }
+    if (!wanted || wanted.includes('raster')) {
+      console.error(`bench: ${RASTER_CUES} captions at 1080p in the worker (${REPS} rounds)`);
+      raster = rasterRows(await page.evaluate((options) => window.bench.runRaster(options), { count: RASTER_CUES, reps: REPS }));
     }
     for (const kase of fastCases) {
       console.error(`bench: ${kase.name} vs re-encode (${WARMUP} warm-up + ${REPS} rounds)`);
@@ -162,23 +204,39 @@ async function main() {
     await server.close();
   }
   const cpus = (await import('node:os')).cpus().length;
-  console.log(`## browser render (headless Chromium, ${cpus} cores, software codecs; medians of ${REPS} after ${WARMUP} warm-up)`);
-  console.log(table(rows));
-  console.log(`frameloom s: Engine.render() to done (probe, decode, encode, audio, mux to OPFS). ceiling: bare VideoDecoder → VideoEncoder and`);
-  console.log(`AudioDecoder → AudioEncoder (Opus) loops in a worker on the same files with the engine's encoder configs (its clock includes demuxing`);
-  console.log(`with Mediabunny, streamed into the decoders, since the engine must demux too; no resampling, mixing, compositing or mux).`);
-  console.log(`mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
-  console.log(`Targets: frameloom ≥ ${CEILING_TARGET * 100} % of the ceiling's fps on (a) and (d) (in brackets where not a target); frameloom/mediabunny ≤ 1.`);
-  for (const r of rows) console.log(`- ${r.detail}`);
+  if (rows.length) {
+    console.log(`## browser render (headless Chromium, ${cpus} cores, software codecs; medians of ${REPS} after ${WARMUP} warm-up)`);
+    console.log(table(CASE_HEADERS, rows));
+    console.log(`frameloom s: Engine.render() to done (probe, decode, encode, audio, mux to OPFS). ceiling: bare VideoDecoder → VideoEncoder and`);
+    console.log(`AudioDecoder → AudioEncoder (Opus) loops in a worker on the same files with the engine's encoder configs (its clock includes demuxing`);
+    console.log(`with Mediabunny, streamed into the decoders, since the engine must demux too; no resampling, mixing, compositing or mux).`);
+    console.log(`mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
+    console.log(`Targets: frameloom ≥ ${CEILING_TARGET * 100} % of the ceiling's fps on (a) and (d) (in brackets where not a target); frameloom/mediabunny ≤ 1.`);
+    for (const r of rows) console.log(`- ${r.detail}`);
+  }
+  if (composeRows.length) {
+    console.log(`\n## compose job (headless Chromium, ${cpus} cores; issue #4 §8; medians of ${REPS} after ${WARMUP} warm-up)`);
+    console.log(table(COMPOSE_HEADERS, composeRows));
+    console.log('The splice of (b) plus a 240×96 PNG logo (alpha, opacity 0.8) over both scenes and 20 captions (40 px, outline) → MP4 (H.264 + Opus).');
+    console.log('mediabunny + canvas: its sample sinks → sources (Conversion cannot splice) through a `process` step drawing each frame, the logo');
+    console.log('and the caption (canvas text) on an OffscreenCanvas, as a Conversion `process` callback would.');
+    for (const r of composeRows) console.log(`- ${r.detail}`);
+  }
+  if (raster) {
+    console.log(`\n## caption rasterization in the worker (wasm, 1080p; medians of ${REPS} rounds)`);
+    console.log(table(RASTER_HEADERS, raster));
+    console.log('The rasterOverlays bench export: overlay timeline → text renderer, as a render does, without video; style as the native');
+    console.log('bench (Noto Sans 54 px, 3 px outline, soft shadow). Distinct cues miss the cache every round; 10 repeated texts hit it.');
+  }
   if (fastRows.length) {
     console.log(`\n## browser fast paths (issue #8; medians of ${REPS}; re-encode = the same timeline with a 1 ms fade-in, so every frame is encoded)`);
-    console.log(markdown(['case', 'fast path', 'fast s', 're-encode s', 'speed-up', 'target'], fastRows));
+    console.log(table(['case', 'fast path', 'fast s', 're-encode s', 'speed-up', 'target'], fastRows));
   }
   if (targets.length) {
     console.log('\n## browser target size (20 s 1080p → 720p MP4; at or under the target, ≥ 90 % of it)');
-    console.log(markdown(['target bytes', 'output bytes', 'of target', 'passes', 's', 'target'], targets.map((t) => {
+    console.log(table(['target bytes', 'output bytes', 'of target', 'passes', 's', 'target'], targets.map((t) => {
       const ratio = t.bytes / t.target;
-      return [String(t.target), String(t.bytes), `${(ratio * 100).toFixed(1)} %`, String(t.passes), t.seconds.toFixed(2), ratio <= 1 && ratio >= 0.9 ? 'ok' : 'MISS'];
+      return { cells: [String(t.target), String(t.bytes), `${(ratio * 100).toFixed(1)} %`, String(t.passes), t.seconds.toFixed(2), ratio <= 1 && ratio >= 0.9 ? 'ok' : 'MISS'] };
     })));
   }
 }
@@ -190,14 +248,7 @@ function fastRow(kase, runs) {
   const speedup = encode / fast;
   const path = runs.fast[0].fastPath + (runs.fast[0].fallback ? ` (fell back: ${runs.fast[0].fallback})` : '');
   const verdict = kase.target == null ? '' : speedup >= kase.target ? 'ok' : `MISS: < ${kase.target}×`;
-  return [kase.name, path, fast.toFixed(2), encode.toFixed(2), `${speedup.toFixed(1)}×`, verdict];
-}
-
-/** A markdown table. */
-function markdown(headers, rows) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return { cells: [kase.name, path, fast.toFixed(2), encode.toFixed(2), `${speedup.toFixed(1)}×`, verdict] };
 }
 
 main().catch((error) => {

@@ -32,6 +32,15 @@ const RECIPES: &[Recipe] = &[
         args: &["-i", "{dir}/h264_aac_1080p30_20s.mp4", "-c", "copy", "-map", "0", "-movflags", "frag_keyframe+empty_moov+default_base_moof"],
     },
     Recipe {
+        name: "h264_aac_720p30_10s.mp4",
+        args: &[
+            "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=10",
+            "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "128k", "-shortest",
+        ],
+    },
+    Recipe {
         name: "vp9_opus_720p30_10s.webm",
         args: &[
             "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",

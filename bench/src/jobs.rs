@@ -7,7 +7,7 @@ use crate::{fixtures, table::Table};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Jobs in the burst.
@@ -66,7 +66,7 @@ pub fn run() -> Result<Table, String> {
 }
 
 /// Copies the input into the data dir as an upload would; returns its SHA-256.
-fn install(input: &Path, data: &Path) -> Result<String, String> {
+pub(crate) fn install(input: &Path, data: &Path) -> Result<String, String> {
     let out = Command::new("sha256sum").arg(input).output().map_err(|e| format!("sha256sum: {e}"))?;
     let sha = String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_string();
     let sources = data.join("sources");
@@ -85,14 +85,15 @@ fn project(sha: &str, bytes: u64) -> String {
     .to_string()
 }
 
-/// The server binary next to this one (same profile), built if missing.
+/// The server binary next to this one (same profile), built (or rebuilt when stale) once per run.
 pub fn server_binary() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let bin = exe.with_file_name("frameloom-server");
-    if !bin.exists() {
+    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let bin = exe.with_file_name("frameloom-server");
         let release = exe.components().any(|c| c.as_os_str() == "release");
         let mut cargo = Command::new("cargo");
-        cargo.args(["build", "-p", "frameloom-server"]);
+        cargo.args(["build", "--quiet", "-p", "frameloom-server"]);
         if release {
             cargo.arg("--release");
         }
@@ -100,18 +101,19 @@ pub fn server_binary() -> Result<PathBuf, String> {
         if !ok || !bin.exists() {
             return Err(format!("cannot build {}", bin.display()));
         }
-    }
-    Ok(bin)
+        Ok(bin)
+    })
+    .clone()
 }
 
 /// A running server, killed on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
-    fn start(data: &Path) -> Result<Server, String> {
+    pub(crate) fn start(data: &Path) -> Result<Server, String> {
         let mut child = Command::new(server_binary()?)
             .args(["serve", "--listen", "127.0.0.1:0", "--api-key", KEY, "--max-queued", MAX_QUEUED, "--data-dir"])
             .arg(data)
@@ -146,7 +148,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// (status, Retry-After, body) of a request with the key.
-fn call(method: &str, url: &str, body: &str) -> Result<(u16, Option<u64>, String), String> {
+pub(crate) fn call(method: &str, url: &str, body: &str) -> Result<(u16, Option<u64>, String), String> {
     let req = ureq::http::Request::builder()
         .method(method)
         .uri(url)
@@ -159,7 +161,7 @@ fn call(method: &str, url: &str, body: &str) -> Result<(u16, Option<u64>, String
     Ok((resp.status().as_u16(), retry, text))
 }
 
-fn capacity_workers(server: &Server) -> Result<usize, String> {
+pub(crate) fn capacity_workers(server: &Server) -> Result<usize, String> {
     let (_, _, text) = call("GET", &format!("{}/capacity", server.base), "")?;
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     v["workers"].as_u64().map(|w| w as usize).ok_or_else(|| format!("no workers in /capacity: {text}"))

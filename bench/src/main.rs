@@ -12,6 +12,7 @@ mod fixtures;
 mod jobs;
 mod measure;
 mod raster;
+mod server_job;
 mod table;
 
 use std::process::ExitCode;
@@ -21,8 +22,13 @@ use table::Table;
 type Group = fn() -> Result<Table, String>;
 
 /// Every benchmark group: its name on the command line and its runner.
-const GROUPS: &[(&str, Group)] =
-    &[("container", container::run), ("fast-paths", fast_paths::run), ("jobs", jobs::run), ("raster", raster::run)];
+const GROUPS: &[(&str, Group)] = &[
+    ("container", container::run),
+    ("fast-paths", fast_paths::run),
+    ("jobs", jobs::run),
+    ("raster", raster::run),
+    ("server", server_job::run),
+];
 
 fn main() -> ExitCode {
     let wanted: Vec<String> = std::env::args().skip(1).collect();

@@ -80,7 +80,8 @@ fn clean_failure(path: &Path) -> (String, String) {
 /// A real one-frame PNG made by ffmpeg.
 fn png(dir: &Path) -> Vec<u8> {
     let path = dir.join("frame.png");
-    let status = Command::new("ffmpeg").arg("-nostdin")
+    let status = Command::new("ffmpeg")
+        .arg("-nostdin")
         .args(["-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1"])
         .arg(&path)
         .status()

@@ -1,75 +1,28 @@
 //! The server's fast paths end to end with real ffmpeg: a keyframe-aligned splice of
 //! same-codec H.264 sources copies packets byte for byte, a mid-GOP smart cut is frame-accurate,
-//! and a target size lands at or under the target and above 90 % of it (two passes).
+//! a mixed timeline copies its clean clips (packets unchanged, same colours after the encoded
+//! part) and encodes the rest, and a target size lands at or under the target and above 90 %
+//! of it (two passes). Helpers (`Dir`, PSNR) are shared with `render.rs` in `support/media.rs`.
+
+mod support;
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::media::{Dir, pixel, project, psnr, video_source as source};
 
-/// A test's own folder, removed when the test passes.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("frameloom-fast-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// An H.264/AAC clip of `pattern` (a lavfi video source) at `size`, 30 fps, 4 s, with a
-    /// keyframe exactly every second.
-    fn clip(&self, name: &str, pattern: &str, size: &str) -> PathBuf {
-        let out = self.path(name);
-        let video = format!("{pattern}=size={size}:rate=30:duration=4");
-        let status = Command::new("ffmpeg")
-            .arg("-nostdin")
-            .args(["-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", &video, "-f", "lavfi", "-i"])
-            .args(["sine=frequency=440:sample_rate=48000:duration=4", "-c:v", "libx264", "-preset", "veryfast"])
-            .args(["-x264-params", "keyint=30:min-keyint=30:scenecut=0", "-pix_fmt", "yuv420p", "-c:a", "aac"])
-            .arg("-shortest")
-            .arg(&out)
-            .status()
-            .expect("ffmpeg runs");
-        assert!(status.success(), "ffmpeg failed making {name}");
-        out
-    }
-
-    /// Renders `project` to `out` with `frameloom-server render`; returns the stats.
-    fn render(&self, output: Value, sources: Value, scenes: Value, out: &str) -> Value {
-        let file = self.path("project.json");
-        let project = json!({ "version": 1, "output": output, "sources": sources, "scenes": scenes });
-        std::fs::write(&file, project.to_string()).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
-            .arg("render")
-            .arg(&file)
-            .arg("--sources")
-            .arg(&self.0)
-            .arg("-o")
-            .arg(self.path(out))
-            .args(["--threads", "2", "--work-dir"])
-            .arg(self.path("work"))
-            .output()
-            .expect("binary runs");
-        assert!(o.status.success(), "render failed: {}", String::from_utf8_lossy(&o.stderr));
-        serde_json::from_slice(&o.stdout).expect("stats JSON")
-    }
+/// An H.264/AAC clip of `pattern` (a lavfi video source) at `size`, 30 fps, 4 s, with a
+/// keyframe exactly every second.
+fn clip(dir: &Dir, name: &str, pattern: &str, size: &str) -> PathBuf {
+    let video = format!("{pattern}=size={size}:rate=30:duration=4");
+    let args = ["-f", "lavfi", "-i", &video, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4"];
+    let codecs = ["-c:v", "libx264", "-preset", "veryfast", "-x264-params", "keyint=30:min-keyint=30:scenecut=0"];
+    dir.make(name, &[&args[..], &codecs, &["-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"]].concat())
 }
 
-impl Drop for Dir {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn source(name: &str) -> Value {
-    json!({ "kind": "video", "name": name, "size": 1 })
+/// Renders a project of `scenes` over `sources` at `output` to `out`; returns the stats.
+fn render(dir: &Dir, output: Value, sources: Value, scenes: Value, out: &str) -> Value {
+    dir.render_ok(&project(output, sources, scenes), out)
 }
 
 /// The video packets of `file` in decode order: (MD5 of the data, keyframe, pts in seconds).
@@ -85,25 +38,14 @@ fn packets(file: &Path) -> Vec<(String, bool, f64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["data_hash"].as_str().unwrap_or("").to_owned(), p["flags"].as_str().unwrap_or("").starts_with('K'), time(p)))
+        .map(|p| {
+            (
+                p["data_hash"].as_str().unwrap_or("").to_owned(),
+                p["flags"].as_str().unwrap_or("").starts_with('K'),
+                time(p),
+            )
+        })
         .collect()
-}
-
-/// PSNR (dB) between frame `a` of `fa` and frame `b` of `fb`.
-fn psnr(fa: &Path, a: u64, fb: &Path, b: u64) -> f64 {
-    let graph = format!("[0:v]select=eq(n\\,{a}),setpts=0[x];[1:v]select=eq(n\\,{b}),setpts=0[y];[x][y]psnr");
-    let out = Command::new("ffmpeg")
-        .arg("-nostdin")
-        .args(["-hide_banner", "-i"])
-        .arg(fa)
-        .arg("-i")
-        .arg(fb)
-        .args(["-filter_complex", &graph, "-frames:v", "1", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr);
-    let avg = text.split("average:").nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("nan");
-    if avg == "inf" { 100.0 } else { avg.parse().unwrap_or(f64::NAN) }
 }
 
 /// Asserts output frame `n` is source frame `m`: closer to it than to its neighbours, and close.
@@ -119,9 +61,10 @@ const OUT_320: fn() -> Value = || json!({ "width": 320, "height": 240, "fps": 30
 #[test]
 fn a_keyframe_aligned_splice_copies_packets_byte_for_byte() {
     let dir = Dir::new("copy");
-    let a = dir.clip("a.mp4", "testsrc2", "320x240");
-    let b = dir.clip("b.mp4", "testsrc", "320x240");
-    let stats = dir.render(
+    let a = clip(&dir, "a.mp4", "testsrc2", "320x240");
+    let b = clip(&dir, "b.mp4", "testsrc", "320x240");
+    let stats = render(
+        &dir,
         OUT_320(),
         json!({ "a": source("a.mp4"), "b": source("b.mp4") }),
         json!([
@@ -145,8 +88,9 @@ fn a_keyframe_aligned_splice_copies_packets_byte_for_byte() {
 #[test]
 fn a_mid_gop_smart_cut_is_frame_accurate() {
     let dir = Dir::new("smart");
-    let src = dir.clip("clip.mp4", "testsrc2", "320x240");
-    let stats = dir.render(
+    let src = clip(&dir, "clip.mp4", "testsrc2", "320x240");
+    let stats = render(
+        &dir,
         OUT_320(),
         json!({ "clip": source("clip.mp4") }),
         json!([
@@ -168,10 +112,11 @@ fn a_mid_gop_smart_cut_is_frame_accurate() {
 #[test]
 fn a_target_size_lands_at_or_under_it_and_above_90_percent() {
     let dir = Dir::new("target");
-    dir.clip("clip.mp4", "testsrc2", "640x360");
+    clip(&dir, "clip.mp4", "testsrc2", "640x360");
     for target in [150_000u64, 400_000] {
         let output = json!({ "width": 640, "height": 360, "fps": 30, "targetSizeBytes": target });
-        let stats = dir.render(
+        let stats = render(
+            &dir,
             output,
             json!({ "clip": source("clip.mp4") }),
             json!([{ "layers": [{ "type": "video", "source": "clip", "trimEnd": 4 }] }]),
@@ -181,4 +126,117 @@ fn a_target_size_lands_at_or_under_it_and_above_90_percent() {
         assert!(bytes <= target && bytes * 10 >= target * 9, "{bytes} bytes for a target of {target}");
         assert_eq!(stats["treatments"]["reasons"]["target-size"], 1);
     }
+}
+
+/// The video packets' bytes of `file` in decode order (ffprobe's hex dump).
+fn packet_bytes(file: &Path) -> Vec<Vec<u8>> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-of", "json", "-select_streams", "v:0", "-show_data", "-show_packets"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hex_line = |line: &str| -> Vec<u8> {
+        let Some((_, rest)) = line.split_once(": ") else { return Vec::new() };
+        let hex: String = rest.chars().take(39).filter(|c| !c.is_whitespace()).collect();
+        (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect()
+    };
+    let packets = v["packets"].as_array().unwrap();
+    packets.iter().map(|p| p["data"].as_str().unwrap_or("").lines().flat_map(hex_line).collect()).collect()
+}
+
+/// Asserts the copied packets are the source's byte for byte, except that a keyframe may carry
+/// SPS/PPS NAL units (4-byte length-prefixed) inserted among its unchanged NAL units.
+#[track_caller]
+fn copied(out: &[Vec<u8>], src: &[Vec<u8>]) {
+    assert_eq!(out.len(), src.len());
+    for (i, (o, s)) in out.iter().zip(src).enumerate() {
+        assert!(o == s || (i % 30 == 0 && without_parameter_sets(o) == *s), "copied packet {i} differs");
+    }
+}
+
+/// `packet` without its SPS (7) and PPS (8) NAL units.
+fn without_parameter_sets(packet: &[u8]) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut rest = packet;
+    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+        let n = (u32::from_be_bytes(*len) as usize).min(tail.len());
+        if !matches!(tail.first().map(|b| b & 0x1f), Some(7 | 8)) {
+            kept.extend_from_slice(&rest[..4 + n]);
+        }
+        rest = &tail[n..];
+    }
+    kept
+}
+
+#[test]
+fn a_mixed_timeline_copies_the_clean_clips_and_encodes_the_scaled_one() {
+    let dir = Dir::new("mixed");
+    let a = clip(&dir, "a.mp4", "testsrc2", "320x240");
+    let b = clip(&dir, "b.mp4", "testsrc2", "640x480");
+    let stats = render(
+        &dir,
+        OUT_320(),
+        json!({ "a": source("a.mp4"), "b": source("b.mp4") }),
+        json!([
+            { "layers": [{ "type": "video", "source": "a", "trimEnd": 2 }] },
+            { "layers": [{ "type": "video", "source": "b", "trimStart": 1, "trimEnd": 2 }] },
+            { "layers": [{ "type": "video", "source": "a", "trimStart": 2, "trimEnd": 4 }] }
+        ]),
+        "out.mp4",
+    );
+    assert_eq!(stats["fast_path"], "mixed", "{stats}");
+    assert_eq!(stats["treatments"]["copy"], 2);
+    assert_eq!(stats["treatments"]["reasons"]["scaled"], 1);
+    assert_eq!(stats["copy_fallback"], Value::Null);
+    let out = dir.path("out.mp4");
+    let (got, src) = (packet_bytes(&out), packet_bytes(&a));
+    assert_eq!(got.len(), 150, "frame count");
+    copied(&got[..60], &src[..60]);
+    copied(&got[90..], &src[60..]);
+    let decode = Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-v", "error", "-i"])
+        .arg(&out)
+        .args(["-map", "0:v:0", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(decode.status.success() && decode.stderr.is_empty(), "{}", String::from_utf8_lossy(&decode.stderr));
+    // The encoded second shows b's frames 30..60 scaled down.
+    let scaled = dir.path("b_small.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-y", "-i"])
+        .arg(&b)
+        .args(["-vf", "scale=320:240", "-c:v", "libx264", "-qp", "0"])
+        .arg(&scaled)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (n, m) in [(60, 30), (75, 45), (89, 59)] {
+        same_frame(&out, n, &scaled, m);
+    }
+    for (n, m) in [(59, 59), (90, 60)] {
+        same_frame(&out, n, &a, m);
+    }
+}
+
+#[test]
+fn a_fade_out_encodes_only_its_own_second() {
+    let dir = Dir::new("fade");
+    let a = clip(&dir, "a.mp4", "testsrc2", "320x240");
+    let scenes = json!([{ "layers": [{ "type": "video", "source": "a", "trimEnd": 4, "fadeOut": 1 }] }]);
+    let stats = render(&dir, OUT_320(), json!({ "a": source("a.mp4") }), scenes, "out.mp4");
+    assert_eq!(stats["fast_path"], "mixed", "{stats}");
+    assert_eq!(
+        (stats["treatments"]["copy"].as_u64(), stats["treatments"]["reasons"]["opacity"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let out = dir.path("out.mp4");
+    let (got, src) = (packet_bytes(&out), packet_bytes(&a));
+    assert_eq!(got.len(), 120, "frame count");
+    copied(&got[..90], &src[..90]);
+    same_frame(&out, 89, &a, 89);
+    let dark = |n| pixel(&out, n, 300, 20).iter().map(|&c| u32::from(c)).sum::<u32>();
+    let before = pixel(&a, 90, 300, 20).iter().map(|&c| u32::from(c)).sum::<u32>();
+    assert!(before > 400, "a bright pixel: {before}");
+    assert!(dark(90) * 10 >= before * 8 && dark(119) * 10 <= before, "fading: {before} → {} → {}", dark(90), dark(119));
 }

@@ -43,6 +43,13 @@ fn submit_stream_and_download() {
     assert_eq!(job["attempts"], 1);
     assert!(job["createdAt"].as_str().unwrap().ends_with('Z') && job["finishedAt"].is_string());
     assert_eq!(job["output"]["mimeType"], "video/mp4");
+    let stats = &job["stats"];
+    assert_eq!(stats["encoder"], "libx264", "{job}");
+    assert_eq!(stats["frames"], 180);
+    assert!(stats["seconds"].as_f64().is_some_and(|s| s > 0.0) && stats["fastPath"].is_string(), "{stats}");
+    let t = &stats["treatments"];
+    assert_eq!(t["copy"].as_u64().unwrap() + t["smartCut"].as_u64().unwrap() + t["encode"].as_u64().unwrap(), 1);
+    assert!(t["reasons"].is_object() && stats["copyFallback"].is_null(), "{stats}");
     let size = job["output"]["bytes"].as_u64().unwrap();
 
     let full = server.get(job["output"]["url"].as_str().unwrap());

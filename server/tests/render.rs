@@ -1,192 +1,11 @@
 //! `frameloom-server render` end to end with real ffmpeg: sources are generated with ffmpeg in
 //! each test's own folder, outputs are checked with ffprobe, decoded pixels and PCM.
 
+mod support;
+
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// A test's own folder, removed when the test passes.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("frameloom-render-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// Makes `name` with ffmpeg `args` (the output path is appended).
-    fn make(&self, name: &str, args: &[&str]) -> PathBuf {
-        let out = self.path(name);
-        let status = Command::new("ffmpeg")
-            .arg("-nostdin")
-            .args(["-hide_banner", "-v", "error", "-y"])
-            .args(args)
-            .arg(&out)
-            .status()
-            .expect("ffmpeg runs");
-        assert!(status.success(), "ffmpeg failed making {name}");
-        out
-    }
-
-    /// Writes `project` and renders it to `out`; returns the CLI's output.
-    fn render(&self, project: &Value, out: &str) -> Output {
-        let file = self.path("project.json");
-        std::fs::write(&file, project.to_string()).unwrap();
-        Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
-            .arg("render")
-            .arg(&file)
-            .arg("--sources")
-            .arg(&self.0)
-            .arg("-o")
-            .arg(self.path(out))
-            .args(["--threads", "2", "--work-dir"])
-            .arg(self.path("work"))
-            .output()
-            .expect("binary runs")
-    }
-
-    /// Renders and expects success; returns the stats.
-    fn render_ok(&self, project: &Value, out: &str) -> Value {
-        let o = self.render(project, out);
-        assert!(
-            o.status.success(),
-            "render failed: {}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        assert!(!self.path("work").exists(), "work folder removed");
-        serde_json::from_slice(&o.stdout).expect("stats JSON")
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// A project with `layers` in one scene per entry of `scenes`.
-fn project(output: Value, sources: Value, scenes: Value) -> Value {
-    json!({ "version": 1, "output": output, "sources": sources, "scenes": scenes })
-}
-
-fn video_source(name: &str) -> Value {
-    json!({ "kind": "video", "name": name, "size": 1 })
-}
-
-/// ffprobe's streams of `file`, with counted frames.
-fn streams(file: &Path) -> Vec<Value> {
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-of", "json", "-count_frames", "-show_streams"])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["streams"].as_array().cloned().unwrap()
-}
-
-fn stream<'a>(streams: &'a [Value], kind: &str) -> &'a Value {
-    streams.iter().find(|s| s["codec_type"] == kind).unwrap_or_else(|| panic!("no {kind} stream"))
-}
-
-fn float(v: &Value) -> f64 {
-    v.as_str().and_then(|s| s.parse().ok()).or_else(|| v.as_f64()).unwrap_or(f64::NAN)
-}
-
-fn frames(s: &Value) -> u64 {
-    float(&s["nb_read_frames"]) as u64
-}
-
-/// The RGB colour of pixel (x, y) of video frame `n`.
-fn pixel(file: &Path, n: u64, x: u32, y: u32) -> [u8; 3] {
-    let vf = format!("select=eq(n\\,{n}),format=rgb24,crop=1:1:{x}:{y}");
-    let out = Command::new("ffmpeg")
-        .arg("-nostdin")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args(["-vf", &vf, "-frames:v", "1", "-f", "rawvideo", "-"])
-        .output()
-        .unwrap();
-    assert!(out.status.success() && out.stdout.len() == 3, "{}", String::from_utf8_lossy(&out.stderr));
-    [out.stdout[0], out.stdout[1], out.stdout[2]]
-}
-
-/// PSNR (dB) between frame `a` of `fa` and frame `b` of `fb` (same size), compared as RGB
-/// (each file's YUV read with its own colour matrix).
-fn psnr(fa: &Path, a: u64, fb: &Path, b: u64) -> f64 {
-    let graph = format!(
-        "[0:v]select=eq(n\\,{a}),setpts=0,format=gbrp[x];[1:v]select=eq(n\\,{b}),setpts=0,format=gbrp[y];[x][y]psnr"
-    );
-    let out = Command::new("ffmpeg")
-        .arg("-nostdin")
-        .args(["-hide_banner", "-i"])
-        .arg(fa)
-        .arg("-i")
-        .arg(fb)
-        .args(["-filter_complex", &graph, "-frames:v", "1", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr);
-    let avg = text.split("average:").nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("nan");
-    if avg == "inf" { 100.0 } else { avg.parse().unwrap_or(f64::NAN) }
-}
-
-/// Which of source frames `expected - 2 ..= expected + 2` output frame `n` looks most like;
-/// also checks that the match is close (encoding loss only).
-fn matching_frame(out: &Path, n: u64, src: &Path, expected: u64) -> u64 {
-    let scores: Vec<(u64, f64)> =
-        (expected.saturating_sub(2)..=expected + 2).map(|m| (m, psnr(out, n, src, m))).collect();
-    let (best, db) = scores.iter().copied().fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
-    assert!(db > 25.0, "output frame {n} matches no source frame well: {scores:?}");
-    best
-}
-
-/// The decoded sound of `file` as 48 kHz stereo interleaved samples.
-fn pcm(file: &Path) -> Vec<f32> {
-    let out = Command::new("ffmpeg")
-        .arg("-nostdin")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args(["-map", "0:a:0", "-ac", "2", "-ar", "48000", "-f", "f32le", "-"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    out.stdout.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
-}
-
-fn rms(samples: &[f32]) -> f64 {
-    (samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum::<f64>() / samples.len().max(1) as f64).sqrt()
-}
-
-const TESTSRC: &[&str] = &[
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc2=size=320x240:rate=30:duration=4",
-    "-f",
-    "lavfi",
-    "-i",
-    "sine=frequency=440:sample_rate=48000:duration=4",
-];
-const H264_AAC: &[&str] =
-    &["-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"];
-
-fn testsrc(dir: &Dir, name: &str) -> PathBuf {
-    dir.make(name, &[TESTSRC, H264_AAC].concat())
-}
-
-fn out_320(format: &str) -> Value {
-    json!({ "width": 320, "height": 240, "fps": 30, "format": format })
-}
+use std::process::Command;
+use support::media::*;
 
 #[test]
 fn trim_to_mp4_has_exact_frames_and_length() {
@@ -553,5 +372,54 @@ fn an_output_that_is_not_a_regular_file_is_never_replaced() {
         let e: Value = serde_json::from_slice(&o.stdout).unwrap();
         assert!(e["error"]["message"].as_str().unwrap().contains("not a regular file"), "{e}");
         assert!(!std::fs::symlink_metadata(dir.path(name)).unwrap().file_type().is_file(), "{name} untouched");
+    }
+}
+
+/// PSNR (dB) of frame 0 of `out` (read with its own BT.709 tag) against frame 0 of `src` read
+/// with the colour matrix `matrix` and scaled to `out`'s 640×360, both as RGB.
+fn psnr_reading_source_as(out: &std::path::Path, src: &std::path::Path, matrix: &str) -> f64 {
+    let graph = format!(
+        "[0:v]select=eq(n\\,0),setpts=0,format=gbrp[x];\
+         [1:v]select=eq(n\\,0),setpts=0,setparams=colorspace={matrix},scale=640:360,format=gbrp[y];[x][y]psnr"
+    );
+    let run = Command::new("ffmpeg")
+        .arg("-nostdin")
+        .args(["-hide_banner", "-i"])
+        .arg(out)
+        .arg("-i")
+        .arg(src)
+        .args(["-filter_complex", &graph, "-frames:v", "1", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&run.stderr);
+    text.split("average:").nth(1).and_then(|s| s.split_whitespace().next()).and_then(|s| s.parse().ok()).unwrap()
+}
+
+#[test]
+fn untagged_hd_video_is_read_as_bt709_and_tagged_video_by_its_tag() {
+    let dir = Dir::new("matrix");
+    let clip = |name: &str, tags: &[&str]| {
+        let args =
+            [&["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=1", "-c:v", "libx264"], tags].concat();
+        dir.make(name, &[args.as_slice(), &["-preset", "ultrafast", "-qp", "4", "-pix_fmt", "yuv420p"]].concat())
+    };
+    let untagged = clip("untagged.mp4", &[]);
+    let bt601 = clip("bt601.mp4", &["-colorspace", "bt470bg"]);
+    let out =
+        json!({ "width": 640, "height": 360, "fps": 30, "format": "mp4", "audioCodec": "none", "quality": "high" });
+    for (src, name, matrix, other) in
+        [(&untagged, "untagged.mp4", "bt709", "bt470bg"), (&bt601, "bt601.mp4", "bt470bg", "bt709")]
+    {
+        let p = project(
+            out.clone(),
+            json!({ "c": video_source(name) }),
+            json!([{ "layers": [{ "type": "video", "source": "c", "trimEnd": 0.5 }] }]),
+        );
+        dir.render_ok(&p, "out.mp4");
+        let (right, wrong) = (
+            psnr_reading_source_as(&dir.path("out.mp4"), src, matrix),
+            psnr_reading_source_as(&dir.path("out.mp4"), src, other),
+        );
+        assert!(right > 25.0 && right > wrong + 4.0, "{name}: {right} dB read as {matrix}, {wrong} dB as {other}");
     }
 }

@@ -8,6 +8,7 @@ pub mod mp4;
 pub mod webm;
 
 pub mod codec;
+pub mod extract;
 mod demuxer;
 mod error;
 mod io;

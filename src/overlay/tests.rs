@@ -166,3 +166,21 @@ fn ten_thousand_cues_stream_in_bounded_memory() {
     assert!(stats.bytes <= budget, "cache holds {} bytes", stats.bytes);
     assert!(bytes > 4 * budget, "{bytes} bytes were drawn in all, far more than ever held");
 }
+
+#[test]
+fn a_font_source_loaded_again_keeps_the_text_cache() {
+    let (project, plan) = project(
+        r#""brand":{"kind":"font","name":"NotoSans-Bold.ttf","size":1}"#,
+        r#"{"type":"text","text":"Hello","style":{"font":"brand"}}"#,
+    );
+    let bold = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/NotoSans-Bold.ttf")).unwrap();
+    let files = BTreeMap::from([("brand", bold)]);
+    let mut r = TextRenderer::new();
+    for job in 0..2 {
+        let t = timeline(&project, &plan, &mut r, &files).unwrap();
+        let entry = t.entries().next().unwrap();
+        t.rasterize(&mut r, &entry).unwrap().unwrap();
+        let stats = r.cache_stats();
+        assert_eq!((stats.misses, stats.hits, stats.entries), (1, job, 1), "job {job}: the second job hits the cache");
+    }
+}

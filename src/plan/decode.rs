@@ -37,18 +37,21 @@ impl SourceNeeds {
     /// The source time spans to read, `(decode_from_us, to_us)` over all tracks, sorted, with
     /// overlapping or touching spans merged (for range-only uploads and reads).
     pub fn spans(&self) -> Vec<(i64, i64)> {
-        let mut spans: Vec<(i64, i64)> =
-            self.video.iter().chain(&self.audio).map(|r| (r.decode_from_us, r.to_us)).collect();
-        spans.sort_unstable();
-        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
-        for (from, to) in spans {
-            match merged.last_mut() {
-                Some(last) if from <= last.1 => last.1 = last.1.max(to),
-                _ => merged.push((from, to)),
-            }
-        }
-        merged
+        merge_spans(self.video.iter().chain(&self.audio).map(|r| (r.decode_from_us, r.to_us)).collect())
     }
+}
+
+/// Sorts `(from, to)` spans and merges overlapping or touching ones.
+pub fn merge_spans(mut spans: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    spans.sort_unstable();
+    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
+    for (from, to) in spans {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    merged
 }
 
 /// The keyframe to start decoding at for source time `from_us`: the last keyframe at or before

@@ -34,7 +34,7 @@ mod treatment;
 mod visual;
 
 pub use audio::AudioClip;
-pub use decode::{AUDIO_PREROLL_US, SourceNeeds, TrackRange, keyframe_before};
+pub use decode::{AUDIO_PREROLL_US, SourceNeeds, TrackRange, keyframe_before, merge_spans};
 pub use encode::{AudioEncoding, Encoding, KEYFRAME_INTERVAL_US, VideoEncoding, candidates};
 pub use error::{PlanError, PlanErrorKind};
 pub use frames::{FrameRate, OutputSpec};

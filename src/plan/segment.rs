@@ -1,9 +1,11 @@
 //! Timeline segments: the timeline cut at every scene boundary and at every visual layer's
-//! start and end, so the set of visible layers is constant within a segment.
+//! start and end, so the set of visible layers is constant within a segment; a video layer is
+//! also cut where its fade-in ends and its fade-out starts, so a fade keeps only the frames it
+//! touches from being copied.
 
 use super::frames::FrameRate;
 use super::treatment::{EncodeReason, Treatment};
-use super::visual::VisualLayer;
+use super::visual::{Visual, VisualLayer};
 use crate::project::Color;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +48,15 @@ pub(crate) struct SceneSpan {
     pub background: Color,
 }
 
+/// Where a video layer's fade-in ends and its fade-out starts (when it has them).
+fn fade_ends(v: &VisualLayer) -> impl Iterator<Item = i64> {
+    let o = &v.opacity;
+    let video = matches!(v.content, Visual::Video(_));
+    let fade_in_end = (video && o.fade_in_us > 0).then(|| o.start_us.saturating_add(o.fade_in_us));
+    let fade_out_start = (video && o.fade_out_us > 0).then(|| o.own_end_us.saturating_sub(o.fade_out_us));
+    fade_in_end.into_iter().chain(fade_out_start)
+}
+
 /// Cuts the timeline; `visuals` are in scene order, bottom first within a scene.
 pub(crate) fn split(scenes: &[SceneSpan], visuals: &[VisualLayer], rate: FrameRate) -> Vec<Segment> {
     let mut segments = Vec::new();
@@ -57,6 +68,7 @@ pub(crate) fn split(scenes: &[SceneSpan], visuals: &[VisualLayer], rate: FrameRa
         let mut cuts = vec![scene.start_us, scene.end_us];
         for v in &visuals[range.clone()] {
             cuts.extend([v.start_us, v.end_us].map(|t| t.clamp(scene.start_us, scene.end_us)));
+            cuts.extend(fade_ends(v).map(|t| t.clamp(scene.start_us, scene.end_us)));
         }
         cuts.sort_unstable();
         cuts.dedup();

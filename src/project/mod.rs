@@ -10,6 +10,7 @@ mod color;
 mod context;
 mod document;
 mod error;
+mod gif;
 mod json;
 mod keyword;
 mod layer;
@@ -25,6 +26,7 @@ mod suggest;
 pub use color::Color;
 pub use document::{Project, VERSION};
 pub use error::{ErrorCode, ValidationError};
+pub use gif::{GifPalette, GifSettings};
 pub use layer::{
     Align, AudioLayer, Crop, Cue, Fades, Fit, FontFamily, ImageLayer, Layer, LayerType, Outline, Placement, Shadow,
     SubtitlesContent, SubtitlesLayer, TextBox, TextLayer, TextStyle, Trim, VerticalAlign, VideoLayer,

@@ -2,6 +2,7 @@
 
 use super::color::Color;
 use super::error::ErrorCode;
+use super::gif::{GifSettings, not_gif, read_gif};
 use super::keyword::{Keyword, keyword_enum, quoted_list};
 use super::limits::*;
 use super::reader::{Bounds, Fields, Report};
@@ -102,6 +103,9 @@ pub struct Output {
     pub target_size_bytes: Option<u64>,
     /// The colour behind all layers (opaque).
     pub background: Color,
+    /// How a GIF is made: set (defaults filled in) for GIF output only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gif: Option<GifSettings>,
 }
 
 impl Output {
@@ -135,6 +139,12 @@ pub(crate) fn read_output(mut f: Fields, r: &mut Report) -> Option<Output> {
     let target = Bounds::between(MIN_TARGET_SIZE_BYTES as f64, MAX_TARGET_SIZE_BYTES as f64, " bytes");
     let target_size_bytes = f.integer("targetSizeBytes", target, r).optional();
     let background = f.opaque_color("background", r).or(Color::BLACK);
+    let gif = f.nested("gif", "GIF settings", r, read_gif).optional();
+    if let (Some(Some(_)), Some(format)) = (gif, format) {
+        if format != Format::Gif {
+            not_gif(f.path_of("gif"), format.as_str(), r);
+        }
+    }
 
     let video_codec = video_codec
         .zip(format)
@@ -156,6 +166,7 @@ pub(crate) fn read_output(mut f: Fields, r: &mut Report) -> Option<Output> {
         quality: quality?,
         target_size_bytes: target_size_bytes?,
         background: background?,
+        gif: if format? == Format::Gif { Some(gif?.unwrap_or_default()) } else { None },
     })
 }
 
@@ -214,6 +225,7 @@ mod tests {
             quality: Quality::High,
             target_size_bytes: None,
             background: Color::BLACK,
+            gif: None,
         }
     }
 

@@ -83,7 +83,7 @@ pub fn decide(
     };
     let unavailable = match server {
         _ if !network.online => Some("the browser is offline".to_owned()),
-        ServerState::NotConfigured => Some("no server is configured".to_owned()),
+        ServerState::NotConfigured => Some("no server configured".to_owned()),
         ServerState::Unreachable { message } => Some(format!("the server cannot be reached ({message})")),
         ServerState::Available(_) => None,
     };

@@ -5,8 +5,10 @@
 //! canvas rate) + encoding (output pixels × codec factor ÷ the encode rate) + audio.
 //!
 //! **Server** = round trips + upload (bytes ÷ measured uplink) + queue wait (from `/capacity`) +
-//! render (ffmpeg start-up + output megapixels ÷ the server's recent throughput, × the codec
-//! factor) + download (expected output bytes ÷ downlink).
+//! render (ffmpeg start-up + output megapixels of the frames it encodes ÷ the server's recent
+//! throughput, × the codec factor; frames of copied GOPs cost their bytes ÷ the disk rate) +
+//! download (expected output bytes ÷ downlink). The browser does not copy packets yet, so the
+//! client side encodes every frame.
 
 use super::codec::CodecFamily;
 use super::features::JobFeatures;
@@ -22,6 +24,8 @@ const DEFAULT_SERVER_MPPS: f64 = 40.0;
 const SERVER_SETUP_SECONDS: f64 = 1.0;
 /// Round trips of a server job: source lookup, upload creation, job post, events, output.
 const SERVER_ROUND_TRIPS: f64 = 6.0;
+/// Bytes per second the server copies packets at (read, remux, write).
+const SERVER_COPY_BPS: f64 = 200e6;
 /// Floors so a zero or missing measurement cannot divide by zero.
 const MIN_RATE: f64 = 1.0;
 
@@ -72,12 +76,14 @@ pub fn client_estimate(job: &JobFeatures, device: &DeviceProfile) -> Estimate {
 /// downloaded.
 pub fn server_estimate(job: &JobFeatures, network: &NetworkProfile, capacity: &ServerCapacity) -> Estimate {
     let mpps = if capacity.throughput_mpps > 0.0 { capacity.throughput_mpps } else { DEFAULT_SERVER_MPPS };
-    let pixels = (job.output_frames * job.output_pixels) as f64 * job.output_codec.encode_factor();
+    let encoded = job.output_frames.saturating_sub(job.copied_frames);
+    let pixels = (encoded * job.output_pixels) as f64 * job.output_codec.encode_factor();
     Estimate::from_parts(&[
         ("latency", SERVER_ROUND_TRIPS * network.rtt_seconds),
         ("upload", job.upload_bytes as f64 / network.uplink_bps.max(MIN_RATE)),
         ("queue", capacity.estimated_wait_seconds),
         ("render", SERVER_SETUP_SECONDS + pixels / (mpps * 1e6)),
+        ("copy", job.copied_bytes as f64 / SERVER_COPY_BPS),
         ("download", job.output_bytes as f64 / network.downlink_bps.max(MIN_RATE)),
     ])
 }

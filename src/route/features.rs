@@ -45,6 +45,11 @@ pub struct JobFeatures {
     pub output_codec: CodecFamily,
     /// Output frames that skip the canvas (one opaque layer exactly covering the frame).
     pub passthrough_frames: u64,
+    /// Output frames whose packets a renderer that copies (the server) copies unchanged: the
+    /// whole GOPs of `copy` and `smartCut` segments.
+    pub copied_frames: u64,
+    /// Source bytes those copied frames take (the file's mean bytes per second × copied time).
+    pub copied_bytes: u64,
     /// Video decoding, one entry per video layer.
     pub decode: Vec<DecodeWork>,
     /// Seconds of source audio decoded, mixed and encoded (summed over clips).
@@ -75,6 +80,15 @@ impl JobFeatures {
             })
             .map(|segment| segment.frame_count)
             .sum();
+        let (mut copied_frames, mut copied_bytes) = (0u64, 0u64);
+        for splice in plan.segments.iter().filter_map(|segment| segment.treatment.splice()) {
+            let copied_us = (splice.copy.to_us - splice.copy.from_us).max(0);
+            copied_frames += (copied_us as f64 * out.frame_rate.fps() / 1e6).round() as u64;
+            if let Some(probe) = probes.get(&splice.source).filter(|p| p.duration_us.is_some_and(|d| d > 0)) {
+                let duration_us = probe.duration_us.unwrap_or(1) as f64;
+                copied_bytes += (probe.size as f64 * copied_us as f64 / duration_us) as u64;
+            }
+        }
         let audio_seconds =
             plan.audio.iter().map(|clip| (clip.source_out_us - clip.decode_from_us).max(0) as f64 / 1e6).sum();
         let upload_bytes = plan.sources.keys().filter_map(|id| probes.get(id)).map(|p| p.size).sum();
@@ -94,6 +108,8 @@ impl JobFeatures {
             output_pixels,
             output_codec: CodecFamily::of_output(plan.encoding.video.codec),
             passthrough_frames,
+            copied_frames: copied_frames.min(out.frame_count),
+            copied_bytes,
             decode,
             audio_seconds,
             upload_bytes,

@@ -7,6 +7,7 @@
 mod blob_source;
 mod error;
 mod estimate;
+mod extract;
 mod fonts;
 mod probe;
 mod render;
@@ -14,9 +15,10 @@ mod sha256;
 mod subtitles;
 
 pub use blob_source::BlobSource;
+pub use extract::extract_ranges;
 pub use fonts::load_font;
 pub use probe::probe;
 pub use estimate::estimate_route;
-pub use render::{cancel_render, debug_stats, render};
+pub use render::{cancel_render, debug_stats, raster_overlays, render, sprite_sheet_export, thumbnail};
 pub use sha256::Sha256;
 pub use subtitles::parse_subtitles;

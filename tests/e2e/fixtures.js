@@ -1,5 +1,6 @@
 // Test media made by ffmpeg at test time, and the native CLI's reading of it.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,9 +21,23 @@ const RECIPES = {
   'picture.png': ['-f', 'lavfi', '-i', VIDEO, '-frames:v', '1'],
 };
 
+/** Larger fixtures, made only when a test asks for them with `fixtures.make(name)`. */
+const ON_DEMAND = {
+  'long_h264_aac.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=60', '-f', 'lavfi', '-i',
+    'sine=frequency=440:sample_rate=48000:duration=60', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60',
+    '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+  'hd_high_bitrate.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=2', '-f', 'lavfi', '-i', TONE,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '8', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+  'hevc_aac.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=2', '-f', 'lavfi', '-i', TONE,
+    '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-x265-params', 'log-level=error', '-c:a', 'aac', '-shortest'],
+  'sd_480p.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=854x480:rate=30:duration=2', '-f', 'lavfi', '-i', TONE,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+};
+
 /**
- * Makes every fixture in a fresh temp folder: the recipes, `png-renamed.mp4` (a PNG) and `empty.mp4`.
- * @returns {Promise<{ dir: string, file: (name: string) => string, remove: () => Promise<void> }>}
+ * Makes every fixture in a fresh temp folder: the recipes, `png-renamed.mp4` (a PNG) and `empty.mp4`;
+ * `make(name)` adds an on-demand one.
+ * @returns {Promise<{ dir: string, file: (name: string) => string, make: (name: string) => Promise<string>, remove: () => Promise<void> }>}
  */
 export async function makeFixtures() {
   const dir = await mkdtemp(path.join(tmpdir(), 'frameloom-e2e-'));
@@ -34,6 +49,12 @@ export async function makeFixtures() {
   return {
     dir,
     file: (name) => path.join(dir, name),
+    /** Makes on-demand fixture `name` (once) and returns its path. */
+    async make(name) {
+      const file = path.join(dir, name);
+      if (!existsSync(file)) await ffmpeg([...ON_DEMAND[name], file]);
+      return file;
+    },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -67,10 +67,15 @@ export function frequency(pcm, from, to) {
   return crossings / ((b - a) / 48000);
 }
 
-/** Average PSNR (dB) of `file` against `reference` scaled to `width × height`. */
-export async function psnr(file, reference, width, height) {
+/**
+ * Average PSNR (dB) of `file` against `reference` scaled to `width × height`. Renders are
+ * BT.709; pass `referenceMatrix: 'bt601'` for a reference in BT.601 (untagged video under 720
+ * lines, as browsers and the server read it) so its colours are converted before comparing planes.
+ */
+export async function psnr(file, reference, width, height, { referenceMatrix = 'bt709' } = {}) {
+  const matrix = referenceMatrix === 'bt709' ? '' : `:in_color_matrix=${referenceMatrix}:out_color_matrix=bt709`;
   const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-i', reference, '-lavfi',
-    `[1:v]scale=${width}:${height}[ref];[0:v][ref]psnr`, '-f', 'null', '-'], { maxBuffer: 64 << 20 });
+    `[1:v]scale=${width}:${height}${matrix}[ref];[0:v][ref]psnr`, '-f', 'null', '-'], { maxBuffer: 64 << 20 });
   const match = /average:([0-9.]+|inf)/.exec(stderr);
   return match ? (match[1] === 'inf' ? Infinity : Number(match[1])) : NaN;
 }

@@ -127,7 +127,8 @@ describe('render in a worker', () => {
     assert.deepEqual(got.stats.treatments, ['copy']);
     assert.equal(got.stats.storage, 'opfs');
     assert.equal(got.route, 'client');
-    assert.match(got.reason, /no server (is )?configured/);
+    // The router's reason is prose for people: only check that it names the missing server.
+    assert.match(got.reason, /\bserver\b/i);
     // Source 0–4.5 s is red, then green: output frames 0–74 red, 75–179 green.
     await assertColors(got.file, 64, 36, { 0: 'red', 74: 'red', 75: 'green', 179: 'green' });
     const pcm = await samples(got.file);

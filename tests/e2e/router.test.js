@@ -1,8 +1,9 @@
 // The router with the real server on loopback and real Chromium: auto routing sends a HEVC
-// source (which Chromium cannot decode) to the server and a 5-second trim to the browser; with
-// the server stopped the job renders in the browser; an upload cut at about 50 % resumes
-// without sending the finished bytes again (counted by a tiny proxy); server outputs are
-// checked with ffprobe.
+// source (which Chromium cannot decode) to the server and a 5-second trim to the browser; a
+// 10-second cut uploads a range-only copy; with the server stopped the job renders in the
+// browser; an upload cut at about 50 % (or by a page reload) resumes without sending the
+// finished bytes again (counted by a tiny proxy); aborting deletes the server job; server
+// outputs are checked with ffprobe.
 import assert from 'node:assert/strict';
 import { stat, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
@@ -21,13 +22,15 @@ const RECIPES = {
     '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
   'long.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=8', '-c:v', 'libx264', '-preset', 'ultrafast',
     '-g', '30', '-pix_fmt', 'yuv420p'],
+  'minute.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=60', '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-g', '30', '-pix_fmt', 'yuv420p'],
   // Noise keeps the file large (a few MB) so an upload can be cut in the middle.
   'noisy.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2,noise=alls=100:allf=t+u', '-c:v', 'libx264',
     '-preset', 'ultrafast', '-qp', '4', '-pix_fmt', 'yuv420p'],
 };
-const HEVC = project(OUTPUT, { clip: 'hevc.mp4' }, [[{ type: 'video', source: 'clip' }]]);
+const HEVC = project(OUTPUT, { clip: 'hevc.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2 }]]);
 const TRIM = project(OUTPUT, { clip: 'long.mp4' }, [[{ type: 'video', source: 'clip', trimStart: 1, trimEnd: 6 }]]);
-const NOISY = project(OUTPUT, { clip: 'noisy.mp4' }, [[{ type: 'video', source: 'clip' }]]);
+const NOISY = project(OUTPUT, { clip: 'noisy.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2 }]]);
 
 let world;
 let server;
@@ -129,6 +132,19 @@ test('auto routing sends a HEVC source to the server and a 5-second trim to the 
   await page.close();
 });
 
+test('a 10-second cut of a 60-second source uploads a range-only copy under 40 % of its bytes', async () => {
+  const size = (await stat(path.join(world.fixtures.dir, 'minute.mp4'))).size;
+  const cut = project(OUTPUT, { clip: 'minute.mp4' }, [[{ type: 'video', source: 'clip', trimStart: 20, trimEnd: 30 }]]);
+  const page = await enginePage(server.url);
+  const outcome = await render(page, cut, { clip: 'minute.mp4' }, 'server');
+  assert.equal(outcome.route, 'server');
+  assert.equal(outcome.stats.rangeOnlySources, 1);
+  assert.ok(outcome.stats.uploadedBytes > 0 && outcome.stats.uploadedBytes < 0.4 * size,
+    `${outcome.stats.uploadedBytes} bytes uploaded of a ${size}-byte source`);
+  await checkOutput(outcome, 'cut-range-only.mp4', 10);
+  await page.close();
+});
+
 test('with the server stopped the job renders in the browser', async () => {
   const gone = await startServer(['--cors-origin', new URL(world.url).origin]);
   const page = await enginePage(gone.url);
@@ -162,13 +178,74 @@ test('an upload cut at about 50 % resumes without sending the finished bytes aga
   await proxy.close();
 });
 
+test('an upload cut by a page reload resumes from IndexedDB on the next page', async () => {
+  const size = (await stat(path.join(world.fixtures.dir, 'noisy.mp4'))).size;
+  const own = await startServer(['--cors-origin', new URL(world.url).origin]);
+  const proxy = await cuttingProxy(own.url, Math.floor(size / 2), { blockAfterCut: true });
+  const page = await enginePage(proxy.url);
+  const first = page.evaluate(async (proj) => {
+    const files = { clip: await (await fetch('/fixtures/noisy.mp4')).blob() };
+    return window.engine.render(proj, { files, route: 'server' }).done.then(() => 'done', (error) => error.code);
+  }, NOISY).catch(() => 'page gone');
+  while (proxy.cuts === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  await page.reload();
+  assert.equal(await first, 'page gone');
+  proxy.blocked = false;
+  await page.evaluate(async ({ url, key }) => {
+    const { Engine } = await import('/frameloom/index.js');
+    window.engine = await Engine.create({ server: { url, apiKey: key } });
+  }, { url: proxy.url, key: KEY });
+  const outcome = await render(page, NOISY, { clip: 'noisy.mp4' }, 'server');
+  assert.equal(outcome.route, 'server');
+  assert.ok(outcome.stats.uploadedBytes < size, `the second page sent only the rest (${outcome.stats.uploadedBytes} of ${size})`);
+  assert.ok(proxy.patchOffsets.at(-1) > 0, `the second page resumed at the server's offset: ${proxy.patchOffsets}`);
+  assert.ok(proxy.patchBytes < size * 1.2, `${proxy.patchBytes} bytes sent for a ${size}-byte file`);
+  await checkOutput(outcome, 'noisy-reload.mp4', 2);
+  await page.close();
+  await proxy.close();
+  await own.stop();
+});
+
+test('aborting a server render deletes the server job', async () => {
+  const own = await startServer(['--cors-origin', new URL(world.url).origin]);
+  const page = await enginePage(own.url);
+  const big = project({ ...OUTPUT, width: 1280, height: 720 }, { clip: 'long.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 8 }]]);
+  const outcome = await page.evaluate(async (proj) => {
+    const files = { clip: await (await fetch('/fixtures/long.mp4')).blob() };
+    const controller = new AbortController();
+    const job = window.engine.render(proj, {
+      files,
+      route: 'server',
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.stage === 'server') controller.abort();
+      },
+    });
+    return job.done.then(() => ({ ok: true }), (error) => ({ ok: false, name: error.name }));
+  }, big);
+  assert.deepEqual(outcome, { ok: false, name: 'AbortError' });
+  const metrics = async () => {
+    const response = await fetch(`${own.url}/metrics`, { headers: { Authorization: `Bearer ${KEY}` } });
+    return /^frameloom_jobs_cancelled_total (\d+)/m.exec(await response.text())?.[1];
+  };
+  for (let i = 0; i < 50 && (await metrics()) !== '1'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(await metrics(), '1', 'the server job was cancelled');
+  await page.close();
+  await own.stop();
+});
+
 /**
  * A loopback proxy to `target` that counts PATCH body bytes and drops the connection of the
- * PATCH during which the count passes `cutAt` (once).
+ * PATCH during which the count passes `cutAt` (once). With `blockAfterCut`, every request after
+ * the cut is dropped too until the test sets `blocked = false`.
  */
-async function cuttingProxy(target, cutAt) {
-  const state = { patchBytes: 0, cuts: 0, patchOffsets: [] };
+async function cuttingProxy(target, cutAt, { blockAfterCut = false } = {}) {
+  const state = { patchBytes: 0, cuts: 0, patchOffsets: [], blocked: false };
   const proxy = createServer((req, res) => {
+    if (state.blocked) {
+      req.socket.destroy();
+      return;
+    }
     const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode, answer.headers);
       answer.pipe(res);
@@ -180,6 +257,7 @@ async function cuttingProxy(target, cutAt) {
       state.patchBytes += chunk.length;
       if (state.cuts === 0 && state.patchBytes >= cutAt) {
         state.cuts += 1;
+        state.blocked = blockAfterCut;
         upstream.destroy();
         req.socket.destroy();
         return;

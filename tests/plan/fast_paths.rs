@@ -121,7 +121,15 @@ fn anything_drawn_or_changed_encodes_with_its_reason() {
 
 #[test]
 fn a_fade_encodes_only_the_segments_it_touches() {
-    let plan = plan_layers(json!({}), json!([{ "type": "video", "source": "clip", "trimEnd": 3, "fadeIn": 0.5 }]));
-    assert_eq!(reasons(&plan), [EncodeReason::Opacity]);
-    assert_eq!(TreatmentSummary::of(plan.segments.iter().map(|s| &s.treatment)).encode, 1);
+    let layer = json!([{ "type": "video", "source": "clip", "trimEnd": 3, "fadeIn": 0.5, "fadeOut": 1 }]);
+    let plan = plan_layers(json!({}), layer);
+    let spans: Vec<(i64, i64)> = plan.segments.iter().map(|s| (s.start_us, s.end_us)).collect();
+    assert_eq!(spans, [(0, 500_000), (500_000, 2_000_000), (2_000_000, 3_000_000)]);
+    let frames: Vec<u64> = plan.segments.iter().map(|s| s.frame_count).collect();
+    assert_eq!(frames, [15, 45, 30]);
+    assert_eq!(reasons(&plan), [EncodeReason::Opacity, EncodeReason::Opacity]);
+    // Between the fades: the partial GOP after the fade-in is re-encoded, the next one copied.
+    let Treatment::SmartCut(cut) = &plan.segments[1].treatment else { panic!("{:?}", plan.segments[1].treatment) };
+    assert_eq!((cut.head, cut.copy, cut.tail), (Some(span(500_000, 1_000_000)), span(1_000_000, 2_000_000), None));
+    assert_eq!(TreatmentSummary::of(plan.segments.iter().map(|s| &s.treatment)).encode, 2);
 }

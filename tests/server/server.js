@@ -11,26 +11,29 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** The API key the tests start servers with. */
 export const KEY = 'node-test-key-0123456789';
 
-let built = false;
+const built = new Set();
 
-/** Builds the server binary once per test file (fast when cargo is up to date). */
-function binary() {
-  if (!built) {
-    execFileSync('cargo', ['build', '--quiet', '-p', 'frameloom-server'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
-    built = true;
+/** Builds the server binary once per test file and profile (fast when cargo is up to date). */
+function binary(release) {
+  const profile = release ? 'release' : 'debug';
+  if (!built.has(profile)) {
+    const flags = release ? ['--release'] : [];
+    execFileSync('cargo', ['build', '--quiet', ...flags, '-p', 'frameloom-server'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+    built.add(profile);
   }
-  return path.join(REPO, 'target/debug/frameloom-server');
+  return path.join(REPO, 'target', profile, 'frameloom-server');
 }
 
 /**
  * Starts `frameloom-server serve` with `--api-key KEY` and `args` on a fresh data dir.
  * @param {string[]} [args] extra flags, e.g. ['--cors-origin', 'http://…']
+ * @param {{ release?: boolean }} [options] `release` runs the optimized build (benchmarks)
  * @returns {Promise<{ url: string, dataDir: string, stop: () => Promise<void> }>}
  */
-export async function startServer(args = []) {
+export async function startServer(args = [], { release = false } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'frameloom-server-test-'));
   const dataDir = path.join(dir, 'data');
-  const child = spawn(binary(), ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--api-key', KEY, ...args], {
+  const child = spawn(binary(release), ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--api-key', KEY, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: withoutKeysEnv(),
   });

@@ -38,16 +38,18 @@ export class Router {
 
   /**
    * Renders on the side `route` asks for (`auto`: the estimate's choice, with fallbacks).
-   * `runClient()` renders in this browser (the wasm `render`), resolving to `{ blob, mimeType, stats }`.
+   * `runClient()` renders in this browser (the wasm `render`), resolving to `{ blob, mimeType, stats }`;
+   * `compact(blob, needs, n)` makes a range-only copy for upload (the wasm `extractRanges`).
    * @returns {Promise<{ blob: Blob, mimeType: string, stats: object, route: 'client' | 'server', reason: string }>}
    */
-  async render({ projectJson, files, route, runClient, signal, progress }) {
+  async render({ projectJson, files, route, runClient, compact, signal, progress }) {
     if (route === 'client') return this.#client(runClient, 'the client route was asked for');
-    if (route === 'server' && !this.api) {
+    if (!this.api) {
+      if (route === 'auto') return this.#client(runClient, 'no server configured: rendering in this browser');
       throw new ServerError('server_unavailable', 'no server is configured; pass server: { url, apiKey } to Engine.create()');
     }
     const decision = await this.estimate(projectJson, files);
-    const job = { projectJson, files, signal, progress, features: decision.features };
+    const job = { projectJson, files, signal, progress, compact, features: decision.features, needs: decision.needs };
     if (route === 'server') return this.#server(job, 'the server route was asked for', true);
     const reason = decision.reasons[0] ?? '';
     if (decision.choice === 'server') {
@@ -76,12 +78,13 @@ export class Router {
   }
 
   /** Renders on the server; `persistent` retries an unreachable or busy server with backoff. */
-  async #server({ projectJson, files, signal, progress, features }, reason, persistent) {
+  async #server({ projectJson, files, signal, progress, compact, features, needs }, reason, persistent) {
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const project = JSON.parse(projectJson);
-        const out = await renderOnServer(this.api, { project, files, signal, progress, chunkSize: this.chunkSize, retryWhenBusy: persistent });
+        const options = { project, files, needs, compact, signal, progress, chunkSize: this.chunkSize, retryWhenBusy: persistent };
+        const out = await renderOnServer(this.api, options);
         return { blob: out.blob, mimeType: out.mimeType, route: 'server', reason, stats: serverStats(out, features, started) };
       } catch (error) {
         if (!persistent || error?.code !== 'server_unavailable' || signal?.aborted || attempt > UNREACHABLE_RETRIES) throw error;
@@ -109,6 +112,7 @@ function serverStats(out, features, started) {
     bytes: out.blob.size,
     storage: 'memory',
     uploadedBytes: out.uploadedBytes,
+    rangeOnlySources: out.rangeOnlySources,
     downloadedBytes: out.downloadedBytes,
   };
 }

@@ -1,4 +1,5 @@
-// The server route from the worker: hash every source (streaming SHA-256), upload the ones the
+// The server route from the worker: replace each media source by a range-only copy when that
+// saves at least 30 % of its bytes, hash every source (streaming SHA-256), upload the ones the
 // server lacks over tus, submit the project with `sources.<id>.sha256`, relay the job's SSE
 // progress, and download the output with Range resume. Aborting deletes the server job.
 import { ServerError, sleep } from './api.js';
@@ -14,27 +15,37 @@ const BUSY_RETRIES = 8;
 /**
  * Renders `project` (a v1 project object) on the server behind `api`.
  * @param {import('./api.js').ServerApi} api
- * @param {{ project: object, files: Record<string, Blob>, signal?: AbortSignal, progress: (event: object) => void,
- *           chunkSize?: number, retryWhenBusy: boolean }} options `retryWhenBusy` false throws `server_busy` at the first 429
- * @returns {Promise<{ blob: Blob, mimeType: string, uploadedBytes: number, downloadedBytes: number }>}
+ * @param {{ project: object, files: Record<string, Blob>, needs?: Record<string, object>,
+ *           compact?: (blob: Blob, needs: object, n: number) => Promise<{ blob: Blob, worthIt: boolean, saving: number }>,
+ *           signal?: AbortSignal, progress: (event: object) => void, chunkSize?: number, retryWhenBusy: boolean }} options
+ *   `needs` (the plan's per-source needs) and `compact` enable range-only uploads; `retryWhenBusy` false throws
+ *   `server_busy` at the first 429
+ * @returns {Promise<{ blob: Blob, mimeType: string, uploadedBytes: number, downloadedBytes: number, rangeOnlySources: number }>}
  */
-export async function renderOnServer(api, { project, files, signal, progress, chunkSize, retryWhenBusy }) {
+export async function renderOnServer(api, { project, files, needs = {}, compact, signal, progress, chunkSize, retryWhenBusy }) {
   const report = (stage, fraction, message) => progress({ stage, fraction: Math.min(1, fraction), fps: 0, eta: null, ...(message ? { message } : {}) });
   const body = structuredClone(project);
   const entries = Object.entries(body.sources ?? {});
   for (const [id] of entries) {
     if (!(files[id] instanceof Blob)) throw new ServerError('missing_file', `no file for source "${id}": pass it in options.files["${id}"] as a File or Blob`, { sourceId: id });
   }
-  const total = entries.reduce((sum, [id]) => sum + files[id].size, 0) || 1;
+  const blobs = {};
+  let rangeOnlySources = 0;
+  for (const [n, [id]] of entries.entries()) {
+    blobs[id] = await rangeOnly(files[id], needs[id], n, compact);
+    if (blobs[id] !== files[id]) rangeOnlySources += 1;
+    signal?.throwIfAborted();
+  }
+  const total = entries.reduce((sum, [id]) => sum + blobs[id].size, 0) || 1;
   let done = 0;
   let uploadedBytes = 0;
   report('upload', 0, 'hashing the sources');
   for (const [id, source] of entries) {
-    const blob = files[id];
+    const blob = blobs[id];
     source.sha256 = await sha256Blob(blob, signal);
     if (!(await api.hasSource(source.sha256, signal))) {
       const onProgress = (offset, size, message) => report('upload', (UPLOAD_SHARE * (done + offset)) / total, message);
-      const filename = typeof blob.name === 'string' && blob.name ? blob.name : id;
+      const filename = typeof files[id].name === 'string' && files[id].name ? files[id].name : id;
       uploadedBytes += (await upload(api, blob, { sha256: source.sha256, filename, chunkSize, signal, onProgress })).uploadedBytes;
     }
     done += blob.size;
@@ -61,9 +72,23 @@ export async function renderOnServer(api, { project, files, signal, progress, ch
       signal,
       onBytes: (received, size) => report('server', DOWNLOAD_AT + (1 - DOWNLOAD_AT) * (size ? received / size : 0)),
     });
-    return { blob, mimeType: job.output.mimeType, uploadedBytes, downloadedBytes: bytes };
+    return { blob, mimeType: job.output.mimeType, uploadedBytes, downloadedBytes: bytes, rangeOnlySources };
   } finally {
     signal?.removeEventListener('abort', cancel);
+  }
+}
+
+/**
+ * The range-only copy of a media source (the whole GOPs its `needs` reads, source timestamps
+ * kept, so the project is unchanged) when it saves at least 30 % of the bytes, else `blob`.
+ */
+async function rangeOnly(blob, needs, n, compact) {
+  if (!compact || !needs || needs.wholeFile || (needs.video.length === 0 && needs.audio.length === 0)) return blob;
+  try {
+    const copy = await compact(blob, needs, n);
+    return copy.worthIt ? copy.blob : blob;
+  } catch {
+    return blob; // a file the copier cannot cut is uploaded whole
   }
 }
 

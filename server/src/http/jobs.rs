@@ -3,13 +3,14 @@
 
 use super::error::json_error;
 use crate::jobs::events::JobEvent;
-use crate::jobs::model::{Job, JobProgress, JobStatus, is_job_id};
+use crate::jobs::model::{Job, JobProgress, JobStatus, is_job_id, mime_type_of};
+use crate::jobs::options::JobOptions;
 use crate::jobs::submit::SubmitError;
 use crate::jobs::{Cancelled, Jobs};
 use axum::Json;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -29,6 +30,7 @@ pub fn routes() -> Router<Arc<Jobs>> {
         .route("/jobs/{id}", get(status).delete(cancel))
         .route("/jobs/{id}/events", get(events))
         .route("/jobs/{id}/output", get(output))
+        .route("/jobs/{id}/output/{*name}", get(output_file))
 }
 
 fn not_found(id: &str) -> Response {
@@ -56,10 +58,14 @@ async fn load(jobs: &Arc<Jobs>, id: &str) -> Result<Job, Response> {
     }
 }
 
-async fn create(State(jobs): State<Arc<Jobs>>, body: String) -> Response {
+async fn create(State(jobs): State<Arc<Jobs>>, RawQuery(query): RawQuery, body: String) -> Response {
+    let options = match JobOptions::parse(query.as_deref()) {
+        Ok(options) => options,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, e.code(), e),
+    };
     let submitted = {
         let jobs = Arc::clone(&jobs);
-        tokio::task::spawn_blocking(move || jobs.submit(&body)).await
+        tokio::task::spawn_blocking(move || jobs.submit(&body, options)).await
     };
     let err = match submitted {
         Ok(Ok(job)) => {
@@ -87,6 +93,7 @@ async fn create(State(jobs): State<Arc<Jobs>>, body: String) -> Response {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             resp
         }
+        SubmitError::Options(e) => json_error(StatusCode::BAD_REQUEST, e.code(), e),
         SubmitError::Store(_) | SubmitError::Internal(_) => internal(err),
     }
 }
@@ -128,6 +135,57 @@ async fn output(State(jobs): State<Arc<Jobs>>, Path(id): Path<String>, req: Requ
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     resp
+}
+
+/// One of a job's other files (`GET /jobs/{id}/output/NAME`): the thumbnail, a rendition, or
+/// part of the HLS package. Names are checked to be ones the server makes (`a-z0-9_-` with one
+/// dot, at most one folder level) before they touch the disk.
+async fn output_file(
+    State(jobs): State<Arc<Jobs>>,
+    Path((id, name)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let job = match load(&jobs, &id).await {
+        Ok(job) => job,
+        Err(resp) => return resp,
+    };
+    let missing = || {
+        json_error(
+            StatusCode::NOT_FOUND,
+            "file_not_found",
+            format!("job {id} has no file {name:?}; GET /jobs/{id} lists them"),
+        )
+    };
+    if job.status != JobStatus::Succeeded || !is_output_name(&name) {
+        return missing();
+    }
+    let path = jobs.storage.output_files(&id).join(&name);
+    if !path.is_file() {
+        return missing();
+    }
+    let mut resp = match ServeFile::new(path).oneshot(req).await {
+        Ok(resp) => resp.map(Body::new),
+        Err(never) => match never {},
+    };
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime_type_of(&name)));
+    resp
+}
+
+/// Names the server gives a job's files: one or two parts of `[a-z0-9_-]` with one dot in the last.
+fn is_output_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('/').collect();
+    let plain = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 64
+            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    };
+    let file_ok =
+        |f: &str| f.split_once('.').is_some_and(|(stem, ext)| plain(stem) && plain(ext) && !ext.contains('.'));
+    match parts.as_slice() {
+        [file] => file_ok(file),
+        [folder, file] => plain(folder) && file_ok(file),
+        _ => false,
+    }
 }
 
 /// What the SSE stream still has to send.

@@ -15,11 +15,7 @@ pub fn sweep(jobs: &Jobs) {
         let name = entry.file_name().to_string_lossy().into_owned();
         // Only names shaped like job ids: `--tmp-dir` may point at a folder shared with others.
         if is_job_id(&name) && !is_running(&name) {
-            let path = entry.path();
-            let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
-            if let Err(e) = removed {
-                tracing::warn!("janitor: cannot remove {}: {e}", path.display());
-            }
+            remove_file(&entry.path());
         }
     }
     for entry in entries(&jobs.storage.outputs_dir()) {
@@ -33,7 +29,7 @@ pub fn sweep(jobs: &Jobs) {
         Ok(expired) => {
             for job in expired {
                 if let Some(out) = &job.output {
-                    remove_file(&jobs.storage.output(&job.id, &out.ext));
+                    jobs.remove_outputs(&job.id, &out.ext);
                 }
                 if let Err(e) = jobs.store.delete(&job.id) {
                     tracing::warn!("janitor: cannot forget job {}: {e}", job.id);

@@ -11,6 +11,7 @@ pub mod events;
 pub mod janitor;
 pub mod metrics;
 pub mod model;
+pub mod options;
 pub mod pool;
 pub mod store;
 pub mod submit;
@@ -119,7 +120,7 @@ impl Jobs {
         };
         if before.is_finished() {
             if let Some(out) = self.store.get(id)?.and_then(|j| j.output) {
-                remove_file(&self.storage.output(id, &out.ext));
+                self.remove_outputs(id, &out.ext);
             }
             self.store.delete(id)?;
             return Ok(Cancelled::Removed);
@@ -134,9 +135,18 @@ impl Jobs {
     }
 }
 
-/// Removes a file, ignoring "not found" and logging anything else.
+impl Jobs {
+    /// Removes a job's output file and the folder of its other files.
+    pub fn remove_outputs(&self, id: &str, ext: &str) {
+        remove_file(&self.storage.output(id, ext));
+        remove_file(&self.storage.output_files(id));
+    }
+}
+
+/// Removes a file or a folder with everything in it, ignoring "not found" and logging anything else.
 pub fn remove_file(path: &Path) {
-    if let Err(e) = std::fs::remove_file(path) {
+    let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+    if let Err(e) = removed {
         if e.kind() != std::io::ErrorKind::NotFound {
             tracing::warn!("cannot remove {}: {e}", path.display());
         }

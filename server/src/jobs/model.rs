@@ -1,5 +1,7 @@
 //! What a job is: its status, progress, error and output, and how it looks in JSON.
 
+use super::options::JobOptions;
+use frameloom::plan::TreatmentSummary;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -86,16 +88,48 @@ pub struct JobOutput {
     pub bytes: u64,
     /// File extension (`mp4`, `webm`, `gif`), also naming `outputs/<id>.<ext>`.
     pub ext: String,
+    /// The job's other files (thumbnail, renditions, `hls/master.m3u8`), as paths under
+    /// `outputs/<id>/` and `/jobs/{id}/output/`.
+    pub files: Vec<String>,
+    /// What the render did (`None` for jobs finished before stats were stored).
+    pub stats: Option<JobStats>,
+}
+
+/// What a finished render did, as `GET /jobs/{id}` shows it (`stats`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStats {
+    /// Video frames written.
+    pub frames: u64,
+    /// Wall-clock seconds the render took.
+    pub seconds: f64,
+    /// The ffmpeg video encoder (`libx264`, `libvpx-vp9`, …).
+    pub encoder: String,
+    /// How the video was made (`stream-copy`, `smart-cut`, `mixed`, `concat-copy`, …).
+    pub fast_path: String,
+    /// The plan's segment treatments: how many copy, smart-cut or encode, and why.
+    pub treatments: TreatmentSummary,
+    /// Why a copied file failed validation and the plan was rendered the normal way.
+    pub copy_fallback: Option<String>,
 }
 
 impl JobOutput {
     /// The MIME type served for this output.
     pub fn mime_type(&self) -> &'static str {
-        match self.ext.as_str() {
-            "webm" => "video/webm",
-            "gif" => "image/gif",
-            _ => "video/mp4",
-        }
+        mime_type_of(&format!("output.{}", self.ext))
+    }
+}
+
+/// The MIME type served for an output file named `name` (by its extension).
+pub fn mime_type_of(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or_default() {
+        "webm" => "video/webm",
+        "gif" => "image/gif",
+        "png" => "image/png",
+        "jpg" => "image/jpeg",
+        "m3u8" => "application/vnd.apple.mpegurl",
+        "ts" => "video/mp2t",
+        _ => "video/mp4",
     }
 }
 
@@ -122,6 +156,8 @@ pub struct Job {
     pub finished_at: Option<i64>,
     /// The output, once succeeded.
     pub output: Option<JobOutput>,
+    /// Extra files asked for with the job.
+    pub options: JobOptions,
 }
 
 impl Job {
@@ -140,8 +176,16 @@ impl Job {
             v["error"] = json!(error);
         }
         if let Some(out) = &self.output {
-            v["output"] =
-                json!({ "bytes": out.bytes, "mimeType": out.mime_type(), "url": format!("/jobs/{}/output", self.id) });
+            let url = format!("/jobs/{}/output", self.id);
+            let files: Vec<Value> = out
+                .files
+                .iter()
+                .map(|name| json!({ "name": name, "mimeType": mime_type_of(name), "url": format!("{url}/{name}") }))
+                .collect();
+            v["output"] = json!({ "bytes": out.bytes, "mimeType": out.mime_type(), "url": url, "files": files });
+            if let Some(stats) = &out.stats {
+                v["stats"] = json!(stats);
+            }
         }
         v
     }

@@ -8,7 +8,7 @@
 //! fill it again; the error says to free space).
 
 use super::events::JobEvent;
-use super::model::{Job, JobError, JobOutput, JobProgress, now_ms};
+use super::model::{Job, JobError, JobOutput, JobProgress, JobStats, now_ms};
 use super::{Jobs, MAX_ATTEMPTS, remove_file};
 use crate::render::{self, RenderError, RenderRequest, RenderStats};
 use std::collections::{BTreeMap, HashMap};
@@ -133,7 +133,7 @@ fn record(
                 }
             } else {
                 // Cancelled while finishing: the output must not outlive the job.
-                remove_file(&jobs.storage.output(&job.id, &output.ext));
+                jobs.remove_outputs(&job.id, &output.ext);
             }
         }
         Err(RenderError::Cancelled) => {}
@@ -190,14 +190,18 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     let _ = std::fs::remove_dir_all(&work_dir);
     std::fs::create_dir_all(&work_dir).map_err(|e| io_error(&work_dir, &e))?;
     let tmp = work_dir.join(format!("out.tmp.{ext}"));
+    let files_dir = work_dir.join("files");
+    if job.options.has_files() {
+        std::fs::create_dir_all(&files_dir).map_err(|e| io_error(&files_dir, &e))?;
+    }
     let megapixels = f64::from(project.output.width) * f64::from(project.output.height) / 1e6;
     let req = RenderRequest {
         project,
         sources,
         output: tmp.clone(),
         threads: jobs.pool.threads_per_job,
+        extra: job.options.extras(&files_dir),
         work_dir,
-        extra: Vec::new(),
     };
     let mut last_beat: Option<Instant> = None;
     let mut on_progress = |p: render::Progress| {
@@ -214,24 +218,77 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
     };
     let stats = render::render(&req, &mut on_progress, cancel)?;
     let rendered = megapixels * stats.frames as f64;
+    let files = if job.options.has_files() {
+        let dest = jobs.storage.output_files(&job.id);
+        publish_output(&files_dir, &dest)?;
+        listing(&dest)
+    } else {
+        Vec::new()
+    };
     let final_path = jobs.storage.output(&job.id, ext);
     publish_output(&tmp, &final_path)?;
     let bytes = std::fs::metadata(&final_path).map_err(|e| io_error(&final_path, &e))?.len();
-    Ok((RenderStats { bytes, ..stats }, JobOutput { bytes, ext: ext.to_string() }, rendered))
+    let output = JobOutput { bytes, ext: ext.to_string(), files, stats: Some(job_stats(&stats)) };
+    Ok((RenderStats { bytes, ..stats }, output, rendered))
 }
 
-/// Moves a finished temp file to its final name so a partial file is never visible there
-/// (copying through a `.part` name when the scratch folder is on another file system).
+/// The stats kept with the job.
+fn job_stats(stats: &RenderStats) -> JobStats {
+    JobStats {
+        frames: stats.frames,
+        seconds: stats.seconds,
+        encoder: stats.encoder.clone(),
+        fast_path: stats.fast_path.clone(),
+        treatments: stats.treatments.clone(),
+        copy_fallback: stats.copy_fallback.clone(),
+    }
+}
+
+/// The files a job offers besides its output: the top-level files of its folder and the HLS
+/// master playlist (segments and media playlists are reached through it), sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    if dir.join("hls").join(render::hls::MASTER).is_file() {
+        names.push(format!("hls/{}", render::hls::MASTER));
+    }
+    names.sort();
+    names
+}
+
+/// Moves a finished temp file (or folder) to its final name so a partial one is never visible
+/// there (copying through a `.part` name when the scratch folder is on another file system).
 fn publish_output(tmp: &Path, dest: &Path) -> Result<(), RenderError> {
+    if tmp.is_dir() {
+        let _ = std::fs::remove_dir_all(dest); // left by an interrupted earlier attempt
+    }
     if std::fs::rename(tmp, dest).is_ok() {
         return Ok(());
     }
     let part = dest.with_extension("part");
-    let copied = std::fs::copy(tmp, &part).and_then(|_| std::fs::rename(&part, dest));
+    let copied = copy_all(tmp, &part).and_then(|()| std::fs::rename(&part, dest));
     copied.map_err(|e| {
         remove_file(&part);
         io_error(dest, &e)
     })
+}
+
+/// Copies a file, or a folder with everything in it.
+fn copy_all(from: &Path, to: &Path) -> std::io::Result<()> {
+    if !from.is_dir() {
+        return std::fs::copy(from, to).map(drop);
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        copy_all(&entry.path(), &to.join(entry.file_name()))?;
+    }
+    Ok(())
 }
 
 /// An I/O error as a render error; a full disk gets its own, clear error.

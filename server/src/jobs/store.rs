@@ -101,13 +101,18 @@ CREATE TABLE IF NOT EXISTS jobs (
     finished_at INTEGER,
     lease_until INTEGER,
     output_bytes INTEGER,
-    output_ext TEXT
+    output_ext TEXT,
+    options TEXT,
+    output_files TEXT,
+    stats TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, finished_at);
 ";
 
-const COLUMNS: &str =
-    "id, status, project, attempts, error, progress, created_at, started_at, finished_at, output_bytes, output_ext";
+/// Columns added after the first release, added to older databases when opened.
+const ADDED_COLUMNS: &[&str] = &["options", "output_files", "stats"];
+
+const COLUMNS: &str = "id, status, project, attempts, error, progress, created_at, started_at, finished_at, output_bytes, output_ext, options, output_files, stats";
 
 impl SqliteStore {
     /// Opens (creating if needed) the job database at `path`.
@@ -117,6 +122,15 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
+        for column in ADDED_COLUMNS {
+            let present: i64 =
+                conn.query_row("SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = ?1", [column], |r| {
+                    r.get(0)
+                })?;
+            if present == 0 {
+                conn.execute_batch(&format!("ALTER TABLE jobs ADD COLUMN {column} TEXT"))?;
+            }
+        }
         Ok(SqliteStore { conn: Mutex::new(conn) })
     }
 
@@ -133,6 +147,11 @@ fn job_from_row(row: &Row<'_>) -> rusqlite::Result<Job> {
     let progress: Option<String> = row.get(5)?;
     let output_bytes: Option<i64> = row.get(9)?;
     let output_ext: Option<String> = row.get(10)?;
+    let options: Option<String> = row.get(11)?;
+    let files: Option<String> = row.get(12)?;
+    let files: Vec<String> = files.and_then(|f| serde_json::from_str(&f).ok()).unwrap_or_default();
+    let stats: Option<String> = row.get(13)?;
+    let stats = stats.and_then(|s| serde_json::from_str(&s).ok());
     Ok(Job {
         id: row.get(0)?,
         status: JobStatus::parse(&status).unwrap_or(JobStatus::Failed),
@@ -143,7 +162,8 @@ fn job_from_row(row: &Row<'_>) -> rusqlite::Result<Job> {
         created_at: row.get(6)?,
         started_at: row.get(7)?,
         finished_at: row.get(8)?,
-        output: output_bytes.zip(output_ext).map(|(b, ext)| JobOutput { bytes: b.max(0) as u64, ext }),
+        output: output_bytes.zip(output_ext).map(|(b, ext)| JobOutput { bytes: b.max(0) as u64, ext, files, stats }),
+        options: options.and_then(|o| serde_json::from_str(&o).ok()).unwrap_or_default(),
     })
 }
 
@@ -159,8 +179,8 @@ impl JobStore for SqliteStore {
             return Ok(Inserted::QueueFull);
         }
         conn.execute(
-            "INSERT INTO jobs (id, status, project, sources, attempts, created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-            params![job.id, job.status.as_str(), job.project, source_hashes.join(" "), job.created_at],
+            "INSERT INTO jobs (id, status, project, sources, attempts, created_at, options) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)",
+            params![job.id, job.status.as_str(), job.project, source_hashes.join(" "), job.created_at, to_json(&job.options)],
         )?;
         Ok(Inserted::Queued)
     }
@@ -189,9 +209,9 @@ impl JobStore for SqliteStore {
     fn complete(&self, id: &str, output: &JobOutput, now: i64) -> Result<bool, StoreError> {
         let done = JobProgress { stage: "done".into(), fraction: 1.0, fps: 0.0, eta_seconds: Some(0.0) };
         let n = self.conn().execute(
-            "UPDATE jobs SET status = 'succeeded', finished_at = ?2, output_bytes = ?3, output_ext = ?4, progress = ?5, error = NULL, lease_until = NULL
+            "UPDATE jobs SET status = 'succeeded', finished_at = ?2, output_bytes = ?3, output_ext = ?4, progress = ?5, error = NULL, lease_until = NULL, output_files = ?6, stats = ?7
              WHERE id = ?1 AND status = 'running'",
-            params![id, now, output.bytes as i64, output.ext, to_json(&done)],
+            params![id, now, output.bytes as i64, output.ext, to_json(&done), to_json(&output.files), output.stats.as_ref().map(to_json)],
         )?;
         Ok(n == 1)
     }
@@ -288,6 +308,7 @@ impl JobStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jobs::model::JobStats;
 
     fn job(id: &str) -> Job {
         Job {
@@ -301,6 +322,7 @@ mod tests {
             started_at: None,
             finished_at: None,
             output: None,
+            options: Default::default(),
         }
     }
 
@@ -340,7 +362,15 @@ mod tests {
         s.insert(&job("a"), &[], 10).unwrap();
         assert_eq!(s.cancel("a", 5).unwrap(), Some(JobStatus::Queued));
         assert!(s.claim_next(6, 7).unwrap().is_none(), "a cancelled job is never claimed");
-        let out = JobOutput { bytes: 3, ext: "mp4".into() };
+        let stats = JobStats {
+            frames: 30,
+            seconds: 0.5,
+            encoder: "libx264".into(),
+            fast_path: "mixed".into(),
+            treatments: Default::default(),
+            copy_fallback: None,
+        };
+        let out = JobOutput { bytes: 3, ext: "mp4".into(), files: vec!["thumbnail.png".into()], stats: Some(stats) };
         assert!(!s.complete("a", &out, 8).unwrap(), "cancelled stays cancelled");
         s.insert(&job("b"), &[], 10).unwrap();
         s.claim_next(9, 10).unwrap();
@@ -356,6 +386,30 @@ mod tests {
         assert_eq!((b.status, b.attempts, b.output, b.error), (JobStatus::Succeeded, 2, Some(out), None));
         assert_eq!(s.finished_before(14).unwrap().len(), 2);
         assert!(s.delete("a").unwrap() && s.get("a").unwrap().is_none());
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn opens_a_database_made_before_stats_were_stored() {
+        let path = std::env::temp_dir().join(format!("frameloom-store-old-{}.sqlite3", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let old = Connection::open(&path).unwrap();
+        let first_schema = SCHEMA.replace(",\n    stats TEXT", "");
+        assert!(!first_schema.contains("stats"));
+        old.execute_batch(&first_schema).unwrap();
+        old.execute(
+            "INSERT INTO jobs (id, status, project, sources, created_at, finished_at, output_bytes, output_ext)
+             VALUES ('a', 'succeeded', '{}', '', 1, 2, 3, 'mp4')",
+            [],
+        )
+        .unwrap();
+        drop(old);
+        let s = SqliteStore::open(&path).unwrap();
+        let a = s.get("a").unwrap().unwrap();
+        assert_eq!(a.output, Some(JobOutput { bytes: 3, ext: "mp4".into(), files: Vec::new(), stats: None }));
+        assert!(a.to_json().get("stats").is_none());
+        drop(s);
+        SqliteStore::open(&path).unwrap(); // the added column is not added twice
         let _ = std::fs::remove_file(&path);
     }
 

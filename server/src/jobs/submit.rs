@@ -2,6 +2,7 @@
 
 use super::Jobs;
 use super::model::{Job, JobStatus, new_id, now_ms};
+use super::options::{JobOptions, OptionsError};
 use super::store::{Inserted, StoreError};
 use frameloom::project::{self, ValidationError};
 use serde::Serialize;
@@ -32,6 +33,9 @@ pub enum SubmitError {
         /// Seconds until a retry is likely to succeed.
         retry_after: u64,
     },
+    /// The query string asks for something the server cannot make.
+    #[error(transparent)]
+    Options(#[from] OptionsError),
     /// The job store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -47,6 +51,7 @@ impl SubmitError {
             SubmitError::Invalid(_) => "invalid_project",
             SubmitError::MissingSources(_) => "missing_sources",
             SubmitError::QueueFull { .. } => "queue_full",
+            SubmitError::Options(e) => e.code(),
             SubmitError::Store(e) => e.code(),
             SubmitError::Internal(_) => "internal",
         }
@@ -60,9 +65,10 @@ fn list(missing: &[MissingSource]) -> String {
 }
 
 impl Jobs {
-    /// Validates `json`, checks every source file is present, and queues the job.
-    pub fn submit(&self, json: &str) -> Result<Job, SubmitError> {
+    /// Validates `json` and `options`, checks every source file is present, and queues the job.
+    pub fn submit(&self, json: &str, options: JobOptions) -> Result<Job, SubmitError> {
         let project = project::validate(json).map_err(SubmitError::Invalid)?;
+        options.check(&project)?;
         let mut missing = Vec::new();
         let mut hashes = Vec::new();
         for (id, source) in &project.sources {
@@ -86,6 +92,7 @@ impl Jobs {
             started_at: None,
             finished_at: None,
             output: None,
+            options,
         };
         match self.store.insert(&job, &hashes, self.config.max_queued)? {
             Inserted::Queued => {

@@ -23,6 +23,8 @@ pub struct RenderArgs {
     pub thumbnail: Option<PathBuf>,
     /// When the thumbnail is taken, in seconds.
     pub thumbnail_at: f64,
+    /// Renditions and HLS, written to their folder (created if missing).
+    pub ladder: Option<ExtraOutput>,
 }
 
 /// Runs the command.
@@ -47,7 +49,7 @@ fn render_file(args: &RenderArgs) -> Result<super::RenderStats, RenderError> {
     let project = frameloom::project::validate(&text).map_err(RenderError::InvalidProject)?;
     let sources = sources_in_dir(&project, &args.sources)?;
     let work_dir = args.work_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("frameloom-render"));
-    let extra = args
+    let mut extra: Vec<ExtraOutput> = args
         .thumbnail
         .iter()
         .map(|path| ExtraOutput::Thumbnail {
@@ -55,6 +57,10 @@ fn render_file(args: &RenderArgs) -> Result<super::RenderStats, RenderError> {
             path: path.clone(),
         })
         .collect();
+    if let Some(ExtraOutput::Ladder { dir, .. }) = &args.ladder {
+        std::fs::create_dir_all(dir).map_err(|e| RenderError::io(dir.display(), &e))?;
+    }
+    extra.extend(args.ladder.clone());
     let req = RenderRequest { project, sources, output: args.output.clone(), threads: args.threads, work_dir, extra };
     let mut shown = (String::new(), -1i64);
     let mut show = |p: super::Progress| {

@@ -1,23 +1,27 @@
-//! The copy and smart-cut fast path: when the plan copies every segment (`Treatment::Copy` or
-//! `Treatment::SmartCut`), the video is cut into parts in timeline order and joined with the
-//! concat demuxer, without re-encoding the copied GOPs:
+//! The copy and smart-cut fast path: when the plan copies or smart-cuts at least one segment
+//! (`Treatment::Copy` or `Treatment::SmartCut`), the video is cut into parts in timeline order
+//! and joined with the concat demuxer, without re-encoding the copied GOPs:
 //!
 //! - a copied span is stream-copied (`-ss` on its keyframe, `-c:v copy`, `-frames:v` = the
 //!   span's frames, so exactly its whole GOPs in decode order);
 //! - a smart cut's head and tail are re-encoded from the source (accurate seek, `-frames:v`)
 //!   with the output encoder at the source's H.264 profile and level and its timescale;
+//! - a run of encoded segments ([`mixed`]) is drawn by the scene graph over just its frames and
+//!   encoded with those same matched parameters;
 //! - the sound is mixed and encoded as usual.
 //!
 //! When every segment is a plain copy the parts share one decoder configuration (the plan
 //! guarantees it) and are joined as they are (`-auto_convert 0`: copied packets stay
-//! byte-identical). With smart cuts the concat demuxer's `auto_convert` puts each part's
-//! SPS/PPS in band before its keyframes, so re-encoded and copied GOPs each carry their own.
-//! The joined file is then validated ([`validate`](super::validate)); a file that fails is
-//! dropped and the caller renders the plan the normal way ("attempt, then validate").
+//! byte-identical). Otherwise the concat demuxer's `auto_convert` puts each part's SPS/PPS in
+//! band before its keyframes, so re-encoded and copied GOPs each carry their own (copied
+//! keyframes gain those parameter sets as NAL units before their slice, their own NAL units
+//! unchanged; other copied packets are unchanged). The joined file is then validated ([`validate`](super::validate)); a file
+//! that fails is dropped and the caller renders the plan the normal way ("attempt, then validate").
 
 use super::argv::{self, Input, file_url, words};
 use super::concat::write_list;
 use super::error::RenderError;
+use super::mixed::{self, Piece};
 use super::output::{Job, TempFile, audio_argv};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
@@ -32,6 +36,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub const STREAM_COPY: &str = "stream-copy";
 /// The fast-path name when at least one segment was smart-cut.
 pub const SMART_CUT: &str = "smart-cut";
+/// The fast-path name when some segments were copied or smart-cut and others encoded.
+pub const MIXED: &str = "mixed";
 /// Extra source read after a re-encoded span (its frame count is exact; this only avoids
 /// running short on timestamp rounding).
 const READ_MARGIN_US: i64 = 100_000;
@@ -55,26 +61,43 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<Outcome, RenderError> {
     let plan = job.plan;
-    let splices: Option<Vec<&Splice>> = plan.segments.iter().map(|s| s.treatment.splice()).collect();
-    let (Some(splices), Format::Mp4 | Format::Webm) = (splices, plan.output.format) else {
+    let pieces = mixed::pieces(plan);
+    let first_splice = pieces.iter().find_map(|p| if let Piece::Splice(s) = p { Some(*s) } else { None });
+    let (Some(reference), Format::Mp4 | Format::Webm) = (first_splice, plan.output.format) else {
         return Ok(Outcome::Skipped);
     };
-    if splices.is_empty() {
-        return Ok(Outcome::Skipped);
-    }
     let all_copy = plan.segments.iter().all(|s| matches!(s.treatment, Treatment::Copy(_)));
+    let encodes = pieces.iter().any(|p| matches!(p, Piece::Encode { .. }));
+    let audio = audio_graph::build(plan, job.files, &job.probed.media)?;
+    let part_count: usize = pieces.iter().map(Piece::part_count).sum();
+    let workers = workers_for(job.threads, part_count + usize::from(audio.is_some()));
+    let per_job = threads_per_job(job.threads, workers);
     let ext = argv::intermediate_extension(plan.output.format);
-    let mut jobs = Vec::new();
-    let mut parts = Vec::new();
-    let mut work_us = Vec::new();
-    let mut joins_us = Vec::new();
+    let (mut jobs, mut parts, mut work_us, mut joins_us) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let rate = plan.output.frame_rate;
-    for splice in splices {
-        let src = job.files.get(&splice.source).ok_or_else(|| {
-            RenderError::Unsupported(format!("source {} has no file; add it to the sources", splice.source))
-        })?;
-        let track = job.probed.media.get(&splice.source).and_then(|p| p.tracks.iter().find(|t| t.id == splice.track_id));
-        let (codec, timescale) = track.map_or(("", 0), |t| (t.codec.as_str(), t.timescale));
+    let (reference_codec, reference_timescale) = source_stream(job, reference);
+    // Every copied source has the same SPS (the plan checks it), so the same colour tags.
+    let colour = mixed::source_colour(source_file(job, reference)?)?;
+    for piece in &pieces {
+        let splice = match piece {
+            Piece::Splice(splice) => *splice,
+            Piece::Encode { scene, segments } => {
+                let sub = mixed::sub_plan(plan, segments.clone(), &job.probed.media);
+                for mut graph in job.scene_parts(&sub, *scene, false)? {
+                    mixed::recolour(&mut graph, &colour)?;
+                    let file = job.work.path.join(format!("part_{:04}.{ext}", parts.len()));
+                    let mut encoder = matched_encoder(job, reference_codec, reference_timescale, per_job);
+                    encoder.extend(colour.tags.iter().cloned());
+                    jobs.push(job.scene_argv(&graph, &file, per_job, None, encoder));
+                    work_us.push(graph.duration_us);
+                    joins_us.push(rate.frame_time_us(graph.first_frame));
+                    parts.push(file);
+                }
+                continue;
+            }
+        };
+        let src = source_file(job, splice)?;
+        let (codec, timescale) = source_stream(job, splice);
         let pieces = [(splice.head, false), (Some(splice.copy), true), (splice.tail, false)];
         for (span, copied) in pieces.into_iter().filter_map(|(s, c)| Some((s?, c))) {
             let frames = frames_in(rate, span, splice.offset_us);
@@ -85,7 +108,9 @@ pub fn run(
             let argv = if copied {
                 copy_argv(src, span, frames, &file, plan.output.format)
             } else {
-                encode_argv(job, src, span, frames, codec, timescale, &file)
+                let mut encoder = matched_encoder(job, codec, timescale, per_job);
+                encoder.extend(colour.tags.iter().cloned());
+                encode_argv(src, span, frames, encoder, &file, plan.output.format)
             };
             jobs.push(argv);
             work_us.push(span.to_us - span.from_us);
@@ -93,10 +118,7 @@ pub fn run(
             parts.push(file);
         }
     }
-    let audio = audio_graph::build(plan, job.files, &job.probed.media)?;
     let audio_file = job.work.path.join("audio.mka");
-    let workers = workers_for(job.threads, jobs.len() + usize::from(audio.is_some()));
-    let per_job = threads_per_job(job.threads, workers);
     if let Some(a) = &audio {
         jobs.push(audio_argv(a, &audio_file, per_job));
         work_us.push(a.duration_us);
@@ -128,7 +150,27 @@ pub fn run(
     }
     temp.commit(output)?;
     let bytes = std::fs::metadata(output).map_err(|e| RenderError::io(output.display(), &e))?.len();
-    Ok(Outcome::Done(if all_copy { STREAM_COPY } else { SMART_CUT }, bytes))
+    let name = match (encodes, all_copy) {
+        (true, _) => MIXED,
+        (false, true) => STREAM_COPY,
+        (false, false) => SMART_CUT,
+    };
+    Ok(Outcome::Done(name, bytes))
+}
+
+/// The file of a splice's source.
+fn source_file<'j>(job: &'j Job, splice: &Splice) -> Result<&'j Path, RenderError> {
+    let file = job.files.get(&splice.source).ok_or_else(|| {
+        RenderError::Unsupported(format!("source {} has no file; add it to the sources", splice.source))
+    })?;
+    Ok(file)
+}
+
+/// The codec string and timescale of a splice's source track (`""`, 0 when unknown).
+fn source_stream<'j>(job: &'j Job, splice: &Splice) -> (&'j str, u32) {
+    let probe = job.probed.media.get(&splice.source);
+    let track = probe.and_then(|p| p.tracks.iter().find(|t| t.id == splice.track_id));
+    track.map_or(("", 0), |t| (t.codec.as_str(), t.timescale))
 }
 
 /// Output frames whose timeline time falls in the source `span` shifted by `offset_us`.
@@ -142,8 +184,11 @@ fn copy_argv(src: &Path, span: SourceSpan, frames: u64, file: &Path, format: For
     let mut a = Vec::new();
     // Exactly the keyframe's time: ffmpeg shifts the copied timestamps by the seek time, so
     // any other value moves the keyframe off zero and the part's edit list would hide it.
+    // `-seek_timestamp 1`: the file's own clock (the prober's), even when it does not start at
+    // 0 (a range-only copy starts at its first kept keyframe).
     let seek = argv::seconds(span.from_us);
-    Input { options: words(&["-noautorotate", "-ss", &seek]), path: src.to_owned() }.push_to(&mut a, 1);
+    let options = words(&["-noautorotate", "-seek_timestamp", "1", "-ss", &seek]);
+    Input { options, path: src.to_owned() }.push_to(&mut a, 1);
     let mut tail = words(&["-map", "0:v:0", "-an", "-c:v", "copy", "-frames:v", &frames.to_string()]);
     tail.extend(words(&["-f", argv::intermediate_muxer(format)]));
     a.extend(tail.into_iter().map(OsString::from));
@@ -151,37 +196,42 @@ fn copy_argv(src: &Path, span: SourceSpan, frames: u64, file: &Path, format: For
     a
 }
 
-/// Re-encodes `span` of `src` (exactly `frames` frames) to `file` with the output encoder at
-/// the source's H.264 profile/level (from its codec string) and its timescale.
+/// Re-encodes `span` of `src` (exactly `frames` frames) to `file` with `encoder`.
 fn encode_argv(
-    job: &Job,
     src: &Path,
     span: SourceSpan,
     frames: u64,
-    codec: &str,
-    timescale: u32,
+    encoder: Vec<String>,
     file: &Path,
+    format: Format,
 ) -> Vec<OsString> {
-    let plan = job.plan;
     let mut a = Vec::new();
     Input::media(src, span.from_us, Some(span.to_us - span.from_us + READ_MARGIN_US)).push_to(&mut a, 1);
     let mut tail = words(&["-map", "0:v:0", "-an", "-frames:v", &frames.to_string()]);
-    let mut encoder = argv::video_encoder(&plan.encoding, plan.output.frame_rate, 1);
-    if plan.encoding.video.codec == VideoCodec::H264 {
-        match_h264_profile(&mut encoder, codec);
-    }
-    keep_source_colours(&mut encoder);
     tail.extend(encoder);
-    if plan.output.format == Format::Mp4 && timescale > 0 {
-        tail.extend(["-video_track_timescale".to_owned(), timescale.to_string()]);
-    }
-    tail.extend(words(&["-f", argv::intermediate_muxer(plan.output.format)]));
+    tail.extend(words(&["-f", argv::intermediate_muxer(format)]));
     a.extend(tail.into_iter().map(OsString::from));
     a.push(file_url(file));
     a
 }
 
-/// Drops the encoder's BT.709 colour tags: re-encoded frames keep the source's tags, which
+/// The output encoder's options matched to the copied stream: the source's H.264 profile and
+/// level (from its codec string), in MP4 its timescale, and no BT.709 tags (the caller adds
+/// the source's own).
+fn matched_encoder(job: &Job, codec: &str, timescale: u32, threads: usize) -> Vec<String> {
+    let plan = job.plan;
+    let mut encoder = argv::video_encoder(&plan.encoding, plan.output.frame_rate, threads);
+    if plan.encoding.video.codec == VideoCodec::H264 {
+        match_h264_profile(&mut encoder, codec);
+    }
+    keep_source_colours(&mut encoder);
+    if plan.output.format == Format::Mp4 && timescale > 0 {
+        encoder.extend(["-video_track_timescale".to_owned(), timescale.to_string()]);
+    }
+    encoder
+}
+
+/// Drops the encoder's BT.709 colour tags: re-encoded frames take the source's tags, which
 /// the copied frames (and the file's decoder configuration) carry.
 fn keep_source_colours(encoder: &mut Vec<String>) {
     let tags = ["-colorspace", "-color_primaries", "-color_trc"];

@@ -25,6 +25,8 @@ pub enum RenderError {
         /// What the probers said.
         error: String,
     },
+    /// A text, subtitles or font source could not be prepared (see `frameloom::overlay`).
+    Overlay(frameloom::overlay::OverlayError),
     /// The project uses something this renderer cannot draw yet.
     Unsupported(String),
     /// ffmpeg exited with an error.
@@ -59,8 +61,13 @@ impl fmt::Display for RenderError {
                 f,
                 "cannot read source \"{source}\": {error}; check that the file is a complete video, audio or image file"
             ),
+            Self::Overlay(e) => write!(f, "{}: {e}", e.path()),
             Self::Unsupported(message) => f.write_str(message),
             Self::Ffmpeg { exit_code, stderr_tail } => match exit_code {
+                Some(code) if stderr_tail.trim().is_empty() => write!(
+                    f,
+                    "ffmpeg failed (exit code {code}) without an error message; it was probably stopped (SIGTERM or SIGINT): render again"
+                ),
                 Some(code) => write!(f, "ffmpeg failed (exit code {code}): {stderr_tail}"),
                 None => write!(f, "ffmpeg was stopped by a signal: {stderr_tail}"),
             },
@@ -84,6 +91,7 @@ impl RenderError {
             Self::Plan(_) => "plan_failed",
             Self::Source { .. } => "source_missing",
             Self::Probe { .. } => "probe_failed",
+            Self::Overlay(e) => e.code(),
             Self::Unsupported(_) => "unsupported",
             Self::Ffmpeg { .. } => "ffmpeg_failed",
             Self::Spawn { .. } => "ffmpeg_missing",

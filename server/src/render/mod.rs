@@ -23,8 +23,12 @@ mod copy;
 mod error;
 mod ffmpeg;
 mod geometry;
+pub mod hls;
+pub mod ladder;
 mod lookup;
+mod mixed;
 mod output;
+mod overlays;
 mod preprocess;
 mod progress;
 mod scene_graph;
@@ -40,7 +44,7 @@ pub use output::ExtraOutput;
 pub use progress::Progress;
 
 use frameloom::plan::TreatmentSummary;
-use frameloom::project::{Layer, Project};
+use frameloom::project::Project;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -75,7 +79,8 @@ pub struct RenderStats {
     pub encoder: String,
     /// Size of the output file in bytes.
     pub bytes: u64,
-    /// How the video was made: `stream-copy` or `smart-cut` (source packets copied), else
+    /// How the video was made: `stream-copy` or `smart-cut` (source packets copied), `mixed`
+    /// (some segments copied or smart-cut, the others encoded), else
     /// how the scenes were joined: `concat-copy`, `filter-concat` or `gif-palette`.
     pub fast_path: String,
     /// The plan's segment treatments: how many copy, smart-cut or encode, and why.
@@ -94,18 +99,18 @@ pub fn render(
     let started = std::time::Instant::now();
     let mut board = progress::Board::new();
     progress(board.report());
-    if req.project.scenes.iter().flat_map(|s| &s.layers).any(|l| matches!(l, Layer::Text(_) | Layer::Subtitles(_))) {
-        return Err(scene_graph::text_unsupported());
-    }
     let files = lookup::existing_files(&req.sources)?;
     let probed = sources::probe_all(&req.project, &files)?;
     let plan = frameloom::plan::build(&req.project, &probed.media).map_err(RenderError::Plan)?;
     let work = output::WorkDir::create(&req.work_dir)?;
     let quality = req.project.output.quality;
+    progress(board.stage("overlays", 0.0, 0.02, &[]));
+    let overlays = overlays::rasterize(&req.project, &plan, &files, &work.path, cancel)?;
+    let threads = req.threads.max(1);
     let job =
-        output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads: req.threads.max(1), quality };
+        output::Job { plan: &plan, files: &files, probed: &probed, work: &work, threads, quality, overlays: &overlays };
     let (fast_path, bytes, copy_fallback) = job.run(&req.output, &mut board, progress, cancel)?;
-    output::extras(&req.output, &req.extra, &plan, cancel)?;
+    output::extras(&req.output, &req.extra, &plan, threads, cancel)?;
     Ok(RenderStats {
         frames: plan.output.frame_count,
         seconds: started.elapsed().as_secs_f64(),

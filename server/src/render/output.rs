@@ -10,12 +10,14 @@ use super::argv::{self, Input, file_url, words};
 use super::audio_graph::AudioGraph;
 use super::concat::{concat_filter, copy_compatible, scene_file_name, write_list};
 use super::error::RenderError;
+use super::ladder::{self, Rung};
+use super::overlays::{self, OverlayPng};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::scene_graph::SceneGraph;
 use super::sources::Probed;
 use super::two_pass::{self, Pass};
-use super::{audio_graph, copy, ffmpeg, scene_graph};
+use super::{audio_graph, copy, ffmpeg, hls, scene_graph};
 use frameloom::plan::RenderPlan;
 use frameloom::project::{Format, Quality, VideoCodec};
 use std::collections::BTreeMap;
@@ -32,6 +34,16 @@ pub enum ExtraOutput {
         at_us: i64,
         /// Where to write it.
         path: PathBuf,
+    },
+    /// A rendition ladder (`{height}p.{ext}` for each height below the output's) and, with
+    /// `hls`, an HLS package of the output and the rungs in `dir/hls/` (see [`ladder`](super::ladder), [`hls`](super::hls)).
+    Ladder {
+        /// Rung heights in pixels; heights at or above the output's are skipped (no upscaling).
+        heights: Vec<u32>,
+        /// Also package HLS (MP4 with H.264 only).
+        hls: bool,
+        /// The folder for the files (must exist).
+        dir: PathBuf,
     },
 }
 
@@ -129,6 +141,8 @@ pub struct Job<'a> {
     pub threads: usize,
     /// The project's quality (GIF palette effort).
     pub quality: Quality,
+    /// Text and caption pictures (see [`overlays`]).
+    pub overlays: &'a [OverlayPng],
 }
 
 impl Job<'_> {
@@ -150,6 +164,21 @@ impl Job<'_> {
         Ok((fast_path, bytes, fallback))
     }
 
+    /// The graphs of `scene` of `plan` (the job's plan or a part of it), cut into parts of at most
+    /// [`overlays::MAX_PER_PASS`] text and caption overlays each.
+    pub(super) fn scene_parts(&self, plan: &RenderPlan, scene: usize, rgb: bool) -> Result<Vec<SceneGraph>, RenderError> {
+        let Some((first, end)) = scene_graph::scene_frames(plan, scene) else { return Ok(Vec::new()) };
+        let rate = plan.output.frame_rate;
+        let ranges: Vec<(u64, u64)> = self.overlays.iter().map(|o| o.frames(rate)).collect();
+        let mut graphs = Vec::new();
+        for part in overlays::parts(first, end, &ranges, overlays::MAX_PER_PASS)? {
+            if let Some(graph) = scene_graph::build_part(plan, scene, part, self.files, self.probed, self.overlays, rgb)? {
+                graphs.push(graph);
+            }
+        }
+        Ok(graphs)
+    }
+
     /// Renders scenes and sound, joins them into `output`; returns how it joined and the size.
     fn render_scenes(
         &self,
@@ -162,11 +191,7 @@ impl Job<'_> {
         let format = plan.output.format;
         let mut scenes = Vec::new();
         for scene in 0..plan.segments.last().map_or(0, |s| s.scene + 1) {
-            if let Some(graph) =
-                scene_graph::build(plan, scene, self.files, &self.probed.images, format == Format::Gif)?
-            {
-                scenes.push(graph);
-            }
+            scenes.extend(self.scene_parts(plan, scene, format == Format::Gif)?);
         }
         if scenes.is_empty() {
             return Err(RenderError::Unsupported("the timeline is shorter than one frame; lengthen it".to_owned()));
@@ -176,14 +201,14 @@ impl Job<'_> {
         let per_job = threads_per_job(self.threads, workers);
         let ext = argv::intermediate_extension(format);
         let scene_files: Vec<PathBuf> =
-            scenes.iter().map(|g| self.work.path.join(scene_file_name(g.scene, ext))).collect();
+            (0..scenes.len()).map(|i| self.work.path.join(scene_file_name(i, ext))).collect();
         let mut jobs: Vec<Vec<OsString>> = Vec::new();
         let mut work_us = Vec::new();
         let passes = if two_pass::applies(plan) { vec![1, 2] } else { Vec::new() };
         if let Some(&first) = passes.first() {
             // The analysis pass of every scene first (in parallel), then the files.
             let analysis: Vec<Vec<OsString>> = (scenes.iter().zip(&scene_files).enumerate())
-                .map(|(i, (g, f))| self.scene_argv(g, f, per_job, Some(&self.pass(first, i))))
+                .map(|(i, (g, f))| self.scene_argv(g, f, per_job, Some(&self.pass(first, i)), self.encoder(per_job)))
                 .collect();
             let lengths: Vec<i64> = scenes.iter().map(|g| g.duration_us).collect();
             progress(board.stage("analyse", 0.02, 0.4, &lengths));
@@ -191,7 +216,7 @@ impl Job<'_> {
         }
         for (i, (graph, file)) in scenes.iter().zip(&scene_files).enumerate() {
             let pass = passes.last().map(|&n| self.pass(n, i));
-            jobs.push(self.scene_argv(graph, file, per_job, pass.as_ref()));
+            jobs.push(self.scene_argv(graph, file, per_job, pass.as_ref(), self.encoder(per_job)));
             work_us.push(graph.duration_us);
         }
         let audio_file = self.work.path.join("audio.mka");
@@ -219,16 +244,28 @@ impl Job<'_> {
         Pass { number, log: two_pass::log_prefix(&self.work.path, index) }
     }
 
-    /// The argv that renders one scene to `file` (or, for an analysis pass, to nothing).
-    fn scene_argv(&self, graph: &SceneGraph, file: &Path, threads: usize, pass: Option<&Pass>) -> Vec<OsString> {
+    /// The plan's video encoder options.
+    fn encoder(&self, threads: usize) -> Vec<String> {
+        argv::video_encoder(&self.plan.encoding, self.plan.output.frame_rate, threads)
+    }
+
+    /// The argv that renders one scene (or part of one) to `file` with the video `encoder`
+    /// options (or, for an analysis pass, to nothing).
+    pub(super) fn scene_argv(
+        &self,
+        graph: &SceneGraph,
+        file: &Path,
+        threads: usize,
+        pass: Option<&Pass>,
+        encoder: Vec<String>,
+    ) -> Vec<OsString> {
         let mut a = Vec::new();
         for input in &graph.inputs {
             input.push_to(&mut a, threads);
         }
-        let encoding = &self.plan.encoding;
         let mut tail = words(&["-filter_complex_threads", &threads.to_string(), "-filter_complex", &graph.filter]);
         tail.extend(words(&["-map", "[vout]", "-an", "-frames:v", &graph.frames.to_string()]));
-        tail.extend(argv::video_encoder(encoding, self.plan.output.frame_rate, threads));
+        tail.extend(encoder);
         tail.extend(pass.map(Pass::args).unwrap_or_default());
         if pass.is_some_and(Pass::is_analysis) {
             tail.extend(words(&["-f", "null", "-"]));
@@ -324,7 +361,13 @@ fn gif_filter(quality: Quality) -> String {
 }
 
 /// Makes each of `extra` from the finished `output`.
-pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &AtomicBool) -> Result<(), RenderError> {
+pub fn extras(
+    output: &Path,
+    extra: &[ExtraOutput],
+    plan: &RenderPlan,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> Result<(), RenderError> {
     let stop = || cancel.load(Ordering::Relaxed);
     for item in extra {
         match item {
@@ -344,6 +387,18 @@ pub fn extras(output: &Path, extra: &[ExtraOutput], plan: &RenderPlan, cancel: &
                 a.push(file_url(&temp.path));
                 ffmpeg::run(&a, &stop, &mut |_| {})?;
                 temp.commit(path)?;
+            }
+            ExtraOutput::Ladder { heights, hls, dir } => {
+                if *hls {
+                    hls::check(plan.output.format, plan.encoding.video.codec)?;
+                }
+                let rungs = ladder::make(output, plan, heights, dir, threads, &stop)?;
+                if *hls {
+                    let out = &plan.output;
+                    let top = Rung { width: out.width, height: out.height, file: output.to_owned() };
+                    let variants: Vec<Rung> = std::iter::once(top).chain(rungs).collect();
+                    hls::package(plan, &variants, &dir.join("hls"), &stop)?;
+                }
             }
         }
     }

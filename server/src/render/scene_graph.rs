@@ -10,20 +10,23 @@
 //!   `fps=…:round=up:start_time=…` puts them on the grid: output frame `n` gets the last source
 //!   frame whose mapped time is at or before frame `n`'s time, i.e. the last frame at or before
 //!   `TimeMap::pick_before_us`, as in the browser; `tpad` holds the last frame, `trim` cuts the
-//!   layer to its frames in this scene;
+//!   layer to its frames in this scene; untagged HD sources are tagged BT.709 first
+//!   (`setparams`, see [`super::sources`]) so the conversion to RGB reads them as browsers do;
 //! - opacity is `lut` on alpha, fades are `fade=…:alpha=1` at the plan's times (linear, as the
 //!   plan's `Opacity`), evaluated on the grid times;
 //! - layers are composited bottom first with `overlay` in planar RGB (so odd positions stay
 //!   exact), and the result becomes BT.709 4:2:0 (or stays RGB for GIF).
 //!
 //! Filter strings hold only numbers and our own labels; files are argv inputs. Text and caption
-//! overlays will slot in as extra [`Layer`]s (PNG inputs with an enable range), 50 per pass.
+//! overlays (PNGs made by [`super::overlays`]) are drawn like still images at their layer's
+//! z-order; a scene with many is built in parts ([`build_part`]), at most 50 per pass.
 
 use super::argv::{Input, num, rate, seconds};
 use super::error::RenderError;
 use super::geometry::{draw, upright_crop};
-use super::sources::ImageInfo;
-use frameloom::plan::{FRAME_PICK_TOLERANCE_US, RenderPlan, Rotation, Visual, VisualLayer};
+use super::overlays::OverlayPng;
+use super::sources::{ImageInfo, Probed};
+use frameloom::plan::{FRAME_PICK_TOLERANCE_US, Rect, RenderPlan, Rotation, Visual, VisualLayer, keyframe_before};
 use frameloom::project::Color;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -60,18 +63,30 @@ struct Layer {
     frames: (u64, u64),
 }
 
-/// Builds the graph of `scene`, or `None` when the scene has no frames (shorter than a frame gap).
-/// `rgb_out` keeps planar RGB (GIF); otherwise the output is BT.709 `yuv420p`.
-pub fn build(
+/// The output frames `[first, end)` of `scene`, or `None` when it has none.
+pub fn scene_frames(plan: &RenderPlan, scene: usize) -> Option<(u64, u64)> {
+    let mut segments = plan.segments.iter().filter(|s| s.scene == scene);
+    let first = segments.next()?;
+    let last = segments.next_back().unwrap_or(first);
+    let (first_frame, end_frame) = (first.first_frame, last.first_frame + last.frame_count);
+    (end_frame > first_frame).then_some((first_frame, end_frame))
+}
+
+/// Builds the graph of the frames `part` (`[first, end)`, inside `scene`), with the text and
+/// caption `overlays` that show there drawn at their layers' z-order. A part starting inside a
+/// video layer decodes from the keyframe before its own first frame (from `probed`'s keyframe
+/// index), not from the layer's start.
+pub fn build_part(
     plan: &RenderPlan,
     scene: usize,
+    part: (u64, u64),
     files: &BTreeMap<String, PathBuf>,
-    images: &BTreeMap<String, ImageInfo>,
+    probed: &Probed,
+    overlays: &[OverlayPng],
     rgb_out: bool,
 ) -> Result<Option<SceneGraph>, RenderError> {
-    let segments: Vec<_> = plan.segments.iter().filter(|s| s.scene == scene).collect();
-    let (Some(first), Some(last)) = (segments.first(), segments.last()) else { return Ok(None) };
-    let (first_frame, end_frame) = (first.first_frame, last.first_frame + last.frame_count);
+    let (first_frame, end_frame) = part;
+    let Some(first) = plan.segments.iter().find(|s| s.scene == scene) else { return Ok(None) };
     if end_frame <= first_frame {
         return Ok(None);
     }
@@ -95,20 +110,44 @@ pub fn build(
             continue;
         }
         let shown = (n0, n1);
+        if matches!(visual.content, Visual::Text | Visual::Subtitles { .. }) {
+            for overlay in overlays.iter().filter(|o| o.visual == index) {
+                let (a, b) = overlay.frames(rate);
+                let shown = (a.max(n0), b.min(n1));
+                if shown.0 >= shown.1 {
+                    continue;
+                }
+                let crop = Rect::new(0.0, 0.0, overlay.width.into(), overlay.height.into());
+                let label = format!("o{}", g.inputs.len());
+                let input = Input::with_format(&overlay.file, "png_pipe");
+                if let Some(mut layer) = g.still(label, visual, input, &overlay.placement, crop, shown)? {
+                    layer.frames = (shown.0 - first_frame, shown.1 - first_frame);
+                    layers.push(layer);
+                }
+            }
+            continue;
+        }
         let layer = match &visual.content {
             Visual::Video(video) => {
                 let path = source_file(files, &video.source)?;
-                g.video(index, visual, video, path, shown)?
+                let keyframes = probed
+                    .media
+                    .get(&video.source)
+                    .and_then(|p| p.tracks.iter().find(|t| t.id == video.track_id))
+                    .map_or(&[][..], |t| &t.keyframes_us[..]);
+                let decode_from_us = part_decode_from_us(plan, visual, video, keyframes, n0);
+                let bt709 = probed.untagged_hd.contains(&video.source);
+                g.video(index, visual, video, (path, decode_from_us, bt709), shown)?
             }
             Visual::Image(image) => {
                 let path = source_file(files, &image.source)?;
-                let info = images.get(&image.source).ok_or_else(|| RenderError::Probe {
+                let info = probed.images.get(&image.source).ok_or_else(|| RenderError::Probe {
                     source: image.source.clone(),
                     error: "the image was not probed".to_owned(),
                 })?;
                 g.image(index, visual, path, info, shown)?
             }
-            Visual::Text | Visual::Subtitles { .. } => return Err(text_unsupported()),
+            Visual::Text | Visual::Subtitles { .. } => None,
         };
         if let Some(mut layer) = layer {
             layer.frames = (n0 - first_frame, n1 - first_frame);
@@ -128,17 +167,33 @@ pub fn build(
         );
         below = format!("c{i}");
     }
-    let finish = if rgb_out { "format=gbrp" } else { "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p" };
+    let finish = if rgb_out { "format=gbrp".to_owned() } else { yuv_finish("bt709") };
     let _ = write!(g.filter, ";[{below}]setpts=PTS-STARTPTS,{finish}[vout]");
     let duration_us = out.frame_time_us(end_frame) - out.frame_time_us(first_frame);
     Ok(Some(SceneGraph { scene, inputs: g.inputs, filter: g.filter, first_frame, frames, duration_us }))
 }
 
-/// The error for text and subtitles layers until the raster module lands.
-pub fn text_unsupported() -> RenderError {
-    RenderError::Unsupported(
-        "text and subtitle layers need the raster module; coming with the overlays issue".to_owned(),
-    )
+/// The last filter of a YUV scene: planar RGB to limited-range 4:2:0 with colour `matrix`.
+pub fn yuv_finish(matrix: &str) -> String {
+    format!("scale=out_color_matrix={matrix}:out_range=tv,format=yuv420p")
+}
+
+/// The keyframe to decode `video` from when its first frame here is output frame `n0`: the
+/// layer's own start keyframe when `n0` is its first frame (or there is no keyframe index),
+/// else the last keyframe at or before the source frame `n0` shows (never before the layer's).
+fn part_decode_from_us(
+    plan: &RenderPlan,
+    visual: &VisualLayer,
+    video: &frameloom::plan::VideoVisual,
+    keyframes: &[i64],
+    n0: u64,
+) -> i64 {
+    let rate = plan.output.frame_rate;
+    if keyframes.is_empty() || n0 <= rate.first_frame_from(visual.start_us) {
+        return video.decode_from_us;
+    }
+    let pick_us = video.time.pick_before_us(plan.output.frame_time_us(n0));
+    keyframe_before(keyframes, pick_us).max(video.decode_from_us)
 }
 
 fn source_file<'a>(files: &'a BTreeMap<String, PathBuf>, id: &str) -> Result<&'a PathBuf, RenderError> {
@@ -167,7 +222,7 @@ impl Graph<'_> {
         index: usize,
         visual: &VisualLayer,
         video: &frameloom::plan::VideoVisual,
-        path: &std::path::Path,
+        (path, decode_from_us, untagged_hd): (&std::path::Path, i64, bool),
         shown: (u64, u64),
     ) -> Result<Option<Layer>, RenderError> {
         let out = &self.plan.output;
@@ -176,12 +231,9 @@ impl Graph<'_> {
             return Ok(None);
         };
         let time = &video.time;
-        let seek_us = if video.decode_from_us > 0 {
-            video.decode_from_us - 10_000
-        } else {
-            time.trim_start_us - SEEK_WITHOUT_INDEX_US
-        }
-        .max(0);
+        let seek_us =
+            if decode_from_us > 0 { decode_from_us - 10_000 } else { time.trim_start_us - SEEK_WITHOUT_INDEX_US }
+                .max(0);
         let read_to_us = time.source_time_us(visual.end_us) + READ_PAST_END_US;
         let input = self.inputs.len();
         self.inputs.push(Input::media(path, seek_us, Some(read_to_us - seek_us)));
@@ -198,6 +250,9 @@ impl Graph<'_> {
             time.speed_num,
             signed(offset_us / 1e6)
         );
+        if untagged_hd {
+            self.filter.push_str(",setparams=colorspace=bt709");
+        }
         for f in &drawn.filters[..drawn.filters.len() - usize::from(drawn.rotated)] {
             let _ = write!(self.filter, ",{f}");
         }
@@ -208,7 +263,7 @@ impl Graph<'_> {
             seconds(start_us),
             n1 - n0
         );
-        Ok(Some(self.finish_layer(index, visual, &drawn)))
+        Ok(Some(self.finish_layer(format!("l{index}"), visual, &drawn)))
     }
 
     /// Adds an image layer's chain: the one decoded picture repeated on the grid.
@@ -220,7 +275,6 @@ impl Graph<'_> {
         info: &ImageInfo,
         shown: (u64, u64),
     ) -> Result<Option<Layer>, RenderError> {
-        let out = &self.plan.output;
         let placement = match visual.place_picture(info.width, info.height, Rotation::R0) {
             Some(Ok(p)) => p,
             Some(Err(e)) => return Err(RenderError::Plan(vec![e])),
@@ -230,9 +284,25 @@ impl Graph<'_> {
             Visual::Image(image) => upright_crop(image.crop, info.width, info.height, Rotation::R0),
             _ => return Ok(None),
         };
-        let Some(drawn) = draw(&placement, crop, &visual.layer_box, out.width, out.height)? else { return Ok(None) };
-        let input = self.inputs.len();
-        self.inputs.push(Input::with_format(path, info.demuxer));
+        self.still(format!("l{index}"), visual, Input::with_format(path, info.demuxer), &placement, crop, shown)
+    }
+
+    /// Adds a still picture's chain (an image, or a text overlay PNG): the one decoded picture
+    /// placed by `placement`, repeated on the grid over the global frames `shown`, ending in `label`.
+    fn still(
+        &mut self,
+        label: String,
+        visual: &VisualLayer,
+        input: Input,
+        placement: &frameloom::plan::Placement,
+        crop: Rect,
+        shown: (u64, u64),
+    ) -> Result<Option<Layer>, RenderError> {
+        let out = &self.plan.output;
+        let Some(drawn) = draw(placement, crop, &visual.layer_box, out.width, out.height)? else { return Ok(None) };
+        let input_index = self.inputs.len();
+        self.inputs.push(input);
+        let input = input_index;
         let (n0, n1) = shown;
         let _ = write!(self.filter, ";[{input}:v:0]trim=end_frame=1");
         for f in &drawn.filters[..drawn.filters.len() - usize::from(drawn.rotated)] {
@@ -241,11 +311,11 @@ impl Graph<'_> {
         let r = out.frame_rate;
         let _ =
             write!(self.filter, ",loop=loop={}:size=1:start=0,settb={}/{},setpts=N+{n0}", n1 - n0 - 1, r.den, r.num);
-        Ok(Some(self.finish_layer(index, visual, &drawn)))
+        Ok(Some(self.finish_layer(label, visual, &drawn)))
     }
 
     /// Alpha (opacity, fades) and the box rotation, ending in the layer's label.
-    fn finish_layer(&mut self, index: usize, visual: &VisualLayer, drawn: &super::geometry::Drawn) -> Layer {
+    fn finish_layer(&mut self, label: String, visual: &VisualLayer, drawn: &super::geometry::Drawn) -> Layer {
         let o = &visual.opacity;
         self.filter.push_str(",format=gbrap");
         if o.value < 1.0 {
@@ -263,7 +333,6 @@ impl Graph<'_> {
                 let _ = write!(self.filter, ",{rotate}");
             }
         }
-        let label = format!("l{index}");
         let _ = write!(self.filter, "[{label}]");
         Layer { label, x: drawn.x, y: drawn.y, frames: (0, 0) }
     }

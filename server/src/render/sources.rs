@@ -10,6 +10,11 @@
 //! still seeks to the keyframe before that), and they are described with the placeholder
 //! container `matroska` (the plan never reads the container). Images are sniffed by their
 //! first bytes (PNG, JPEG, WebP, GIF) and measured with ffprobe.
+//!
+//! Video without a colour tag is read the way browsers read it: BT.709 from 720 lines up,
+//! BT.601 below (ffmpeg alone would read all of it as BT.601, so an untagged HD source would
+//! change colour in re-encoded segments but not in copied ones, and differ from the browser's
+//! render). ffprobe tells which sources carry no tag.
 
 use super::argv::file_url;
 use super::error::RenderError;
@@ -17,7 +22,7 @@ use super::ffmpeg;
 use frameloom::container::{self, AudioInfo, ContainerFormat, FileSource, ProbeInfo, TrackInfo, TrackKind, VideoInfo};
 use frameloom::project::{Layer, Project};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -40,7 +45,12 @@ pub struct Probed {
     pub media: BTreeMap<String, ProbeInfo>,
     /// Image sources.
     pub images: BTreeMap<String, ImageInfo>,
+    /// Video sources of 720 lines or more without a colour tag (read as BT.709, not BT.601).
+    pub untagged_hd: BTreeSet<String>,
 }
+
+/// Height from which untagged video is BT.709 (below it, BT.601), as browsers assume.
+pub const HD_LINES: u32 = 720;
 
 /// Probes every source a layer of `project` uses; `files` maps source ids to files on disk.
 pub fn probe_all(project: &Project, files: &BTreeMap<String, PathBuf>) -> Result<Probed, RenderError> {
@@ -62,7 +72,11 @@ pub fn probe_all(project: &Project, files: &BTreeMap<String, PathBuf>) -> Result
         if image {
             probed.images.insert(id.clone(), probe_image(id, path)?);
         } else {
-            probed.media.insert(id.clone(), probe_media(id, path)?);
+            let info = probe_media(id, path)?;
+            if is_untagged_hd(&info, path) {
+                probed.untagged_hd.insert(id.clone());
+            }
+            probed.media.insert(id.clone(), info);
         }
     }
     Ok(probed)
@@ -87,6 +101,20 @@ fn probe_media(id: &str, path: &Path) -> Result<ProbeInfo, RenderError> {
         source: id.to_owned(),
         error: format!("{ours_error}; ffprobe found no video or audio stream"),
     })
+}
+
+/// Whether the video of `info` is at least [`HD_LINES`] tall and `path`'s first video stream
+/// has no colour matrix tag (an ffprobe that fails counts as tagged: ffmpeg's default stays).
+fn is_untagged_hd(info: &ProbeInfo, path: &Path) -> bool {
+    let tall = info.tracks.iter().filter_map(|t| t.video.as_ref()).any(|v| v.height >= HD_LINES);
+    tall && ffprobe_json(path, None).is_ok_and(|json| untagged_video(&json))
+}
+
+/// Whether ffprobe's first video stream in `json` has no (or an unknown) colour matrix.
+fn untagged_video(json: &Value) -> bool {
+    let streams = json.get("streams").and_then(Value::as_array);
+    let video = streams.and_then(|s| s.iter().find(|s| s.get("codec_type").and_then(Value::as_str) == Some("video")));
+    video.is_some_and(|v| matches!(v.get("color_space").and_then(Value::as_str), None | Some("unknown" | "")))
 }
 
 fn file_len(path: &Path) -> u64 {
@@ -198,6 +226,15 @@ fn probe_image(id: &str, path: &Path) -> Result<ImageInfo, RenderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_untagged_video() {
+        let json = |v: Value| serde_json::json!({"streams": [{"codec_type": "audio"}, v]});
+        assert!(untagged_video(&json(serde_json::json!({"codec_type": "video"}))));
+        assert!(untagged_video(&json(serde_json::json!({"codec_type": "video", "color_space": "unknown"}))));
+        assert!(!untagged_video(&json(serde_json::json!({"codec_type": "video", "color_space": "bt470bg"}))));
+        assert!(!untagged_video(&serde_json::json!({"streams": []})));
+    }
 
     #[test]
     fn reads_ffprobe_json() {

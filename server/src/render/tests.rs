@@ -111,14 +111,13 @@ fn ffmpeg_failure_carries_its_stderr_and_leaves_nothing() {
 }
 
 #[test]
-fn text_layers_are_refused_until_the_raster_module() {
+fn text_layers_render_as_overlays() {
     let dir = scratch("text");
     make(&dir.join("clip.mp4"), "testsrc2=size=320x240:rate=30:duration=1");
     let text = r#",{"type":"text","text":"Hello, 'world'; [x]"}"#;
     let req = request(&dir, &project(320, 240, 1.0, text), "out.mp4");
-    let err = render(&req, &mut |_| {}, &AtomicBool::new(false)).unwrap_err();
-    assert_eq!(err.code(), "unsupported");
-    assert!(err.to_string().contains("raster module"), "{err}");
+    let stats = render(&req, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(stats.frames, 30);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

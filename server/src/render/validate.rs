@@ -58,12 +58,10 @@ fn decode_errors(file: &Path, from_us: i64, length_us: i64) -> Result<String, Re
     Input::media(file, from_us, Some(length_us)).push_to(&mut a, 1);
     a.extend(["-map", "0:v:0", "-f", "null", "-"].into_iter().map(OsString::from));
     let program = ffmpeg_program();
-    let out = Command::new(&program)
-        .args(&a)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .output()
-        .map_err(|e| RenderError::Spawn { program: program.to_string_lossy().into_owned(), message: e.to_string() })?;
+    let out =
+        Command::new(&program).args(&a).stdin(Stdio::null()).stdout(Stdio::null()).output().map_err(|e| {
+            RenderError::Spawn { program: program.to_string_lossy().into_owned(), message: e.to_string() }
+        })?;
     let text = String::from_utf8_lossy(&out.stderr).trim().to_owned();
     Ok(if out.status.success() || !text.is_empty() { text } else { "ffmpeg failed".to_owned() })
 }

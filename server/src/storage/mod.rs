@@ -5,7 +5,7 @@
 //! - `uploads/<upload-id>`: the bytes received so far; `uploads/<upload-id>.info`: its JSON record;
 //! - `sources/<sha256>`: finished files, named by the SHA-256 of their content;
 //! - `jobs.sqlite3`: the job queue;
-//! - `outputs/<job-id>.<ext>`: finished renders;
+//! - `outputs/<job-id>.<ext>`: finished renders; `outputs/<job-id>/`: their other files;
 //! - `tmp/<random>.tmp`: files being written, renamed or linked into place when whole;
 //!   `tmp/<job-id>/`: a running job's scratch folder (unless `--tmp-dir` moves it);
 //! - `dev-api-key`: the generated key, when no key is configured.
@@ -81,6 +81,11 @@ impl Storage {
     /// The finished render of job `id` (a validated job id), with extension `ext`.
     pub fn output(&self, id: &str, ext: &str) -> PathBuf {
         self.outputs_dir().join(format!("{id}.{ext}"))
+    }
+
+    /// The folder of a job's other files (`outputs/<job-id>/`: thumbnail, renditions, HLS).
+    pub fn output_files(&self, id: &str) -> PathBuf {
+        self.outputs_dir().join(id)
     }
 
     /// The default folder for job scratch folders (`tmp/`, shared with temp files).

@@ -2,6 +2,8 @@
 //! its stdout), a raw HTTP/1.1 client, temp dirs, ffmpeg-made sources and projects for jobs.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod media;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -363,7 +365,8 @@ impl Drop for TempDir {
 
 /// Runs ffmpeg with `args` (quiet, overwrite), panicking on failure.
 pub fn ffmpeg(args: &[&str]) {
-    let out = Command::new("ffmpeg").arg("-nostdin").args(["-v", "error", "-y"]).args(args).output().expect("ffmpeg runs");
+    let out =
+        Command::new("ffmpeg").arg("-nostdin").args(["-v", "error", "-y"]).args(args).output().expect("ffmpeg runs");
     assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 

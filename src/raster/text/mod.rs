@@ -137,18 +137,25 @@ impl TextRenderer {
     }
 
     /// Adds a font (TTF/OTF, or every face of a TTC) for fallback and families; this backs
-    /// `engine.loadFont(bytes)`. Cached renders are dropped, as glyphs may now exist.
+    /// `engine.loadFont(bytes)`. Cached renders are dropped when faces were added, as glyphs
+    /// may now exist; a file already loaded (same bytes) changes nothing and keeps the cache.
     pub fn add_font(&mut self, bytes: Vec<u8>) -> Result<Vec<FontInfo>, FontError> {
+        let before = self.fonts.fonts().count();
         let added = self.fonts.add_font(bytes)?;
-        self.cache.clear();
+        if self.fonts.fonts().count() != before {
+            self.cache.clear();
+        }
         Ok(added)
     }
 
     /// Adds the file of a project `font` source, so styles naming `source_id` use its family.
+    /// Adding the same file under the same id again (every job of a worker does) is a no-op.
     pub fn add_font_source(&mut self, source_id: &str, bytes: Vec<u8>) -> Result<Vec<FontInfo>, FontError> {
         let added = self.add_font(bytes)?;
         if let Some(first) = added.first() {
-            self.sources.insert(source_id.to_owned(), first.id);
+            if self.sources.insert(source_id.to_owned(), first.id) != Some(first.id) {
+                self.cache.clear();
+            }
         }
         Ok(added)
     }

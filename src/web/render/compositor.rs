@@ -11,6 +11,7 @@ use super::error::RenderError;
 use super::owned::Frame;
 use crate::plan::Placement;
 use crate::project::Color;
+use crate::raster::Bitmap;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsCast;
 use web_sys::{ImageBitmap, OffscreenCanvas, OffscreenCanvasRenderingContext2d, VideoFrame, VideoFrameInit};
@@ -43,12 +44,14 @@ pub(crate) struct Compositor {
 }
 
 impl Compositor {
-    /// A `width × height` opaque canvas.
-    pub(crate) fn new(width: u32, height: u32) -> Result<Self, RenderError> {
+    /// A `width × height` opaque canvas; `read_back` when its pixels will be read every frame
+    /// ([`Compositor::compose_pixels`]), which keeps the canvas in CPU memory.
+    pub(crate) fn new(width: u32, height: u32, read_back: bool) -> Result<Self, RenderError> {
         let fail = |e| RenderError::internal("OffscreenCanvas", &e);
         let canvas = OffscreenCanvas::new(width, height).map_err(fail)?;
         let options = Object::new();
         let _ = Reflect::set(&options, &"alpha".into(), &false.into());
+        let _ = Reflect::set(&options, &"willReadFrequently".into(), &read_back.into());
         let ctx = canvas
             .get_context_with_context_options("2d", &options)
             .map_err(fail)?
@@ -60,6 +63,24 @@ impl Compositor {
 
     /// Draws `background` and `layers` (bottom first) and returns the picture as a frame.
     pub(crate) fn compose(&self, background: Color, layers: &[Draw<'_>], timestamp_us: i64, duration_us: i64) -> Result<Frame, RenderError> {
+        self.draw(background, layers)?;
+        let init = frame_init(timestamp_us, duration_us);
+        let frame = VideoFrame::new_with_offscreen_canvas_and_video_frame_init(&self.canvas, &init)
+            .map_err(|e| RenderError::internal("canvas drawing", &e))?;
+        Ok(Frame::new(frame))
+    }
+
+    /// Draws `background` and `layers` (bottom first) and reads the picture back as
+    /// premultiplied RGBA8 (opaque), for encoders in the core (GIF, PNG, JPEG).
+    pub(crate) fn compose_pixels(&self, background: Color, layers: &[Draw<'_>]) -> Result<Bitmap, RenderError> {
+        self.draw(background, layers)?;
+        let (w, h) = (self.width as u32, self.height as u32);
+        let data = self.ctx.get_image_data(0, 0, w as i32, h as i32).map_err(|e| RenderError::internal("canvas read-back", &e))?;
+        Bitmap::from_straight_rgba(w, h, data.data().0).ok_or_else(|| RenderError::Internal("canvas read-back size".into()))
+    }
+
+    /// Draws `background` and `layers` (bottom first) on the canvas.
+    fn draw(&self, background: Color, layers: &[Draw<'_>]) -> Result<(), RenderError> {
         let ctx = &self.ctx;
         let fail = |e| RenderError::internal("canvas drawing", &e);
         ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(fail)?;
@@ -92,9 +113,7 @@ impl Compositor {
             .map_err(fail)?;
             ctx.restore();
         }
-        let init = frame_init(timestamp_us, duration_us);
-        let frame = VideoFrame::new_with_offscreen_canvas_and_video_frame_init(&self.canvas, &init).map_err(fail)?;
-        Ok(Frame::new(frame))
+        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@
 use super::cancel::Signal;
 use super::codec_support::{check_decoders, choose_encoders};
 use super::error::{ProjectProblem, RenderError};
+use super::gif_job;
 use super::media::{Media, SourceFile};
 use super::overlay_stage::OverlayStage;
 use super::progress::{Progress, Stage};
@@ -50,6 +51,9 @@ pub(crate) async fn run(
     progress.report(Stage::Probe, 0.0, 0, 0);
     let (project, media, mut plan) = prepare(json, files)?;
     let mut overlays = OverlayStage::open(&plan, &project, files)?;
+    if plan.output.format == Format::Gif {
+        return gif_job::run(&project, &plan, &media, overlays, options, progress, signal).await;
+    }
     check_decoders(&plan, &media).await?;
     let extension = if plan.output.format == Format::Webm { "webm" } else { "mp4" };
     let mut fallback: Option<String> = None;
@@ -93,7 +97,7 @@ pub(crate) async fn run(
             fast_path_fallback: fallback,
             passthrough: passthrough(rendered.passthrough, rendered.frames - rendered.copied),
             passes: pass + 1,
-            video_bitrate: plan.encoding.video.bitrate_bps,
+            video_bitrate: Some(plan.encoding.video.bitrate_bps),
             bytes,
             storage,
             timings: rendered.timings,
@@ -172,23 +176,44 @@ fn passthrough(fast: u64, encoded: u64) -> &'static str {
     }
 }
 
-struct Stats {
-    frames: u64,
-    seconds: f64,
-    encoder: String,
-    audio_encoder: Option<String>,
-    audio_fallback: Option<String>,
-    fast_path: &'static str,
-    fast_path_fallback: Option<String>,
-    passthrough: &'static str,
-    passes: u32,
-    video_bitrate: u64,
-    bytes: u64,
-    storage: &'static str,
-    timings: Timings,
+/// What `result.stats` reports.
+pub(super) struct Stats {
+    /// Frames rendered.
+    pub(super) frames: u64,
+    /// Wall time.
+    pub(super) seconds: f64,
+    /// The video encoder (codec string, or `gif`).
+    pub(super) encoder: String,
+    /// The audio encoder, if any.
+    pub(super) audio_encoder: Option<String>,
+    /// Why the audio codec differs from the project's, if it does.
+    pub(super) audio_fallback: Option<String>,
+    /// `copy`, `smartCut` or `encode` ([`fast_path`]).
+    pub(super) fast_path: &'static str,
+    /// Why copies and smart cuts were encoded after all, if they were.
+    pub(super) fast_path_fallback: Option<String>,
+    /// `all`, `partial` or `none` ([`passthrough`]).
+    pub(super) passthrough: &'static str,
+    /// Passes over the timeline.
+    pub(super) passes: u32,
+    /// The video bitrate of the last pass (`None` for GIF).
+    pub(super) video_bitrate: Option<u64>,
+    /// Output size.
+    pub(super) bytes: u64,
+    /// `opfs` or `memory`.
+    pub(super) storage: &'static str,
+    /// Where the time went.
+    pub(super) timings: Timings,
 }
 
-fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, warnings: &[OverlayWarning]) -> JsValue {
+/// The object a render resolves to: `{ blob, mimeType, stats, warnings }`.
+pub(super) fn result(
+    blob: &Blob,
+    mime: &str,
+    stats: &Stats,
+    plan: &RenderPlan,
+    warnings: &[OverlayWarning],
+) -> JsValue {
     let obj = Object::new();
     let set = |target: &Object, key: &str, value: JsValue| {
         let _ = Reflect::set(target, &key.into(), &value);
@@ -208,7 +233,7 @@ fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, warnings: &
     set(&s, "treatments", treatments.into());
     set(&s, "passthrough", stats.passthrough.into());
     set(&s, "passes", stats.passes.into());
-    set(&s, "videoBitrate", (stats.video_bitrate as f64).into());
+    set(&s, "videoBitrate", stats.video_bitrate.map_or(JsValue::NULL, |b| (b as f64).into()));
     set(&s, "bytes", (stats.bytes as f64).into());
     set(&s, "storage", stats.storage.into());
     set(&s, "timings", stats.timings.to_js());

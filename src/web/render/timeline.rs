@@ -95,7 +95,7 @@ pub(crate) async fn render(
     setup_ms: f64,
 ) -> Result<Rendered, PassError> {
     let Inputs { plan, media, encoders, signal } = inputs;
-    let video = VideoStage::new(VideoOut::open(&encoders.video, signal)?, signal);
+    let video = VideoStage::new(Some(VideoOut::open(&encoders.video, signal)?), signal);
     let audio = match &encoders.audio {
         Some(config) => AudioPipeline::new(plan, AudioOut::open(config, signal)?, signal)?,
         None => None,
@@ -192,11 +192,11 @@ impl Pass<'_> {
     async fn copy_span(&mut self, splice: &Splice, span: SourceSpan, progress: &mut Progress) -> Result<(), PassError> {
         // Decoders are not needed while copying; the encoder's frames so far go out first.
         self.video.close_inputs();
-        self.video.out().finish().await?;
+        self.video.out()?.finish().await?;
         self.drain()?;
         let mut reader = CopyReader::open(self.media, splice, span)?;
         while let Some(gop) = reader.next_gop()? {
-            self.video.out().check()?;
+            self.video.out()?.check()?;
             let end_us = gop.iter().map(|p| p.pts_us + p.duration_us.max(0)).max().unwrap_or(0);
             self.audio_until(end_us).await?;
             self.drain()?;
@@ -225,7 +225,7 @@ impl Pass<'_> {
     /// The video stream config (the copied packets', else the encoder's) and the audio's
     /// (`Some(None)` without sound), once known; fails when the encoder's differs from the copy's.
     fn configs(&mut self) -> Result<(Option<StreamConfig>, Option<Option<StreamConfig>>), PassError> {
-        let encoded = self.video.out().stream();
+        let encoded = self.video.out()?.stream();
         if let (Some(copy), Some(encoded)) = (&self.copy, &encoded) {
             if copy.1 != encoded.1 {
                 let message = format!(
@@ -247,7 +247,7 @@ impl Pass<'_> {
     fn drain(&mut self) -> Result<(), PassError> {
         let started = now_ms();
         let (video, audio) = self.configs()?;
-        let packets = self.video.out().take_packets();
+        let packets = self.video.out()?.take_packets();
         self.mux.write(VIDEO, packets, video.clone(), audio.clone())?;
         if let Some(a) = &mut self.audio {
             let packets = a.take_packets();
@@ -266,7 +266,7 @@ impl Pass<'_> {
         if let Some(audio) = &mut self.audio {
             audio.finish(self.media).await?;
         }
-        self.video.out().finish().await?;
+        self.video.out()?.finish().await?;
         self.video.timings().flush += now_ms() - started;
         self.drain()?;
         progress.report(Stage::Mux, 0.98, self.done, total);

@@ -10,10 +10,12 @@ use super::compositor::{Compositor, Draw, Picture, retime};
 use super::error::RenderError;
 use super::media::Media;
 use super::overlay_stage::OverlayStage;
+use super::owned::Frame;
 use super::timings::{Timings, now_ms};
 use super::video_decode::{VideoCursor, VideoInput};
 use super::video_encode::VideoOut;
 use crate::plan::{RenderPlan, Segment, VideoVisual, Visual, VisualLayer};
+use crate::raster::Bitmap;
 use std::collections::BTreeMap;
 
 /// Video decoding, compositing and encoding for one job.
@@ -22,11 +24,29 @@ pub(crate) struct VideoStage {
     /// Cursors opened ahead for the next segment's new layers.
     upcoming: BTreeMap<usize, VideoCursor>,
     compositor: Option<Compositor>,
-    out: VideoOut,
+    /// The `VideoEncoder`; `None` when frames are read back instead ([`VideoStage::pixels`]).
+    out: Option<VideoOut>,
     fast_frames: u64,
     signal: Signal,
     timings: Timings,
     force_key: bool,
+}
+
+/// What [`VideoStage::render`] produces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// A `VideoFrame` for the encoder (the fast path allowed).
+    Frame,
+    /// The canvas pixels.
+    Pixels,
+}
+
+/// A rendered output frame.
+enum Rendered {
+    /// For the encoder.
+    Frame(Frame),
+    /// Read back.
+    Pixels(Bitmap),
 }
 
 /// Visual layer `index` and its video content (`None` for overlays).
@@ -39,8 +59,8 @@ fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, Option<&Vi
 }
 
 impl VideoStage {
-    /// A stage encoding into `out`.
-    pub(crate) fn new(out: VideoOut, signal: &Signal) -> Self {
+    /// A stage encoding into `out`, or reading frames back (GIF, thumbnails) without one.
+    pub(crate) fn new(out: Option<VideoOut>, signal: &Signal) -> Self {
         VideoStage {
             cursors: BTreeMap::new(),
             upcoming: BTreeMap::new(),
@@ -64,8 +84,8 @@ impl VideoStage {
     }
 
     /// The encoder.
-    pub(crate) fn out(&mut self) -> &mut VideoOut {
-        &mut self.out
+    pub(crate) fn out(&mut self) -> Result<&mut VideoOut, RenderError> {
+        self.out.as_mut().ok_or_else(|| RenderError::Internal("this job has no video encoder".into()))
     }
 
     /// Opens the cursors `segment` needs and closes those it no longer shows.
@@ -145,6 +165,57 @@ impl VideoStage {
         n: u64,
         overlays: Option<&mut OverlayStage>,
     ) -> Result<(), RenderError> {
+        let frame = match self.render(plan, segment, n, overlays, Read::Frame).await? {
+            Rendered::Frame(frame) => frame,
+            Rendered::Pixels(_) => return Err(RenderError::Internal("pixels rendered for the encoder".into())),
+        };
+        // The decoders keep decoding ahead while the encoder is full (topped up on every
+        // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
+        let started = now_ms();
+        while !self.out()?.has_room()? {
+            self.top_up()?;
+            self.signal.wait().await?;
+        }
+        self.timings.encode_wait += now_ms() - started;
+        self.timings.encoder_dry += u32::from(self.out()?.encoder().encode_queue_size() == 0);
+        let interval = plan.encoding.video.keyframe_interval_frames.max(1);
+        let key = std::mem::take(&mut self.force_key) || n % interval == 0;
+        self.out()?.encode(frame.get(), key)
+    }
+
+    /// Queues more chunks in every decoder that has room (before the loop waits on anything).
+    pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
+        for cursor in self.cursors.values_mut().chain(self.upcoming.values_mut()) {
+            cursor.top_up()?;
+        }
+        Ok(())
+    }
+
+    /// Renders output frame `n` of `segment` on the canvas and reads it back (premultiplied
+    /// RGBA8 at output size), for the encoders in the core.
+    pub(crate) async fn pixels(
+        &mut self,
+        plan: &RenderPlan,
+        segment: &Segment,
+        n: u64,
+        overlays: Option<&mut OverlayStage>,
+    ) -> Result<Bitmap, RenderError> {
+        match self.render(plan, segment, n, overlays, Read::Pixels).await? {
+            Rendered::Pixels(bitmap) => Ok(bitmap),
+            Rendered::Frame(_) => Err(RenderError::Internal("a frame rendered for read-back".into())),
+        }
+    }
+
+    /// Seeks the visible layers to frame `n`, uploads its overlays and composites it (or takes
+    /// the fast path, for [`Read::Frame`] only).
+    async fn render(
+        &mut self,
+        plan: &RenderPlan,
+        segment: &Segment,
+        n: u64,
+        overlays: Option<&mut OverlayStage>,
+        read: Read,
+    ) -> Result<Rendered, RenderError> {
         let (t_us, duration_us) = (plan.output.frame_time_us(n), plan.output.frame_duration_us(n));
         let mut visible = Vec::with_capacity(segment.layers.len());
         for &index in &segment.layers {
@@ -190,6 +261,13 @@ impl VideoStage {
             }
         }
         let out = &plan.output;
+        let compositor = match &self.compositor {
+            Some(c) => c,
+            None => self.compositor.insert(Compositor::new(out.width, out.height, read == Read::Pixels)?),
+        };
+        if read == Read::Pixels {
+            return compositor.compose_pixels(segment.background, &draws).map(Rendered::Pixels);
+        }
         let fast = match draws.as_slice() {
             [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => placement
                 .covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height)
@@ -200,36 +278,12 @@ impl VideoStage {
             self.fast_frames += 1;
             retime(only, t_us, duration_us)?
         } else {
-            let compositor = match &self.compositor {
-                Some(c) => c,
-                None => self.compositor.insert(Compositor::new(out.width, out.height)?),
-            };
             let started = now_ms();
             let frame = compositor.compose(segment.background, &draws, t_us, duration_us)?;
             self.timings.compose += now_ms() - started;
             frame
         };
-        drop(draws);
-        // The decoders keep decoding ahead while the encoder is full (topped up on every
-        // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
-        let started = now_ms();
-        while !self.out.has_room()? {
-            self.top_up()?;
-            self.signal.wait().await?;
-        }
-        self.timings.encode_wait += now_ms() - started;
-        self.timings.encoder_dry += u32::from(self.out.encoder().encode_queue_size() == 0);
-        let interval = plan.encoding.video.keyframe_interval_frames.max(1);
-        let key = std::mem::take(&mut self.force_key) || n % interval == 0;
-        self.out.encode(frame.get(), key)
-    }
-
-    /// Queues more chunks in every decoder that has room (before the loop waits on anything).
-    pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
-        for cursor in self.cursors.values_mut().chain(self.upcoming.values_mut()) {
-            cursor.top_up()?;
-        }
-        Ok(())
+        Ok(Rendered::Frame(frame))
     }
 
     /// Closes every cursor (after the last frame).
