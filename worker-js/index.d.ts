@@ -126,7 +126,12 @@ export interface ServerOptions {
 /** Where a render runs. `auto` picks the side that finishes soonest (see {@link Engine.estimate}). */
 export type Route = 'auto' | 'client' | 'server';
 
-/** A stage of a render, as reported by progress events. */
+/**
+ * A stage of a render, as reported by progress events: `probe` (reading the sources' headers),
+ * `decode` (opening a segment's decoders and decoding from its keyframe to its first frame),
+ * `render` (frames decoded, composited and encoded), `encode` (flushing the encoders), `mux`
+ * (finishing the file); `upload` and `server` belong to server renders.
+ */
 export type RenderStage = 'probe' | 'decode' | 'render' | 'encode' | 'mux' | 'upload' | 'server';
 
 /** A progress event of a render. */
@@ -173,8 +178,22 @@ export interface RenderStats {
   audioEncoder: string | null;
   /** Why the audio codec differs from the project's `audioCodec` (e.g. no AAC encoder in this browser), else `null`. */
   audioFallback: string | null;
-  /** `passthrough` when every frame went to the encoder without compositing, `partial` when some did, else `none`. */
-  fastPath: 'none' | 'partial' | 'passthrough';
+  /**
+   * The fast path taken: `copy` when every frame's packet was copied from the sources (no decode,
+   * no encode), `smartCut` when some were (the frames around mid-GOP cuts re-encoded), else
+   * `encode`. On the server route, the server's name for it (`stream-copy`, `smart-cut`, …).
+   */
+  fastPath: 'copy' | 'smartCut' | 'encode' | string;
+  /** Per timeline segment, how it was produced: `copy`, `smartCut` or `encode` (browser renders). */
+  treatments?: Array<'copy' | 'smartCut' | 'encode'>;
+  /** Why the plan's copy or smart cut was encoded instead (e.g. the browser encoder writes other SPS/PPS than the source), else `null`. */
+  fastPathFallback?: string | null;
+  /** Of the encoded frames: `all` went to the encoder without the canvas, `partial` some, `none` none (browser renders). */
+  passthrough?: 'all' | 'partial' | 'none';
+  /** Encoding passes: 2 after a fast-path fallback or a target-size correction (browser renders). */
+  passes?: number;
+  /** The video bitrate of the last pass, bit/s (browser renders; `null` for GIF). */
+  videoBitrate?: number | null;
   /** Size of the output in bytes. */
   bytes: number;
   /** Where the output was written: `opfs` (origin-private file system) or `memory`. */
@@ -185,6 +204,30 @@ export interface RenderStats {
   downloadedBytes: number;
   /** Server route: sources sent as range-only copies (only the GOPs the edit uses, when that saves at least 30 %). */
   rangeOnlySources?: number;
+  /** Where the time went in a browser render, for finding stalls (the bench prints it); not a stable contract. */
+  timings?: RenderTimings;
+}
+
+/** Milliseconds the render loop spent per activity, and counts of codec under-runs. */
+export interface RenderTimings {
+  /** Validating, probing, planning, checking codecs, opening encoders and output. */
+  setupMs: number;
+  /** Waiting for decoded frames. */
+  decodeWaitMs: number;
+  /** Waiting for room in the video encoder's queue. */
+  encodeWaitMs: number;
+  /** Compositing on the canvas. */
+  composeMs: number;
+  /** Decoding, mixing and encoding audio. */
+  audioMs: number;
+  /** Muxing and writing the output. */
+  muxMs: number;
+  /** Opening decoders at segment starts. */
+  openMs: number;
+  /** Flushing the encoders at the end. */
+  flushMs: number;
+  /** Frames before which the video encoder had nothing queued. */
+  encoderDry: number;
 }
 
 /** Expected seconds on one side, and where they go. */

@@ -26,13 +26,15 @@ async function file(name) {
 
 /**
  * The project for `spec` ({ output, sources: { id: file }, scenes: [[{ source, trimStart, trimEnd }]],
- * compose }); with `compose`, each scene also gets the logo and its cues (compose.js).
+ * compose, reencode }); with `compose`, each scene also gets the logo and its cues (compose.js).
+ * `reencode` adds a 1 ms fade-in to every video layer, so the plan encodes every frame (no copy
+ * or smart cut): the path of any edit, and what the ceiling and Mediabunny do.
  */
 function project(spec) {
   const sources = Object.fromEntries(Object.entries(spec.sources).map(([id, name]) => [id, { kind: 'video', name, size: 1 }]));
   if (spec.compose) sources.logo = { kind: 'image', name: 'logo.png', size: 1 };
   const scenes = spec.scenes.map((layers, i) => {
-    const video = layers.map((l) => ({ type: 'video', ...l }));
+    const video = layers.map((l) => ({ type: 'video', ...l, ...(spec.reencode ? { fadeIn: 0.001 } : {}) }));
     const seconds = layers[0].trimEnd - (layers[0].trimStart ?? 0);
     return { layers: spec.compose ? [...video, ...overlayLayers(i, seconds)] : video };
   });
@@ -58,10 +60,12 @@ async function runEngine(spec) {
   const t0 = performance.now();
   const { blob, stats } = await engine.render(project(spec), { files }).done;
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath };
+  if (spec.keepAs) blobs.set(spec.keepAs, blob);
+  return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath, passes: stats.passes,
+    fallback: stats.fastPathFallback, timings: stats.timings };
 }
 
-/** The ceiling loop in a fresh worker with the engine's encoder config. */
+/** The ceiling loops in a fresh worker with the engine's encoder configs. */
 async function runCeiling(spec, codec) {
   const { output } = spec;
   const config = { codec, width: output.width, height: output.height, bitrate: videoBitrate(output), framerate: output.fps };
@@ -71,7 +75,7 @@ async function runCeiling(spec, codec) {
     const answer = await new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => resolve(data);
       worker.onerror = (e) => reject(new Error(e.message));
-      segments(spec).then((segs) => worker.postMessage({ segments: segs, config, keyEvery: KEY_SECONDS * output.fps }));
+      segments(spec).then((segs) => worker.postMessage({ segments: segs, config, keyEvery: KEY_SECONDS * output.fps, audioBitrate: AUDIO_BPS }));
     });
     if (!answer.ok) throw new Error(`ceiling: ${answer.message}`);
     return answer.result;
@@ -176,5 +180,35 @@ async function runCase(spec, { reps, warmup }) {
   return runs;
 }
 
-window.bench = { runCase, runRaster };
+/**
+ * Issue #8: `spec` with its fast path against the same timeline re-encoded, interleaved;
+ * `prepare` specs are rendered first (once, e.g. to make a source with this browser's encoder).
+ */
+async function runFastPath(spec, { reps, warmup, prepare = [] }) {
+  engine ??= await Engine.create();
+  for (const p of prepare) await runEngine(p);
+  const runs = { fast: [], encode: [] };
+  for (let i = 0; i < warmup + reps; i++) {
+    const fast = await runEngine(spec);
+    const encode = await runEngine({ ...spec, reencode: true });
+    if (i >= warmup) {
+      runs.fast.push(fast);
+      runs.encode.push(encode);
+    }
+  }
+  return runs;
+}
+
+/** Issue #8: the sizes `spec` renders to at each of `targets` (bytes). */
+async function runTargets(spec, targets) {
+  engine ??= await Engine.create();
+  const out = [];
+  for (const target of targets) {
+    const r = await runEngine({ ...spec, output: { ...spec.output, targetSizeBytes: target } });
+    out.push({ target, bytes: r.bytes, passes: r.passes, seconds: r.seconds });
+  }
+  return out;
+}
+
+window.bench = { runCase, runRaster, runFastPath, runTargets };
 window.benchReady = true;

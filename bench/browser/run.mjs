@@ -1,11 +1,12 @@
 // `make bench`, browser part: renders cases (a)–(d) with frameloom in headless Chromium and,
 // in the same page and run, with a bare WebCodecs decode → encode loop (the ceiling) and with
 // Mediabunny (the fastest browser peer); the compose case (e) against Mediabunny drawing the same
-// overlays on a canvas; and 1,000 captions rasterized in the worker. Prints markdown tables of
-// medians and the targets.
+// overlays on a canvas; 1,000 captions rasterized in the worker; the copy and smart-cut fast paths
+// against re-encoding, and target-size accuracy. Prints markdown tables of medians and the targets.
 //
 //   node bench/browser/run.mjs            (after `make site`)
 //   BENCH_REPS=3 BENCH_WARMUP=1 BENCH_CASES=a,d,e,raster node bench/browser/run.mjs
+//   (case ids: a b c d e, raster, copy smart (issue #8 fast paths vs re-encode), size (target sizes))
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
@@ -42,6 +43,8 @@ const INPUTS = {
   'clipA720.mp4': clip('testsrc2', '1280x720', 6),
   'clipB720.mp4': clip('testsrc', '1280x720', 6),
   'c1080.mp4': clip('testsrc2', '1920x1080', 20),
+  'd1080.mp4': clip('testsrc', '1920x1080', 20),
+  'e1080.mp4': clip('smptebars', '1920x1080', 20),
 };
 
 const MP4 = { width: 1280, height: 720, fps: 30, format: 'mp4', videoCodec: 'h264', audioCodec: 'opus' };
@@ -51,16 +54,33 @@ const SPLICE_SOURCES = { clipA: 'clipA720.mp4', clipB: 'clipB720.mp4' };
 /** The cases; `ceiling` marks those with the ceiling target. */
 const CASES = [
   { id: 'a', name: '(a) trim 2–8 s, 720p → MP4', ceiling: true,
-    spec: { output: MP4, sources: { clip: 'a720.mp4' }, scenes: [[{ source: 'clip', trimStart: 2, trimEnd: 8 }]] } },
+    spec: { output: MP4, sources: { clip: 'a720.mp4' }, scenes: [[{ source: 'clip', trimStart: 2, trimEnd: 8 }]], reencode: true } },
   { id: 'b', name: '(b) splice A[0–4] + B[2–6], 720p → MP4', ceiling: false,
-    spec: { output: MP4, sources: SPLICE_SOURCES, scenes: SPLICE } },
+    spec: { output: MP4, sources: SPLICE_SOURCES, scenes: SPLICE, reencode: true } },
   { id: 'c', name: '(c) the same splice → WebM (VP9)', ceiling: false,
     spec: { output: { ...MP4, format: 'webm', videoCodec: 'vp9' }, sources: SPLICE_SOURCES, scenes: SPLICE } },
   { id: 'd', name: '(d) 1080p (20 s) → 720p MP4', ceiling: true,
-    spec: { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]] } },
+    spec: { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]], reencode: true } },
   { id: 'e', name: '(e) compose: splice + logo PNG + 20 cues, 720p → MP4', compose: true,
     spec: { output: MP4, sources: SPLICE_SOURCES, scenes: SPLICE, compose: true } },
 ];
+
+const MP4_1080 = { ...MP4, width: 1920, height: 1080 };
+/**
+ * Issue #8 cases: the fast path against the same timeline fully re-encoded (`reencode`), in
+ * the same run. The smart cut's source is first rendered by this browser's encoder (a smart
+ * cut of an x264 file falls back to a full encode: the SPS/PPS differ).
+ */
+const FAST_CASES = [
+  { id: 'copy', name: 'splice of three 1080p clips (60 s), copy', target: 20,
+    spec: { output: MP4_1080, sources: { a: 'c1080.mp4', b: 'd1080.mp4', c: 'e1080.mp4' },
+      scenes: ['a', 'b', 'c'].map((source) => [{ source, trimStart: 0, trimEnd: 20 }]) } },
+  { id: 'smart', name: 'smart cut 1–9 s of a 10 s 720p file this browser encoded', target: null,
+    prepare: [{ output: MP4, sources: { s: 'a720.mp4' }, scenes: [[{ source: 's', trimStart: 0, trimEnd: 10 }]], reencode: true, keepAs: 'own720.mp4' }],
+    spec: { output: MP4, sources: { s: 'own720.mp4' }, scenes: [[{ source: 's', trimStart: 1, trimEnd: 9 }]] } },
+];
+/** Issue #8: target sizes (bytes) for the 20 s 720p render of `c1080.mp4`. */
+const TARGETS = [1_000_000, 2_500_000, 5_000_000];
 
 async function makeInputs() {
   await mkdir(FIXTURES, { recursive: true });
@@ -93,7 +113,8 @@ function row(kase, runs) {
       kase.ceiling ? `${(ofCeiling * 100).toFixed(0)} %` : `(${(ofCeiling * 100).toFixed(0)} %)`, peer.toFixed(2), ofPeer.toFixed(2),
       misses.length ? `MISS: ${misses.join(', ')}` : 'ok'],
     detail: `${kase.id}: frameloom ${runs.engine.map((r) => r.seconds.toFixed(2)).join('/')} s (${runs.engine[0].encoder}, fast path ${runs.engine[0].fastPath}); `
-      + `ceiling ${runs.ceiling.map((r) => r.seconds.toFixed(2)).join('/')} s; mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s`,
+      + `ceiling ${runs.ceiling.map((r) => r.seconds.toFixed(2)).join('/')} s; mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s; `
+      + `frameloom ms waiting/working (first round): ${Object.entries(runs.engine[0].timings ?? {}).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`,
   };
 }
 
@@ -135,6 +156,9 @@ async function main() {
   await makeInputs();
   const wanted = process.env.BENCH_CASES?.split(',');
   const cases = CASES.filter((c) => !wanted || wanted.includes(c.id));
+  const fastCases = FAST_CASES.filter((c) => !wanted || wanted.includes(c.id));
+  const fastRows = [];
+  let targets = [];
   const server = await serveStatic({
     '/': SITE,
     '/bench/': path.join(REPO, 'bench/browser'),
@@ -161,6 +185,20 @@ async function main() {
       console.error(`bench: ${RASTER_CUES} captions at 1080p in the worker (${REPS} rounds)`);
       raster = rasterRows(await page.evaluate((options) => window.bench.runRaster(options), { count: RASTER_CUES, reps: REPS }));
     }
+    for (const kase of fastCases) {
+      console.error(`bench: ${kase.name} vs re-encode (${WARMUP} warm-up + ${REPS} rounds)`);
+      const runs = await page.evaluate(({ spec, reps, warmup, prepare }) => window.bench.runFastPath(spec, { reps, warmup, prepare }),
+        { spec: kase.spec, reps: REPS, warmup: WARMUP, prepare: kase.prepare ?? [] });
+      fastRows.push(fastRow(kase, runs));
+      const t = runs.fast[0].timings ?? {};
+      console.error(`bench: ${kase.id}: fast ${runs.fast.map((r) => r.seconds.toFixed(2)).join('/')} s, re-encode ${runs.encode.map((r) => r.seconds.toFixed(2)).join('/')} s; `
+        + `fast ms: ${Object.entries(t).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`);
+    }
+    if (!wanted || wanted.includes('size')) {
+      console.error('bench: target sizes');
+      const spec = { output: MP4, sources: { clip: 'c1080.mp4' }, scenes: [[{ source: 'clip', trimStart: 0, trimEnd: 20 }]] };
+      targets = await page.evaluate(({ spec, sizes }) => window.bench.runTargets(spec, sizes), { spec, sizes: TARGETS });
+    }
   } finally {
     await browser.close();
     await server.close();
@@ -169,9 +207,10 @@ async function main() {
   if (rows.length) {
     console.log(`## browser render (headless Chromium, ${cpus} cores, software codecs; medians of ${REPS} after ${WARMUP} warm-up)`);
     console.log(table(CASE_HEADERS, rows));
-    console.log(`frameloom s: Engine.render() to done (probe, decode, encode, audio, mux to OPFS). ceiling: bare VideoDecoder → VideoEncoder loop in a worker on`);
-    console.log(`the same files with the engine's encoder config (video only; its clock includes demuxing with Mediabunny, streamed into the decoder, since the`);
-    console.log(`engine must demux too; no audio, no mux). mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
+    console.log(`frameloom s: Engine.render() to done (probe, decode, encode, audio, mux to OPFS). ceiling: bare VideoDecoder → VideoEncoder and`);
+    console.log(`AudioDecoder → AudioEncoder (Opus) loops in a worker on the same files with the engine's encoder configs (its clock includes demuxing`);
+    console.log(`with Mediabunny, streamed into the decoders, since the engine must demux too; no resampling, mixing, compositing or mux).`);
+    console.log(`mediabunny ${'1.61.0'}: Conversion (a, d) or its sample sinks → sources (b, c).`);
     console.log(`Targets: frameloom ≥ ${CEILING_TARGET * 100} % of the ceiling's fps on (a) and (d) (in brackets where not a target); frameloom/mediabunny ≤ 1.`);
     for (const r of rows) console.log(`- ${r.detail}`);
   }
@@ -189,6 +228,27 @@ async function main() {
     console.log('The rasterOverlays bench export: overlay timeline → text renderer, as a render does, without video; style as the native');
     console.log('bench (Noto Sans 54 px, 3 px outline, soft shadow). Distinct cues miss the cache every round; 10 repeated texts hit it.');
   }
+  if (fastRows.length) {
+    console.log(`\n## browser fast paths (issue #8; medians of ${REPS}; re-encode = the same timeline with a 1 ms fade-in, so every frame is encoded)`);
+    console.log(table(['case', 'fast path', 'fast s', 're-encode s', 'speed-up', 'target'], fastRows));
+  }
+  if (targets.length) {
+    console.log('\n## browser target size (20 s 1080p → 720p MP4; at or under the target, ≥ 90 % of it)');
+    console.log(table(['target bytes', 'output bytes', 'of target', 'passes', 's', 'target'], targets.map((t) => {
+      const ratio = t.bytes / t.target;
+      return { cells: [String(t.target), String(t.bytes), `${(ratio * 100).toFixed(1)} %`, String(t.passes), t.seconds.toFixed(2), ratio <= 1 && ratio >= 0.9 ? 'ok' : 'MISS'] };
+    })));
+  }
+}
+
+/** A fast-path row: medians of the fast and the re-encode renders, and the speed-up. */
+function fastRow(kase, runs) {
+  const seconds = (list) => median(list.map((r) => r.seconds));
+  const [fast, encode] = [seconds(runs.fast), seconds(runs.encode)];
+  const speedup = encode / fast;
+  const path = runs.fast[0].fastPath + (runs.fast[0].fallback ? ` (fell back: ${runs.fast[0].fallback})` : '');
+  const verdict = kase.target == null ? '' : speedup >= kase.target ? 'ok' : `MISS: < ${kase.target}×`;
+  return { cells: [kase.name, path, fast.toFixed(2), encode.toFixed(2), `${speedup.toFixed(1)}×`, verdict] };
 }
 
 main().catch((error) => {

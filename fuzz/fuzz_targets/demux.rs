@@ -67,4 +67,12 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     remux.finish();
+    // Seeking back (through sample tables, Cues or a Cluster scan) must not panic or hang either.
+    if let Some(&id) = ids.first()
+        && demuxer.seek(id, 1_000_000).is_ok()
+    {
+        for _ in 0..64 {
+            let Ok(Some(_)) = demuxer.next_packet() else { break };
+        }
+    }
 });

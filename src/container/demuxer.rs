@@ -15,6 +15,12 @@ pub trait Demuxer {
 
     /// The next packet in file order (each track's packets in decode order), or `None` at the end.
     fn next_packet(&mut self) -> Result<Option<super::Packet>, ContainerError>;
+
+    /// Moves reading to the last keyframe of track `track_id` whose presentation time is at or
+    /// before `t_us` (the start of the file when none is): the packets that follow are the
+    /// tail of a full demux starting with that keyframe, for every track. Unknown tracks are
+    /// an error; nothing moves then.
+    fn seek(&mut self, track_id: u32, t_us: i64) -> Result<(), ContainerError>;
 }
 
 /// Opens a demuxer for whatever format `source` holds.

@@ -63,6 +63,9 @@ pub enum ContainerError {
     /// The output layout needs to rewrite earlier bytes but the sink cannot seek.
     #[error("this output layout needs a seekable sink; use the fragmented layout for streaming sinks")]
     SinkNotSeekable,
+    /// A seek named a track the file does not have.
+    #[error("the file has no track {0}; use one of the track ids its probe lists")]
+    UnknownTrack(u32),
 }
 
 impl ContainerError {
@@ -80,6 +83,7 @@ impl ContainerError {
             Self::NoTracks => "no_tracks",
             Self::InvalidInput(_) => "invalid_input",
             Self::SinkNotSeekable => "sink_not_seekable",
+            Self::UnknownTrack(_) => "unknown_track",
         }
     }
 

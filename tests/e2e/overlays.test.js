@@ -80,7 +80,7 @@ test('300 subtitle cues, an image with alpha and a faded text over a 20-second c
   assert.equal(got.ok, true, `render failed: ${got.code}: ${got.message}`);
   const probe = await probeFile(got.file);
   assert.equal(Number(probe.video.nb_read_frames), 20 * FPS);
-  assert.equal(got.stats.fastPath, 'none');
+  assert.equal(got.stats.passthrough, 'none');
 
   // Cue k shows on frame 2k and is gone on frame 2k + 1, at several cue times.
   const cues = [0, 1, 57, 150, 299];

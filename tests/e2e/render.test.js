@@ -122,7 +122,9 @@ describe('render in a worker', () => {
     assert.equal(got.blobType, got.mimeType);
     assert.equal(got.stats.audioEncoder, 'opus');
     assert.match(got.stats.audioFallback, /cannot encode mp4a\.40\.2/);
-    assert.equal(got.stats.fastPath, 'passthrough');
+    // The cuts fall on the source's keyframes: its packets are copied, nothing is encoded.
+    assert.equal(got.stats.fastPath, 'copy');
+    assert.deepEqual(got.stats.treatments, ['copy']);
     assert.equal(got.stats.storage, 'opfs');
     assert.equal(got.route, 'client');
     // The router's reason is prose for people: only check that it names the missing server.
@@ -132,8 +134,11 @@ describe('render in a worker', () => {
     const pcm = await samples(got.file);
     assert.ok(Math.abs(frequency(pcm, 1, 5) - 440) < 10, 'the tone stays at 440 Hz');
     const stages = new Set(got.events.map((e) => e.stage));
-    for (const stage of ['probe', 'render', 'mux']) assert.ok(stages.has(stage), `no ${stage} progress`);
+    // Copied: nothing is decoded (the encode paths report `decode` too: see (d)).
+    for (const stage of ['probe', 'render', 'encode', 'mux']) assert.ok(stages.has(stage), `no ${stage} progress`);
     assert.equal(got.events.at(-1).fraction, 1);
+    const fractions = got.events.map((e) => e.fraction);
+    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `fractions not rising within 0–1: ${fractions}`);
     assert.ok(got.events.some((e) => e.stage === 'render' && e.fps > 0 && typeof e.eta === 'number'));
     console.log(`(a) 720p trim: ${got.stats.fps.toFixed(1)} fps, ${got.stats.frames} frames in ${got.stats.seconds.toFixed(2)} s`);
   });
@@ -165,7 +170,10 @@ describe('timeline', () => {
     const got = await renderInPage(proj, { clip: 'c1080.mp4' });
     assertRendered(got);
     await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 60, seconds: 2, width: 1280, height: 720 });
-    assert.equal(got.stats.fastPath, 'passthrough');
+    assert.equal(got.stats.fastPath, 'encode');
+    assert.equal(got.stats.passthrough, 'all');
+    const stages = got.events.map((e) => e.stage);
+    assert.deepEqual([...new Set(stages)], ['probe', 'decode', 'render', 'encode', 'mux'], 'stages in order');
     const quality = await psnr(got.file, path.join(dir, 'c1080.mp4'), 1280, 720);
     assert.ok(quality >= 30, `PSNR ${quality} dB against ffmpeg's downscale`);
     console.log(`(d) 1080p→720p: ${got.stats.fps.toFixed(1)} fps, PSNR ${quality.toFixed(1)} dB`);
@@ -176,7 +184,7 @@ describe('timeline', () => {
     const got = await renderInPage(proj, { clip: 'rot.mp4' });
     assertRendered(got);
     await assertStreams(got, { codec: 'h264', frames: 30, seconds: 1, width: 1280, height: 720 });
-    assert.equal(got.stats.fastPath, 'none');
+    assert.equal(got.stats.passthrough, 'none');
     // ffmpeg shows the source upright (it applies the rotation): 360×640. Fitted into 1280×720
     // it is 405×720 at x = 437.5; everything else is black.
     const [reference] = await frames(path.join(dir, 'rot.mp4'), [0], 360, 640);
@@ -201,7 +209,7 @@ describe('timeline', () => {
     const got = await renderInPage(proj, { red: 'a360.mp4', blue: 'b360.mp4' });
     assertRendered(got);
     await assertStreams(got, { codec: 'h264', frames: 30, seconds: 1, width: 640, height: 360 });
-    assert.equal(got.stats.fastPath, 'none');
+    assert.equal(got.stats.passthrough, 'none');
     const [frame] = await frames(got.file, [15], 640, 360);
     const expect = (x, y, rgb, what) => assert.ok(near(frame.at(x, y), rgb), `${what} at (${x}, ${y}) is ${frame.at(x, y)}`);
     expect(200, 100, [255, 128, 128], 'half-transparent red');

@@ -43,6 +43,28 @@ impl<'a> Mp4Demuxer<'a> {
     }
 }
 
+impl TrackReader {
+    /// Puts the reader at its first sample at or after file offset `offset`.
+    fn move_to_offset(&mut self, offset: u64) {
+        let mut pos = Position::default();
+        loop {
+            match self.table.step(&mut pos) {
+                Some(sample) if sample.offset < offset => continue,
+                next => {
+                    (self.pos, self.next) = (pos, next);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// File offset of the last sync sample shown at or before `t_us`, if any.
+    fn keyframe_offset(&self, t_us: i64) -> Option<u64> {
+        let shown = |s: &Sample| self.timeline.presentation_us(s.cts()) <= t_us;
+        self.table.iter().filter(|s| s.record.sync && shown(s)).last().map(|s| s.offset)
+    }
+}
+
 impl Demuxer for Mp4Demuxer<'_> {
     fn info(&self) -> &ProbeInfo {
         &self.info
@@ -66,5 +88,15 @@ impl Demuxer for Mp4Demuxer<'_> {
             keyframe: sample.record.sync,
             data,
         }))
+    }
+
+    fn seek(&mut self, track_id: u32, t_us: i64) -> Result<(), ContainerError> {
+        let track = self.tracks.iter().find(|t| t.id == track_id).ok_or(ContainerError::UnknownTrack(track_id))?;
+        // File order is offset order, so every track resumes at the keyframe's offset.
+        let offset = track.keyframe_offset(t_us).unwrap_or(0);
+        for track in &mut self.tracks {
+            track.move_to_offset(offset);
+        }
+        Ok(())
     }
 }

@@ -48,6 +48,11 @@ impl ClusterWalker {
         Self { pos: start, end, cluster: None, unknown_size_seen: false }
     }
 
+    /// Where the walk stops (the Segment's end).
+    pub fn end(&self) -> u64 {
+        self.end
+    }
+
     /// True once a Cluster with an unknown size has been entered.
     pub fn unknown_size_seen(&self) -> bool {
         self.unknown_size_seen

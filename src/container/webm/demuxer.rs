@@ -9,11 +9,12 @@
 
 use super::blocks::split_frames;
 use super::cluster::{BlockRef, ClusterWalker};
-use crate::container::codec::opus;
+use super::cues::CuePoint;
 use super::probe::probe_reader;
 use super::reader::Reader;
 use super::timebase::TimeBase;
 use super::tracks::TrackEntry;
+use crate::container::codec::opus;
 use crate::container::{ByteSource, ContainerError, Demuxer, Packet, ProbeInfo};
 use std::collections::VecDeque;
 
@@ -48,6 +49,10 @@ pub struct WebmDemuxer<'a> {
     walker: ClusterWalker,
     tb: TimeBase,
     pending: VecDeque<Packet>,
+    /// Where the Clusters start, for seeks without Cues.
+    start: ClusterWalker,
+    /// The Cues with absolute cluster offsets (empty when the file has none).
+    cues: Vec<(u64, CuePoint)>,
 }
 
 impl<'a> WebmDemuxer<'a> {
@@ -64,9 +69,50 @@ impl<'a> WebmDemuxer<'a> {
             .zip(&probed.info.tracks)
             .map(|(entry, info)| DemuxTrack::new(entry, info.id, tb))
             .collect();
-        let start = segment.first_cluster.unwrap_or(segment.end);
-        let walker = ClusterWalker::new(start, segment.end);
-        Ok(Self { reader, info: probed.info, tracks, walker, tb, pending: VecDeque::new() })
+        let start = ClusterWalker::new(segment.first_cluster.unwrap_or(segment.end), segment.end);
+        let cues = segment
+            .cues
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| (segment.data_start.saturating_add(c.cluster_position), c))
+            .collect();
+        Ok(Self { reader, info: probed.info, tracks, walker: start.clone(), tb, pending: VecDeque::new(), start, cues })
+    }
+
+    /// The Cluster of the last cue of track `number` at or before `t_us`, if any.
+    fn cue_before(&self, number: u64, delay_ticks: i64, t_us: i64) -> Option<ClusterWalker> {
+        let end = self.start.end();
+        let ticks_us =
+            |c: &CuePoint| self.tb.to_us(i64::try_from(c.time).unwrap_or(i64::MAX).saturating_sub(delay_ticks));
+        let (offset, _) = self
+            .cues
+            .iter()
+            .filter(|(o, c)| c.track == number && *o < end && ticks_us(c) <= t_us)
+            .max_by_key(|(_, c)| c.time)?;
+        Some(ClusterWalker::new(*offset, end))
+    }
+
+    /// Walks block headers from `walker` and returns the walker standing just before the
+    /// last keyframe of track `number` at or before `t_us` (stopping at the first one after).
+    fn keyframe_before(
+        &mut self,
+        mut walker: ClusterWalker,
+        number: u64,
+        delay_ticks: i64,
+        t_us: i64,
+    ) -> Result<Option<ClusterWalker>, ContainerError> {
+        let mut found = None;
+        loop {
+            let before = walker.clone();
+            let Some(block) = walker.next_block(&mut self.reader)? else { return Ok(found) };
+            if block.header.track != number || !block.keyframe {
+                continue;
+            }
+            if self.tb.to_us(block.time.saturating_sub(delay_ticks)) > t_us {
+                return Ok(found);
+            }
+            found = Some(before);
+        }
     }
 
     /// Reads a block's frames into `pending`.
@@ -80,7 +126,8 @@ impl<'a> WebmDemuxer<'a> {
         let block_frame_us = block.duration.map(|d| self.tb.to_us(i64::try_from(d).unwrap_or(i64::MAX)) / count);
         let step = track.frame_us.or(block_frame_us).unwrap_or(0);
         for (i, range) in ranges.into_iter().enumerate() {
-            let frame = body.get(range).ok_or_else(|| super::ebml::malformed("a laced frame lies outside its block"))?;
+            let frame =
+                body.get(range).ok_or_else(|| super::ebml::malformed("a laced frame lies outside its block"))?;
             let mut data = Vec::with_capacity(track.stripped_header.len() + frame.len());
             data.extend_from_slice(&track.stripped_header);
             data.extend_from_slice(frame);
@@ -90,7 +137,14 @@ impl<'a> WebmDemuxer<'a> {
                 duration_us = (duration_us - block.discard_padding_ns / 1000).max(0);
             }
             let pts_us = start.saturating_add(step.saturating_mul(i as i64));
-            self.pending.push_back(Packet { track_id: track.id, pts_us, dts_us: pts_us, duration_us, keyframe: block.keyframe, data });
+            self.pending.push_back(Packet {
+                track_id: track.id,
+                pts_us,
+                dts_us: pts_us,
+                duration_us,
+                keyframe: block.keyframe,
+                data,
+            });
         }
         Ok(())
     }
@@ -111,5 +165,23 @@ impl Demuxer for WebmDemuxer<'_> {
                 self.unpack(&block, track)?;
             }
         }
+    }
+
+    /// Reads block headers only: from the Cluster of the last cue at or before `t_us` (from
+    /// the first Cluster when there is no such cue, or it leads nowhere) up to the first
+    /// keyframe after it.
+    fn seek(&mut self, track_id: u32, t_us: i64) -> Result<(), ContainerError> {
+        let track = self.tracks.iter().find(|t| t.id == track_id).ok_or(ContainerError::UnknownTrack(track_id))?;
+        let (number, delay) = (track.number, track.delay_ticks);
+        let mut found = None;
+        if let Some(cue) = self.cue_before(number, delay, t_us) {
+            found = self.keyframe_before(cue, number, delay, t_us)?;
+        }
+        if found.is_none() {
+            found = self.keyframe_before(self.start.clone(), number, delay, t_us)?;
+        }
+        self.walker = found.unwrap_or_else(|| self.start.clone());
+        self.pending.clear();
+        Ok(())
     }
 }

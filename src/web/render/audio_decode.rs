@@ -60,7 +60,7 @@ impl AudioSource {
         to_us: i64,
         signal: &Signal,
     ) -> Result<Self, RenderError> {
-        let packets = TrackPackets::open(blob, source_id, track.id)?;
+        let packets = TrackPackets::open(blob, source_id, track.id, from_us)?;
         let decoded: Rc<RefCell<VecDeque<Audio>>> = Rc::default();
         let (queue, woken) = (decoded.clone(), signal.clone());
         let output = Closure::new(move |data: AudioData| {

@@ -69,7 +69,7 @@ pub(crate) async fn choose_encoders(plan: &RenderPlan) -> Result<Encoders, Rende
     let (out, video) = (&plan.output, &plan.encoding.video);
     let mut chosen = None;
     for codec in &video.candidates {
-        let config = video_encode::encoder_config(codec, out.width, out.height, out.frame_rate.fps(), video.bitrate_bps);
+        let config = video_encode::encoder_config(codec, out.width, out.height, out.frame_rate.fps(), video.bitrate_bps, video.target.is_some());
         if supported(VideoEncoder::is_config_supported(&config)).await {
             chosen = Some(config);
             break;

@@ -77,9 +77,14 @@ pub(crate) async fn run(
         encoder: "gif".into(),
         audio_encoder: None,
         audio_fallback: None,
-        fast_path: "none",
+        fast_path: "encode",
+        fast_path_fallback: None,
+        passthrough: "none",
+        passes: 1,
+        video_bitrate: None,
         bytes,
         storage,
+        timings: *video.timings(),
     };
     let warnings = overlays.as_ref().map_or(&[][..], |o| o.warnings());
     Ok(result(&blob, "image/gif", &stats, plan, warnings))

@@ -1,26 +1,23 @@
 //! One render job from start to finish: validate, probe, plan, check codecs, then run the
-//! timeline (audio encoded ahead of each video frame, so both streams reach the muxer
-//! interleaved by time) and return the finished file with its stats.
+//! timeline in one pass or more ([`timeline::render`]) and return the finished file with its
+//! stats.
 
-use super::audio_encode::AudioOut;
-use super::audio_pipeline::AudioPipeline;
 use super::cancel::Signal;
 use super::codec_support::{check_decoders, choose_encoders};
-use super::gif_job;
 use super::error::{ProjectProblem, RenderError};
+use super::gif_job;
 use super::media::{Media, SourceFile};
-use super::mux::{AUDIO, MuxStage, VIDEO};
+use super::overlay_stage::OverlayStage;
 use super::progress::{Progress, Stage};
 use super::sink::Sink;
-use super::video_encode::VideoOut;
-use super::video_stage::VideoStage;
+use super::timeline::{self, Inputs, PassError};
+use super::timings::{Timings, now_ms};
 use crate::container;
-use super::overlay_stage::OverlayStage;
 use crate::overlay::OverlayWarning;
-use crate::plan::{self, RenderPlan};
-use crate::web::error::error_object;
+use crate::plan::{self, EncodeReason, RenderPlan, Treatment};
 use crate::project::{self, Format, Layer, Project};
 use crate::web::BlobSource;
+use crate::web::error::error_object;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
@@ -35,7 +32,14 @@ pub(crate) struct OutputOptions {
     pub memory: bool,
 }
 
-/// Runs a job; resolves to the result object (`blob`, `mimeType`, `stats`).
+/// Passes at most: a smart cut or copy falling back to encoding, then a target-size retry.
+const MAX_PASSES: u32 = 3;
+
+/// Runs a job; resolves to the result object (`blob`, `mimeType`, `stats`, `warnings`).
+///
+/// A job renders in one pass, or more: when the encoder's parameters differ from copied
+/// packets' (every segment is then encoded), and when a target size is overshot by more than
+/// 3 % (encoded once more at the corrected bitrate).
 pub(crate) async fn run(
     json: &str,
     files: &JsValue,
@@ -43,92 +47,83 @@ pub(crate) async fn run(
     progress: &mut Progress,
     signal: &Signal,
 ) -> Result<JsValue, RenderError> {
+    let job_started = now_ms();
     progress.report(Stage::Probe, 0.0, 0, 0);
-    let (project, media, plan) = prepare(json, files)?;
+    let (project, media, mut plan) = prepare(json, files)?;
     let mut overlays = OverlayStage::open(&plan, &project, files)?;
     if plan.output.format == Format::Gif {
         return gif_job::run(&project, &plan, &media, overlays, options, progress, signal).await;
     }
     check_decoders(&plan, &media).await?;
-    let encoders = choose_encoders(&plan).await?;
-    signal.check()?;
     let extension = if plan.output.format == Format::Webm { "webm" } else { "mp4" };
-    let sink = Sink::open(&options.dir, &format!("{}.{extension}", options.name), options.memory).await;
-    let storage = sink.kind();
-    let mut video = VideoStage::new(Some(VideoOut::open(&encoders.video, signal)?), signal);
-    let mut audio = match &encoders.audio {
-        Some(config) => AudioPipeline::new(&plan, AudioOut::open(config, signal)?, signal)?,
-        None => None,
-    };
-    let frame_samples = audio.as_ref().and(plan.encoding.audio.as_ref()).map(|a| a.frame_samples);
-    let mut mux = MuxStage::new(sink, &plan.output, frame_samples);
-    let total = plan.output.frame_count;
-    let mut done = 0u64;
-    for segment in &plan.segments {
-        if segment.frame_count == 0 {
+    let mut fallback: Option<String> = None;
+    let mut resized = false;
+    for pass in 0..MAX_PASSES {
+        let encoders = choose_encoders(&plan).await?;
+        signal.check()?;
+        // Each pass writes its own file: a dropped pass's file is removed in the background.
+        let suffix = if pass == 0 { String::new() } else { format!("-{pass}") };
+        let sink = Sink::open(&options.dir, &format!("{}{suffix}.{extension}", options.name), options.memory).await;
+        let storage = sink.kind();
+        let inputs = Inputs { plan: &plan, media: &media, encoders: &encoders, signal };
+        let rendered = match timeline::render(inputs, sink, overlays.as_mut(), progress, now_ms() - job_started).await {
+            Ok(rendered) => rendered,
+            Err(PassError::Mismatch(why)) if fallback.is_none() => {
+                encode_everything(&mut plan);
+                fallback = Some(why);
+                continue;
+            }
+            Err(PassError::Mismatch(why)) => return Err(RenderError::Internal(why)),
+            Err(PassError::Failed(e)) => return Err(e),
+        };
+        let bytes = rendered.sink.len();
+        let video = &mut plan.encoding.video;
+        // Over the target at all is a miss too (the plan aims 2 % under it), not only past 3 %.
+        if let Some(target) = video.target.filter(|t| !resized && (t.needs_retry(bytes) || bytes > t.target_bytes)) {
+            video.bitrate_bps = target.corrected_bitrate(video.bitrate_bps, bytes);
+            resized = true;
             continue;
         }
-        video.enter(&plan, segment, &media)?;
-        for n in segment.frames() {
-            if let Some(audio) = &mut audio {
-                audio.render_until(plan.output.frame_time_us(n + 1), &media).await?;
-            }
-            video.frame(&plan, segment, n, overlays.as_mut()).await?;
-            drain(&mut mux, &mut video, &mut audio)?;
-            done += 1;
-            progress.report(Stage::Render, 0.95 * done as f64 / total.max(1) as f64, done, total);
-        }
+        let mime = mime_type(plan.output.format, &rendered.video_codec, rendered.audio_codec.as_deref());
+        let blob = rendered.sink.finish(&mime).await?;
+        progress.report(Stage::Mux, 1.0, rendered.frames, plan.output.frame_count);
+        let stats = Stats {
+            frames: rendered.frames,
+            seconds: progress.elapsed_ms() / 1000.0,
+            encoder: rendered.video_codec,
+            audio_encoder: rendered.audio_codec,
+            audio_fallback: encoders.audio_fallback,
+            fast_path: fast_path(rendered.copied, rendered.frames),
+            fast_path_fallback: fallback,
+            passthrough: passthrough(rendered.passthrough, rendered.frames - rendered.copied),
+            passes: pass + 1,
+            video_bitrate: Some(plan.encoding.video.bitrate_bps),
+            bytes,
+            storage,
+            timings: rendered.timings,
+        };
+        let warnings = overlays.as_ref().map_or(&[][..], |o| o.warnings());
+        return Ok(result(&blob, &mime, &stats, &plan, warnings));
     }
-    video.close_inputs();
-    progress.report(Stage::Encode, 0.95, done, total);
-    if let Some(audio) = &mut audio {
-        audio.finish(&media).await?;
-    }
-    video.out()?.finish().await?;
-    drain(&mut mux, &mut video, &mut audio)?;
-    progress.report(Stage::Mux, 0.98, done, total);
-    let video_stream = video.out()?.stream().ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?;
-    let audio_stream = audio.as_mut().and_then(|a| a.out().stream());
-    let mime = mime_type(plan.output.format, &video_stream.0, audio_stream.as_ref().map(|s| s.0.as_str()));
-    let sink = mux.finish()?;
-    let bytes = sink.len();
-    let blob = sink.finish(&mime).await?;
-    progress.report(Stage::Mux, 1.0, done, total);
-    let stats = Stats {
-        frames: done,
-        seconds: progress.elapsed_ms() / 1000.0,
-        encoder: video_stream.0,
-        audio_encoder: audio_stream.map(|s| s.0),
-        audio_fallback: encoders.audio_fallback,
-        fast_path: fast_path(video.fast_frames(), done),
-        bytes,
-        storage,
-    };
-    let warnings = overlays.as_ref().map_or(&[][..], |o| o.warnings());
-    Ok(result(&blob, &mime, &stats, &plan, warnings))
+    Err(RenderError::Internal(format!("no file after {MAX_PASSES} passes")))
 }
 
-/// Writes whatever the encoders have produced.
-fn drain(mux: &mut MuxStage, video: &mut VideoStage, audio: &mut Option<AudioPipeline>) -> Result<(), RenderError> {
-    let video_stream = video.out()?.stream();
-    let audio_stream = match audio {
-        Some(a) => a.out().stream().map(Some),
-        None => Some(None),
-    };
-    let packets = video.out()?.take_packets();
-    mux.write(VIDEO, packets, video_stream.clone(), audio_stream.clone())?;
-    if let Some(a) = audio {
-        let packets = a.take_packets();
-        mux.write(AUDIO, packets, video_stream, audio_stream)?;
+/// Turns every copy and smart cut of `plan` into a full encode.
+fn encode_everything(plan: &mut RenderPlan) {
+    for segment in &mut plan.segments {
+        if segment.treatment.splice().is_some() {
+            segment.treatment = Treatment::Encode { reason: EncodeReason::ParameterMismatch };
+        }
     }
-    Ok(())
 }
 
 /// Validates the project, probes its media and plans the render.
 pub(crate) fn prepare(json: &str, files: &JsValue) -> Result<(Project, Media, RenderPlan), RenderError> {
-    let project = project::validate(json).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let project = project::validate(json)
+        .map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
     let media = probe_sources(&project, files)?;
-    let plan = plan::build(&project, &media.probes()).map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
+    let plan = plan::build(&project, &media.probes())
+        .map_err(|e| RenderError::InvalidProject(e.iter().map(ProjectProblem::from).collect()))?;
     Ok((project, media, plan))
 }
 
@@ -163,11 +158,20 @@ fn mime_type(format: Format, video: &str, audio: Option<&str>) -> String {
     }
 }
 
-/// `passthrough` when every frame skipped the canvas, `partial` when some did, else `none`.
-fn fast_path(fast: u64, frames: u64) -> &'static str {
+/// `copy` when every frame was copied from the sources, `smartCut` when some were, else `encode`.
+fn fast_path(copied: u64, frames: u64) -> &'static str {
+    match copied {
+        0 => "encode",
+        c if c == frames => "copy",
+        _ => "smartCut",
+    }
+}
+
+/// `all` when every encoded frame skipped the canvas, `partial` when some did, else `none`.
+fn passthrough(fast: u64, encoded: u64) -> &'static str {
     match fast {
         0 => "none",
-        f if f == frames => "passthrough",
+        f if f == encoded => "all",
         _ => "partial",
     }
 }
@@ -184,16 +188,32 @@ pub(super) struct Stats {
     pub(super) audio_encoder: Option<String>,
     /// Why the audio codec differs from the project's, if it does.
     pub(super) audio_fallback: Option<String>,
-    /// `passthrough`, `partial` or `none`.
+    /// `copy`, `smartCut` or `encode` ([`fast_path`]).
     pub(super) fast_path: &'static str,
+    /// Why copies and smart cuts were encoded after all, if they were.
+    pub(super) fast_path_fallback: Option<String>,
+    /// `all`, `partial` or `none` ([`passthrough`]).
+    pub(super) passthrough: &'static str,
+    /// Passes over the timeline.
+    pub(super) passes: u32,
+    /// The video bitrate of the last pass (`None` for GIF).
+    pub(super) video_bitrate: Option<u64>,
     /// Output size.
     pub(super) bytes: u64,
     /// `opfs` or `memory`.
     pub(super) storage: &'static str,
+    /// Where the time went.
+    pub(super) timings: Timings,
 }
 
 /// The object a render resolves to: `{ blob, mimeType, stats, warnings }`.
-pub(super) fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, warnings: &[OverlayWarning]) -> JsValue {
+pub(super) fn result(
+    blob: &Blob,
+    mime: &str,
+    stats: &Stats,
+    plan: &RenderPlan,
+    warnings: &[OverlayWarning],
+) -> JsValue {
     let obj = Object::new();
     let set = |target: &Object, key: &str, value: JsValue| {
         let _ = Reflect::set(target, &key.into(), &value);
@@ -207,8 +227,16 @@ pub(super) fn result(blob: &Blob, mime: &str, stats: &Stats, plan: &RenderPlan, 
     set(&s, "audioEncoder", stats.audio_encoder.as_deref().map_or(JsValue::NULL, JsValue::from));
     set(&s, "audioFallback", stats.audio_fallback.as_deref().map_or(JsValue::NULL, JsValue::from));
     set(&s, "fastPath", stats.fast_path.into());
+    set(&s, "fastPathFallback", stats.fast_path_fallback.as_deref().map_or(JsValue::NULL, JsValue::from));
+    let treatments: Array =
+        plan.segments.iter().filter(|s| s.frame_count > 0).map(|s| JsValue::from(s.treatment.name())).collect();
+    set(&s, "treatments", treatments.into());
+    set(&s, "passthrough", stats.passthrough.into());
+    set(&s, "passes", stats.passes.into());
+    set(&s, "videoBitrate", stats.video_bitrate.map_or(JsValue::NULL, |b| (b as f64).into()));
     set(&s, "bytes", (stats.bytes as f64).into());
     set(&s, "storage", stats.storage.into());
+    set(&s, "timings", stats.timings.to_js());
     set(&obj, "blob", blob.into());
     set(&obj, "mimeType", mime.into());
     set(&obj, "stats", s.into());

@@ -13,11 +13,13 @@ pub(crate) struct TrackPackets {
 }
 
 impl TrackPackets {
-    /// Opens `blob` (source `source_id`) and reads track `track_id`.
-    pub(crate) fn open(blob: &Blob, source_id: &str, track_id: u32) -> Result<Self, RenderError> {
+    /// Opens `blob` (source `source_id`) and reads track `track_id` from its last keyframe
+    /// at or before `from_us` (found through the sample tables or Cues, not by reading).
+    pub(crate) fn open(blob: &Blob, source_id: &str, track_id: u32, from_us: i64) -> Result<Self, RenderError> {
         let corrupt = |error| RenderError::CorruptSource { source_id: source_id.to_owned(), error };
         let source = BlobSource::new(blob.clone()).map_err(corrupt)?;
-        let demuxer = open_demuxer(Box::new(source)).map_err(corrupt)?;
+        let mut demuxer = open_demuxer(Box::new(source)).map_err(corrupt)?;
+        demuxer.seek(track_id, from_us).map_err(corrupt)?;
         Ok(TrackPackets { demuxer, track_id, source_id: source_id.to_owned() })
     }
 
@@ -29,10 +31,10 @@ impl TrackPackets {
     /// The track's next packet, or `None` at the end of the file.
     pub(crate) fn next(&mut self) -> Result<Option<Packet>, RenderError> {
         loop {
-            let packet = self.demuxer.next_packet().map_err(|error| RenderError::CorruptSource {
-                source_id: self.source_id.clone(),
-                error,
-            })?;
+            let packet = self
+                .demuxer
+                .next_packet()
+                .map_err(|error| RenderError::CorruptSource { source_id: self.source_id.clone(), error })?;
             match packet {
                 Some(p) if p.track_id != self.track_id => continue,
                 other => return Ok(other),

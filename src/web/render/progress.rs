@@ -12,6 +12,8 @@ const INTERVAL_MS: f64 = 100.0;
 pub(crate) enum Stage {
     /// Reading the sources' headers.
     Probe,
+    /// Opening a segment's decoders and decoding from its keyframe up to its first frame.
+    Decode,
     /// Decoding, compositing and encoding frames.
     Render,
     /// Flushing the encoders.
@@ -24,6 +26,7 @@ impl Stage {
     fn name(self) -> &'static str {
         match self {
             Stage::Probe => "probe",
+            Stage::Decode => "decode",
             Stage::Render => "render",
             Stage::Encode => "encode",
             Stage::Mux => "mux",
@@ -37,12 +40,19 @@ pub(crate) struct Progress {
     started_ms: f64,
     render_started_ms: Option<f64>,
     last: Option<(Stage, f64)>,
+    fraction: f64,
 }
 
 impl Progress {
     /// Events go to `callback` (if it is a function).
     pub(crate) fn new(callback: JsValue) -> Self {
-        Progress { callback: callback.dyn_into::<Function>().ok(), started_ms: Date::now(), render_started_ms: None, last: None }
+        Progress {
+            callback: callback.dyn_into::<Function>().ok(),
+            started_ms: Date::now(),
+            render_started_ms: None,
+            last: None,
+            fraction: 0.0,
+        }
     }
 
     /// Milliseconds since the job started.
@@ -57,17 +67,21 @@ impl Progress {
             return;
         }
         self.last = Some((stage, now));
-        let started = *self.render_started_ms.get_or_insert(now);
+        // Speed counts from the first frame work, not from probing.
+        let started = if stage == Stage::Probe { now } else { *self.render_started_ms.get_or_insert(now) };
         let seconds = (now - started) / 1000.0;
         let fps = if seconds > 0.0 { frames as f64 / seconds } else { 0.0 };
         let eta = if fps > 0.0 { total.saturating_sub(frames) as f64 / fps } else { f64::NAN };
+        // Never backwards, even when a job renders a second pass.
+        let fraction = fraction.clamp(self.fraction, 1.0);
+        self.fraction = fraction;
         let Some(callback) = &self.callback else { return };
         let event = Object::new();
         let set = |k: &str, v: JsValue| {
             let _ = Reflect::set(&event, &k.into(), &v);
         };
         set("stage", stage.name().into());
-        set("fraction", fraction.clamp(0.0, 1.0).into());
+        set("fraction", fraction.into());
         set("fps", fps.into());
         set("eta", if eta.is_finite() { eta.into() } else { JsValue::NULL });
         let _ = callback.call1(&JsValue::UNDEFINED, &event);

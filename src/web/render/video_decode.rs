@@ -19,7 +19,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoFrame};
+use web_sys::{
+    Blob, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoFrame,
+};
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
 const MAX_DECODE_QUEUE: u32 = 8;
@@ -65,13 +67,15 @@ pub(crate) struct VideoCursor {
     input_done: bool,
     flushed: Option<Rc<Cell<bool>>>,
     current: Option<Frame>,
+    /// Where a primed cursor will first be asked for (until that first seek).
+    primed_us: Option<i64>,
     signal: Signal,
 }
 
 impl VideoCursor {
     /// Opens the source and configures a decoder for its track.
     pub(crate) fn open(input: VideoInput<'_>, signal: &Signal) -> Result<Self, RenderError> {
-        let packets = TrackPackets::open(input.blob, input.source_id, input.track.id)?;
+        let packets = TrackPackets::open(input.blob, input.source_id, input.track.id, input.decode_from_us)?;
         let decoded: Rc<RefCell<VecDeque<Frame>>> = Rc::default();
         let (queue, woken) = (decoded.clone(), signal.clone());
         let output = Closure::new(move |frame: VideoFrame| {
@@ -89,6 +93,7 @@ impl VideoCursor {
             input_done: false,
             flushed: None,
             current: None,
+            primed_us: None,
             signal: signal.clone(),
         };
         cursor.decoder.get().configure(&decoder_config(input.track)).map_err(|e| RenderError::DecodeFailed {
@@ -101,6 +106,7 @@ impl VideoCursor {
     /// Moves to the latest frame at or before source time `t_us` (the first frame when all
     /// are later), decoding as far as needed; see [`VideoCursor::current`].
     pub(crate) async fn seek(&mut self, t_us: i64) -> Result<(), RenderError> {
+        self.primed_us = None;
         loop {
             self.check()?;
             self.advance(t_us);
@@ -118,7 +124,17 @@ impl VideoCursor {
     /// Queues more chunks if the decoder has room (while the stage waits for the encoder).
     pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
         self.check()?;
+        if let Some(t_us) = self.primed_us {
+            self.advance(t_us);
+        }
         self.feed()
+    }
+
+    /// Starts decoding towards source time `t_us` without waiting: frames before it are
+    /// closed as they come (see [`VideoCursor::top_up`]) until the first [`VideoCursor::seek`].
+    pub(crate) fn prime(&mut self, t_us: i64) -> Result<(), RenderError> {
+        self.primed_us = Some(t_us);
+        self.top_up()
     }
 
     /// The frame found by the last [`VideoCursor::seek`] (`None` when the track has no frames
@@ -140,7 +156,10 @@ impl VideoCursor {
 
     /// Queues chunks while the decoder has room; flushes once the input is done.
     fn feed(&mut self) -> Result<(), RenderError> {
-        while !self.input_done && self.decoder.get().decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
+        while !self.input_done
+            && self.decoder.get().decode_queue_size() < MAX_DECODE_QUEUE
+            && self.decoded.borrow().len() < MAX_DECODED
+        {
             let Some(packet) = self.packets.next()? else {
                 self.input_done = true;
                 break;

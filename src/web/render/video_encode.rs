@@ -44,11 +44,15 @@ impl VideoOut {
     }
 }
 
-/// The encoder config for `codec` at `width × height`, `fps` and `bitrate_bps`.
-pub(crate) fn encoder_config(codec: &str, width: u32, height: u32, fps: f64, bitrate_bps: u64) -> VideoEncoderConfig {
+/// The encoder config for `codec` at `width × height`, `fps` and `bitrate_bps`; `constant`
+/// asks for constant bitrate (a size target), else the encoder's default (variable).
+pub(crate) fn encoder_config(codec: &str, width: u32, height: u32, fps: f64, bitrate_bps: u64, constant: bool) -> VideoEncoderConfig {
     let config = VideoEncoderConfig::new(codec, height, width);
     config.set_bitrate_f64(bitrate_bps as f64);
     config.set_framerate(fps);
+    if constant {
+        let _ = Reflect::set(&config, &"bitrateMode".into(), &"constant".into());
+    }
     if codec.starts_with("avc1") {
         // Length-prefixed NAL units with an avcC description, as MP4 stores them.
         let avc = Object::new();

@@ -1,29 +1,35 @@
 //! The video path of the timeline: for each output frame, seek every visible video layer's
 //! [`VideoCursor`] to its source time, upload the overlays showing then, composite in z-order
-//! (or take the fast path), and encode at the
-//! plan's exact frame time. Cursors open when their layer first shows and close (with their
-//! decoders and frames) when it ends.
+//! (or take the fast path), and encode at the plan's exact frame time. Cursors open a few
+//! frames before their layer first shows ([`VideoStage::prepare`], so the next segment's
+//! decoder is configured and primed while the current one still feeds the encoder) and close
+//! (with their decoders and frames) when it ends.
 
 use super::cancel::Signal;
 use super::compositor::{Compositor, Draw, Picture, retime};
 use super::error::RenderError;
 use super::media::Media;
 use super::overlay_stage::OverlayStage;
+use super::owned::Frame;
+use super::timings::{Timings, now_ms};
 use super::video_decode::{VideoCursor, VideoInput};
 use super::video_encode::VideoOut;
 use crate::plan::{RenderPlan, Segment, VideoVisual, Visual, VisualLayer};
-use super::owned::Frame;
 use crate::raster::Bitmap;
 use std::collections::BTreeMap;
 
 /// Video decoding, compositing and encoding for one job.
 pub(crate) struct VideoStage {
     cursors: BTreeMap<usize, VideoCursor>,
+    /// Cursors opened ahead for the next segment's new layers.
+    upcoming: BTreeMap<usize, VideoCursor>,
     compositor: Option<Compositor>,
     /// The `VideoEncoder`; `None` when frames are read back instead ([`VideoStage::pixels`]).
     out: Option<VideoOut>,
     fast_frames: u64,
     signal: Signal,
+    timings: Timings,
+    force_key: bool,
 }
 
 /// What [`VideoStage::render`] produces.
@@ -55,12 +61,26 @@ fn video_of(plan: &RenderPlan, index: usize) -> Result<(&VisualLayer, Option<&Vi
 impl VideoStage {
     /// A stage encoding into `out`, or reading frames back (GIF, thumbnails) without one.
     pub(crate) fn new(out: Option<VideoOut>, signal: &Signal) -> Self {
-        VideoStage { cursors: BTreeMap::new(), compositor: None, out, fast_frames: 0, signal: signal.clone() }
+        VideoStage {
+            cursors: BTreeMap::new(),
+            upcoming: BTreeMap::new(),
+            compositor: None,
+            out,
+            fast_frames: 0,
+            signal: signal.clone(),
+            timings: Timings::default(),
+            force_key: false,
+        }
     }
 
     /// Frames that took the fast path (no canvas).
     pub(crate) fn fast_frames(&self) -> u64 {
         self.fast_frames
+    }
+
+    /// Where the time went so far (the video fields).
+    pub(crate) fn timings(&mut self) -> &mut Timings {
+        &mut self.timings
     }
 
     /// The encoder.
@@ -70,22 +90,70 @@ impl VideoStage {
 
     /// Opens the cursors `segment` needs and closes those it no longer shows.
     pub(crate) fn enter(&mut self, plan: &RenderPlan, segment: &Segment, media: &Media) -> Result<(), RenderError> {
+        let started = now_ms();
         self.cursors.retain(|index, _| segment.layers.contains(index));
+        self.prepare(plan, segment, media)?;
+        self.cursors.append(&mut self.upcoming);
+        self.timings.open += now_ms() - started;
+        Ok(())
+    }
+
+    /// Opens, ahead of time, the cursors of `segment`'s layers that are not open yet, and
+    /// starts them decoding towards the segment's first frame.
+    pub(crate) fn prepare(&mut self, plan: &RenderPlan, segment: &Segment, media: &Media) -> Result<(), RenderError> {
         for &index in &segment.layers {
-            if self.cursors.contains_key(&index) {
-                continue;
+            if !self.cursors.contains_key(&index) && !self.upcoming.contains_key(&index) {
+                self.open_cursor(plan, segment.first_frame, index, media, None)?;
             }
-            let (layer, Some(video)) = video_of(plan, index)? else { continue };
-            let (blob, track) = media.track(&video.source, video.track_id)?;
-            let input = VideoInput {
-                blob,
-                source_id: &video.source,
-                track,
-                decode_from_us: video.decode_from_us,
-                to_us: video.time.source_time_us(layer.end_us),
-            };
-            self.cursors.insert(index, VideoCursor::open(input, &self.signal)?);
         }
+        Ok(())
+    }
+
+    /// Reopens the cursors of `segment`'s video layers to decode from source time
+    /// `decode_from_us` (a keyframe) towards output frame `first_frame` (a smart cut's tail).
+    pub(crate) fn restart(
+        &mut self,
+        plan: &RenderPlan,
+        segment: &Segment,
+        first_frame: u64,
+        media: &Media,
+        decode_from_us: i64,
+    ) -> Result<(), RenderError> {
+        for &index in &segment.layers {
+            self.cursors.remove(&index);
+            self.open_cursor(plan, first_frame, index, media, Some(decode_from_us))?;
+        }
+        self.cursors.append(&mut self.upcoming);
+        Ok(())
+    }
+
+    /// Makes the next encoded frame a keyframe (after copied packets, or to start a GOP).
+    pub(crate) fn force_keyframe(&mut self) {
+        self.force_key = true;
+    }
+
+    /// Opens an upcoming cursor for video layer `index` (overlays have none), primed for
+    /// output frame `first_frame`, decoding from the layer's keyframe or from `decode_from_us`.
+    fn open_cursor(
+        &mut self,
+        plan: &RenderPlan,
+        first_frame: u64,
+        index: usize,
+        media: &Media,
+        decode_from_us: Option<i64>,
+    ) -> Result<(), RenderError> {
+        let (layer, Some(video)) = video_of(plan, index)? else { return Ok(()) };
+        let (blob, track) = media.track(&video.source, video.track_id)?;
+        let input = VideoInput {
+            blob,
+            source_id: &video.source,
+            track,
+            decode_from_us: decode_from_us.unwrap_or(video.decode_from_us),
+            to_us: video.time.source_time_us(layer.end_us),
+        };
+        let mut cursor = VideoCursor::open(input, &self.signal)?;
+        cursor.prime(video.time.source_time_us(plan.output.frame_time_us(first_frame)))?;
+        self.upcoming.insert(index, cursor);
         Ok(())
     }
 
@@ -103,14 +171,24 @@ impl VideoStage {
         };
         // The decoders keep decoding ahead while the encoder is full (topped up on every
         // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
+        let started = now_ms();
         while !self.out()?.has_room()? {
-            for cursor in self.cursors.values_mut() {
-                cursor.top_up()?;
-            }
+            self.top_up()?;
             self.signal.wait().await?;
         }
+        self.timings.encode_wait += now_ms() - started;
+        self.timings.encoder_dry += u32::from(self.out()?.encoder().encode_queue_size() == 0);
         let interval = plan.encoding.video.keyframe_interval_frames.max(1);
-        self.out()?.encode(frame.get(), n % interval == 0)
+        let key = std::mem::take(&mut self.force_key) || n % interval == 0;
+        self.out()?.encode(frame.get(), key)
+    }
+
+    /// Queues more chunks in every decoder that has room (before the loop waits on anything).
+    pub(crate) fn top_up(&mut self) -> Result<(), RenderError> {
+        for cursor in self.cursors.values_mut().chain(self.upcoming.values_mut()) {
+            cursor.top_up()?;
+        }
+        Ok(())
     }
 
     /// Renders output frame `n` of `segment` on the canvas and reads it back (premultiplied
@@ -147,9 +225,13 @@ impl VideoStage {
                 continue;
             }
             if let Some(video) = video {
-                let cursor =
-                    self.cursors.get_mut(&index).ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
+                let cursor = self
+                    .cursors
+                    .get_mut(&index)
+                    .ok_or_else(|| RenderError::Internal(format!("no cursor for layer {index}")))?;
+                let started = now_ms();
                 cursor.seek(video.time.source_time_us(t_us)).await?;
+                self.timings.decode_wait += now_ms() - started;
             }
             visible.push((index, opacity));
         }
@@ -170,7 +252,11 @@ impl VideoStage {
                 }
                 (_, None) => {
                     let pictures = overlays.into_iter().flat_map(|o| o.pictures(index));
-                    draws.extend(pictures.map(|(bitmap, placement)| Draw { picture: Picture::Bitmap(bitmap), placement, opacity }));
+                    draws.extend(pictures.map(|(bitmap, placement)| Draw {
+                        picture: Picture::Bitmap(bitmap),
+                        placement,
+                        opacity,
+                    }));
                 }
             }
         }
@@ -183,16 +269,19 @@ impl VideoStage {
             return compositor.compose_pixels(segment.background, &draws).map(Rendered::Pixels);
         }
         let fast = match draws.as_slice() {
-            [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => {
-                placement.covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height).then_some(*frame)
-            }
+            [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => placement
+                .covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height)
+                .then_some(*frame),
             _ => None,
         };
         let frame = if let Some(only) = fast {
             self.fast_frames += 1;
             retime(only, t_us, duration_us)?
         } else {
-            compositor.compose(segment.background, &draws, t_us, duration_us)?
+            let started = now_ms();
+            let frame = compositor.compose(segment.background, &draws, t_us, duration_us)?;
+            self.timings.compose += now_ms() - started;
+            frame
         };
         Ok(Rendered::Frame(frame))
     }
@@ -200,5 +289,6 @@ impl VideoStage {
     /// Closes every cursor (after the last frame).
     pub(crate) fn close_inputs(&mut self) {
         self.cursors.clear();
+        self.upcoming.clear();
     }
 }
