@@ -9,7 +9,8 @@ use support::*;
 #[test]
 fn kill_9_mid_job_then_restart_completes_it() {
     let dir = TempDir::new("restart");
-    let file = make_source(&dir.path, "src.mp4", "640x360", 10.0);
+    // Scaled, so the plan encodes every frame (a same-size trim would be stream-copied at once).
+    let file = make_source(&dir.path, "src.mp4", "960x540", 10.0);
     let (sha, bytes) = install_source(&dir.data(), &file);
     let server = Server::start_in(&dir.data(), &["--workers", "1"]);
     let id = submit(&server, &project(&sha, bytes, (640, 360), 0.0, 10.0));
