@@ -140,5 +140,5 @@ fn retags_the_avcc_of_an_mp4_and_in_band_parameter_sets() {
     want.extend_from_slice(&new_sps);
     want.extend_from_slice(&[0, 0, 0, 3, 0x65, 0x88, 0x84]);
     sample[..4].copy_from_slice(&(sps.len() as u32).to_be_bytes());
-    assert_eq!(retag_sample(&sample, 4, Colour::BT709).unwrap(), want);
+    assert_eq!(retag_sample(&sample, 4, Colour::BT709).unwrap(), Some(want));
 }

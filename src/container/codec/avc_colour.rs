@@ -205,14 +205,16 @@ fn copy_units<'a>(
 }
 
 /// The sample `data` (NAL units each prefixed by a `length_size`-byte big-endian length)
-/// with every SPS retagged with `colour`; other NAL units are copied as they are.
-pub fn retag_sample(data: &[u8], length_size: usize, colour: Colour) -> Result<Vec<u8>, ContainerError> {
+/// with every SPS retagged with `colour`, other NAL units copied as they are; `None` when it
+/// holds no SPS (nothing to change).
+pub fn retag_sample(data: &[u8], length_size: usize, colour: Colour) -> Result<Option<Vec<u8>>, ContainerError> {
     if !(1..=4).contains(&length_size) {
         return Err(malformed("NAL unit length size outside 1–4 bytes"));
     }
     let cut = || malformed("sample cut inside a NAL unit");
     let mut out = Vec::with_capacity(data.len() + 16);
     let mut rest = data;
+    let mut found = false;
     while !rest.is_empty() {
         let (len, tail) = rest.split_at_checked(length_size).ok_or_else(cut)?;
         let len = len.iter().fold(0usize, |n, &b| n << 8 | usize::from(b));
@@ -220,6 +222,7 @@ pub fn retag_sample(data: &[u8], length_size: usize, colour: Colour) -> Result<V
         let retagged;
         let unit = if unit.first().map(|h| h & 0x1F) == Some(SPS) {
             retagged = retag_sps(unit, colour)?;
+            found = true;
             &retagged[..]
         } else {
             unit
@@ -232,7 +235,7 @@ pub fn retag_sample(data: &[u8], length_size: usize, colour: Colour) -> Result<V
         out.extend_from_slice(unit);
         rest = tail;
     }
-    Ok(out)
+    Ok(found.then_some(out))
 }
 
 #[cfg(test)]
@@ -327,6 +330,7 @@ mod tests {
         let mut want = vec![0, 0, 0, tagged.len() as u8];
         want.extend_from_slice(&tagged);
         want.extend_from_slice(&[0, 0, 0, 2, 0x65, 0x88]);
-        assert_eq!(retag_sample(&sample, 4, Colour::BT709).unwrap(), want);
+        assert_eq!(retag_sample(&sample, 4, Colour::BT709).unwrap(), Some(want));
+        assert_eq!(retag_sample(&[0, 0, 0, 2, 0x65, 0x88], 4, Colour::BT709).unwrap(), None);
     }
 }
