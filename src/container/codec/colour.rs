@@ -20,8 +20,8 @@ impl Colour {
     /// BT.601 (SMPTE 170M), limited range.
     pub const BT601: Colour = Colour { primaries: 6, transfer: 6, matrix: 6, full_range: false };
 
-    /// How video of `height` lines without a colour tag is read, as browsers read it and the
-    /// server reads it too: BT.709 from [`HD_LINES`] up, BT.601 below.
+    /// How video of `height` lines without a colour tag is read, on the server and (through
+    /// the decoder config) in the browser: BT.709 from [`HD_LINES`] up, BT.601 below.
     pub fn untagged(height: u32) -> Colour {
         if height >= HD_LINES { Colour::BT709 } else { Colour::BT601 }
     }

@@ -6,10 +6,8 @@
 pub mod aac;
 pub mod av1;
 pub mod avc;
-pub mod avc_colour;
 mod bits;
 pub mod colour;
 pub mod hevc;
-pub mod nal;
 pub mod opus;
 pub mod vp9;

@@ -4,12 +4,9 @@
 //! give with their first output, so packets wait in a short queue until both are known.
 //! MP4 is written fast-start (index space reserved from the known frame and packet counts,
 //! `moov` first); WebM in its seekable layout (sizes, duration and cues patched at the end).
-//! H.264 parameter sets (the avcC's and any in band) get the colour tags of what the encoder
-//! coded ([`super::colour`]).
 
 use super::error::RenderError;
 use super::sink::Sink;
-use super::colour::{is_h264, retag_h264_config, retag_h264_sample};
 use super::encoded_output::StreamConfig;
 use crate::audio::{OUTPUT_CHANNELS, OUTPUT_RATE};
 use crate::container::mp4::{Mp4Muxer, Mp4Options};
@@ -45,8 +42,6 @@ pub(crate) struct MuxStage {
     format: Format,
     output: OutputSpec,
     expected_audio_packets: Option<u64>,
-    /// The encoder's avcC when the video is H.264 (its samples' SPS are retagged).
-    h264: Option<Vec<u8>>,
 }
 
 fn mux_error(e: ContainerError) -> RenderError {
@@ -65,7 +60,6 @@ impl MuxStage {
             format: output.format,
             output: output.clone(),
             expected_audio_packets,
-            h264: None,
         }
     }
 
@@ -104,12 +98,6 @@ impl MuxStage {
     }
 
     fn write_one(&mut self, index: usize, packet: &Packet) -> Result<(), RenderError> {
-        let retagged = match &self.h264 {
-            Some(avcc) if index == VIDEO && packet.keyframe => retag_h264_sample(&packet.data, avcc).map_err(mux_error)?,
-            _ => None,
-        };
-        let retagged = retagged.map(|data| Packet { data, ..packet.clone() });
-        let packet = retagged.as_ref().unwrap_or(packet);
         match &mut self.state {
             State::Open(open) => match open.as_mut() {
                 Open::Mp4(m) => m.write_packet(index, packet),
@@ -124,7 +112,7 @@ impl MuxStage {
         let State::Pending { sink, queue } = std::mem::replace(&mut self.state, State::Gone) else {
             return Ok(());
         };
-        let mut tracks = vec![self.video_track(video)?];
+        let mut tracks = vec![self.video_track(video)];
         tracks.extend(audio.map(audio_track));
         let open = match self.format {
             Format::Webm => Open::Webm(WebmMuxer::new(sink, &tracks, WebmOptions { live: false }).map_err(mux_error)?),
@@ -141,16 +129,9 @@ impl MuxStage {
         Ok(())
     }
 
-    fn video_track(&mut self, (codec, description): StreamConfig) -> Result<MuxTrack, RenderError> {
+    fn video_track(&self, (codec, description): StreamConfig) -> MuxTrack {
         let rate = self.output.frame_rate;
-        let description = match description {
-            Some(avcc) if is_h264(&codec) => {
-                self.h264 = Some(avcc.clone());
-                Some(retag_h264_config(&avcc).map_err(mux_error)?)
-            }
-            other => other,
-        };
-        Ok(MuxTrack {
+        MuxTrack {
             kind: TrackKind::Video,
             codec,
             description,
@@ -163,7 +144,7 @@ impl MuxStage {
                 variable_frame_rate: false,
             }),
             audio: None,
-        })
+        }
     }
 }
 
