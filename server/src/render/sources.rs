@@ -49,8 +49,9 @@ pub struct Probed {
     pub untagged_hd: BTreeSet<String>,
 }
 
-/// Height from which untagged video is BT.709 (below it, BT.601), as browsers assume.
-pub const HD_LINES: u32 = 720;
+/// Height from which untagged video is BT.709 (below it, BT.601): the core's rule, which the
+/// browser's decoders are configured with too.
+pub use frameloom::container::codec::colour::HD_LINES;
 
 /// Probes every source a layer of `project` uses; `files` maps source ids to files on disk.
 pub fn probe_all(project: &Project, files: &BTreeMap<String, PathBuf>) -> Result<Probed, RenderError> {

@@ -7,6 +7,7 @@ pub mod aac;
 pub mod av1;
 pub mod avc;
 mod bits;
+pub mod colour;
 pub mod hevc;
 pub mod opus;
 pub mod vp9;

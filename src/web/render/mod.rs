@@ -17,6 +17,7 @@ mod audio_pipeline;
 mod cancel;
 mod codec_events;
 mod codec_support;
+mod colour;
 mod compositor;
 mod copy_stage;
 mod counters;

@@ -9,12 +9,13 @@
 //! works.
 
 use super::cancel::Signal;
+use super::colour::untagged_color_space;
 use super::error::RenderError;
 use super::owned::Frame;
 use super::owned_codec::OwnedCodec;
 use super::packets::TrackPackets;
 use crate::container::{Packet, TrackInfo};
-use js_sys::Uint8Array;
+use js_sys::{Reflect, Uint8Array};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -42,12 +43,13 @@ pub(crate) struct VideoInput<'a> {
     pub to_us: i64,
 }
 
-/// The decoder config for `track`.
+/// The decoder config for `track` (untagged video read as the server reads it).
 pub(crate) fn decoder_config(track: &TrackInfo) -> VideoDecoderConfig {
     let config = VideoDecoderConfig::new(&track.codec);
     if let Some(video) = &track.video {
         config.set_coded_width(video.width);
         config.set_coded_height(video.height);
+        let _ = Reflect::set(&config, &"colorSpace".into(), &untagged_color_space(video.height));
     }
     if let Some(description) = &track.description {
         config.set_description_u8_array(&Uint8Array::from(description.as_slice()));

@@ -6,6 +6,7 @@
 //! (with their decoders and frames) when it ends.
 
 use super::cancel::Signal;
+use super::colour::is_output_colour;
 use super::compositor::{Compositor, Draw, Picture, retime};
 use super::error::RenderError;
 use super::media::Media;
@@ -269,9 +270,9 @@ impl VideoStage {
             return compositor.compose_pixels(segment.background, &draws).map(Rendered::Pixels);
         }
         let fast = match draws.as_slice() {
-            [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 => placement
-                .covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height)
-                .then_some(*frame),
+            [Draw { picture: Picture::Frame(frame), placement, opacity }] if *opacity >= 1.0 && is_output_colour(frame) => {
+                placement.covers_exactly(frame.display_width(), frame.display_height(), out.width, out.height).then_some(*frame)
+            }
             _ => None,
         };
         let frame = if let Some(only) = fast {
