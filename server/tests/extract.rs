@@ -51,6 +51,8 @@ fn run(program: &str, args: &[&str]) -> Vec<u8> {
 fn source(dir: &Path, codec: &str) -> PathBuf {
     let (name, args): (&str, &[&str]) = match codec {
         "h264" => ("source.mp4", &["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
+        // B-frames: the first kept keyframe is presented two frames after it is decoded.
+        "h264-bframes" => ("source.mp4", &["-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
         _ => (
             "source.webm",
             &["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k", "-c:a", "libopus"],
@@ -236,6 +238,32 @@ fn mp4_cut_keeps_whole_gops_at_source_times_and_renders_the_same_frames() {
         .fold(f64::INFINITY, f64::min);
     assert_eq!(log.lines().count(), 222);
     assert!(worst > 30.0, "a frame differs: {worst} dB");
+}
+
+#[test]
+fn mp4_cut_with_b_frames_keeps_source_times_and_the_servers_stream_copy() {
+    let dir = Dir::new("mp4-bframes");
+    let src = source(&dir.0, "h264-bframes");
+    let cut_project = project(&src, 20.0, 30.0);
+    let out = dir.path("compact.mp4");
+    let needs = needs(&cut_project, &src);
+    let report = cut(&src, &needs, &out);
+    check_cut(&src, &out, &report, needs.video[0].decode_from_us);
+
+    // Cut on keyframes at the source's size: the server copies the GOPs out of the compact file.
+    let part_dir = dir.sub("part");
+    std::fs::copy(&out, part_dir.join("source.mp4")).unwrap();
+    std::fs::write(dir.path("project.json"), cut_project.to_string()).unwrap();
+    let output = dir.path("part.mp4");
+    let render = Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
+        .args(["render", dir.path("project.json").to_str().unwrap(), "--sources", part_dir.to_str().unwrap()])
+        .args(["-o", output.to_str().unwrap(), "--threads", "2", "--work-dir", dir.path("work").to_str().unwrap()])
+        .output()
+        .expect("frameloom-server runs");
+    assert!(render.status.success(), "render: {}", String::from_utf8_lossy(&render.stderr));
+    let stats: Value = serde_json::from_slice(&render.stdout).unwrap();
+    assert_eq!((stats["fast_path"].as_str(), &stats["copy_fallback"]), (Some("stream-copy"), &Value::Null), "{stats}");
+    assert_eq!(ffprobe_streams(&output)[0]["nb_frames"], "300");
 }
 
 #[test]

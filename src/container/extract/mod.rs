@@ -8,7 +8,8 @@
 //!
 //! - **MP4/MOV** sources become a fast-start MP4. Its tracks' decode times start at the first
 //!   kept packet and a leading empty edit (`elst` entry with `media_time` −1) shifts them back
-//!   to source time. The edit is stored in the movie timescale (1/1000 s), so the compact
+//!   to source time (the next edit starts at the first presentation time, so a B-frame delay
+//!   is not lost in players that start showing there, as ffmpeg does). The edit is stored in the movie timescale (1/1000 s), so the compact
 //!   file's times match the source's to within 0.5 ms, inside the renderers' frame-pick
 //!   tolerance. ffmpeg applies the edit: `ffprobe` reports the source times and the server's
 //!   `-seek_timestamp 1 -ss <source time>` inputs seek in them unchanged.

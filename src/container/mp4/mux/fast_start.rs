@@ -136,7 +136,11 @@ fn free_header(len: u64) -> [u8; 8] {
 /// The edit list mapping the stored media (decode times from 0) back to the packets' times.
 ///
 /// Decode times start at the first packet's; a first decode time below 0
-/// (B-frame delay, AAC priming, cut pre-roll) becomes `media_time`, one above 0 a leading empty edit.
+/// (B-frame delay, AAC priming, cut pre-roll) becomes `media_time`, one above 0 a leading empty
+/// edit as long as the first presentation time, then the media from its earliest composition
+/// time (the B-frame delay of a copy that starts late in its source): players that start
+/// showing at that composition time (ffmpeg does) and those that follow the edit to the letter
+/// agree on every frame's time.
 fn edits(track: &TrackWriter) -> Vec<Edit> {
     let Some(first) = track.first_dts() else { return Vec::new() };
     let end_us = ticks_to_us(track.end_cts(), track.timescale);
@@ -144,10 +148,11 @@ fn edits(track: &TrackWriter) -> Vec<Edit> {
         Ordering::Equal => Vec::new(),
         Ordering::Less => vec![Edit { duration: movie_ticks(end_us), media_time: -first }],
         Ordering::Greater => {
-            let start_us = ticks_to_us(first, track.timescale);
+            let delay = track.first_cts().map_or(0, |cts| (cts - first).max(0));
+            let start_us = ticks_to_us(first + delay, track.timescale);
             vec![
                 Edit { duration: movie_ticks(start_us), media_time: -1 },
-                Edit { duration: movie_ticks(end_us - start_us), media_time: 0 },
+                Edit { duration: movie_ticks(end_us - start_us), media_time: delay },
             ]
         }
     }

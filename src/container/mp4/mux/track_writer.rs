@@ -43,6 +43,7 @@ pub(super) struct TrackWriter {
     /// Sample entry type and configuration box.
     pub entry: EntryConfig,
     first_dts: Option<i64>,
+    first_cts: Option<i64>,
     pending: Option<(TimedSample, i64)>,
     end_dts: i64,
     end_cts: i64,
@@ -81,6 +82,7 @@ impl TrackWriter {
             timescale,
             entry,
             first_dts: None,
+            first_cts: None,
             pending: None,
             end_dts: 0,
             end_cts: 0,
@@ -126,6 +128,8 @@ impl TrackWriter {
         }
         self.count += 1;
         self.first_dts.get_or_insert(dts);
+        let cts = dts + i64::from(cts_offset);
+        self.first_cts = Some(self.first_cts.map_or(cts, |first| first.min(cts)));
         let done = match (self.pending.take(), duration) {
             (Some((prev, _)), Some(duration)) => Some(self.complete(prev, duration)),
             _ => None,
@@ -158,6 +162,11 @@ impl TrackWriter {
     /// Decode time of the first packet, in ticks, once one arrived.
     pub fn first_dts(&self) -> Option<i64> {
         self.first_dts
+    }
+
+    /// Earliest composition (presentation) time of the packets so far, in ticks.
+    pub fn first_cts(&self) -> Option<i64> {
+        self.first_cts
     }
 
     /// Decode time just after the last completed sample.
