@@ -133,9 +133,15 @@ test('resumes after the connection is cut mid-upload, without re-sending finishe
     assert.equal(result.patchOffsets[0], 0);
     const resumedAt = result.patchOffsets.at(-1);
     assert.ok(resumedAt > 0 && resumedAt < SIZE * 0.4, `resumed at ${resumedAt} of ${SIZE}`);
-    // After the cut only the rest went through (plus request heads): no byte re-sent.
+    // Every attempt after the cut resumed where the server stood, never from 0 …
+    const retries = result.patchOffsets.slice(1);
+    assert.ok(retries.every((offset) => offset > 0), `resumed at ${retries}`);
+    // … so after the cut only the rest went through, plus request heads and, per retry that
+    // the server turned away while the cut request still held the upload (423), what the
+    // client had already put in flight (socket buffers): no finished byte is sent again.
     const afterCut = proxy.stats.forwarded - proxy.stats.forwardedAtCut;
-    assert.ok(afterCut < SIZE - resumedAt + 64 * 1024, `${afterCut} bytes sent after the cut`);
+    const inFlight = retries.length * 256 * 1024;
+    assert.ok(afterCut < SIZE - resumedAt + inFlight, `${afterCut} bytes sent after the cut (${retries.length} retries)`);
   } finally {
     await proxy.close();
   }
