@@ -5,8 +5,8 @@ use frameloom::container::{ContainerFormat, ProbeInfo, TrackInfo, TrackKind, Vid
 use frameloom::plan;
 use frameloom::project::validate;
 use frameloom::route::{
-    ClientSupport, CodecFamily, DeviceProfile, JobFeatures, NetworkProfile, RouteOptions, ServerCapacity, ServerState,
-    Side, client_estimate, decide, server_estimate,
+    ClientSupport, CodecFamily, DeviceProfile, JobFeatures, NetworkProfile, PIPELINE_SERIAL, RouteOptions,
+    ServerCapacity, ServerState, Side, client_estimate, decide, server_estimate,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -120,7 +120,8 @@ fn client_seconds_follow_pixels_and_codecs() {
     let estimate = client_estimate(&job, &device);
     let pixels = 1920.0 * 1080.0;
     let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
-    assert!(near(estimate.breakdown["decode"], 180.0 * pixels / 100e6));
+    // Decoding overlaps the slower encoding: only its serial share counts.
+    assert!(near(estimate.breakdown["decode"], PIPELINE_SERIAL * 180.0 * pixels / 100e6));
     assert!(near(estimate.breakdown["encode"], 150.0 * pixels / 50e6));
     assert!(near(estimate.breakdown["composite"], 0.0), "the fast path skips compositing");
     assert!(near(estimate.seconds, estimate.breakdown.values().sum()));
@@ -163,7 +164,7 @@ fn server_seconds_add_upload_queue_render_and_download() {
     assert!(estimate.breakdown["copy"] > 0.0);
     let encoded = JobFeatures { copied_frames: 0, copied_bytes: 0, ..job.clone() };
     let full = server_estimate(&encoded, &network, &capacity);
-    assert!(full.breakdown["render"] - 1.0 > 4.9 * (estimate.breakdown["render"] - 1.0), "4 of 5 seconds are copied");
+    assert!(full.breakdown["render"] - 0.75 > 4.9 * (estimate.breakdown["render"] - 0.75), "4 of 5 seconds are copied");
 }
 
 #[test]

@@ -172,7 +172,7 @@ export interface RenderStats {
   fps: number | null;
   /** Length of the output in seconds. */
   duration: number;
-  /** The video codec string used, e.g. `avc1.64001f` (`null` when the server rendered). */
+  /** The video codec string used, e.g. `avc1.64001f`; on the server route the server's encoder (e.g. `libx264`), `null` if it reports none. */
   encoder: string | null;
   /** The audio codec string used (`opus`, `mp4a.40.2`), or `null` without sound. */
   audioEncoder: string | null;
@@ -196,7 +196,7 @@ export interface RenderStats {
   videoBitrate?: number | null;
   /** Size of the output in bytes. */
   bytes: number;
-  /** Where the output was written: `opfs` (origin-private file system) or `memory`. */
+  /** Where the output was written (on the server route: where the download was written): `opfs` (origin-private file system) or `memory`. */
   storage: 'opfs' | 'memory';
   /** Bytes uploaded to the server for this job (0 in the browser, or when the server had every source). */
   uploadedBytes: number;

@@ -3,7 +3,7 @@
 // or `{ id, ok: false, error: { code, message, ...details } }`; a render also sends
 // `{ id, progress }` events before its reply.
 
-import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles, extractRanges, thumbnail, spriteSheet } from './wasm/frameloom.js';
+import init, { probe, render, cancelRender, debugStats, loadFont, parseSubtitles, extractRanges, thumbnail, spriteSheet, OutputFile } from './wasm/frameloom.js';
 import { Router } from './route/router.js';
 
 let ready = false;
@@ -138,8 +138,9 @@ async function renderJob(request) {
   };
   const compact = (blob, needs, n) =>
     extractRanges(blob, JSON.stringify(needs), { ...options, outputName: `upload-${request.id}-${n}` });
+  const openOutput = () => OutputFile.open({ ...options, outputName: `download-${request.id}` });
   try {
-    return await router.render({ projectJson: request.project, files: request.files, route: request.route ?? 'auto', runClient, compact, signal: controller.signal, progress });
+    return await router.render({ projectJson: request.project, files: request.files, route: request.route ?? 'auto', runClient, compact, openOutput, signal: controller.signal, progress });
   } catch (error) {
     if (controller.signal.aborted) throw { code: 'aborted', message: 'the render was cancelled' };
     throw error;

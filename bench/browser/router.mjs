@@ -7,6 +7,7 @@
 //
 //   node bench/browser/router.mjs          (after `make site`)
 //   BENCH_ROUTER_JOBS=1,8 node bench/browser/router.mjs
+//   BENCH_ROUTER_VERBOSE=1 …   (also prints each estimate's breakdown and the device profile)
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
@@ -116,8 +117,23 @@ async function predict(page, job) {
     const files = {};
     for (const [id, name] of Object.entries(sources)) files[id] = window.blobs[name] ??= await (await fetch(`/fixtures/${name}`)).blob();
     const d = await window.engine.estimate(project, files);
-    return { client: d.clientFeasible ? d.client.seconds : null, server: d.server?.seconds ?? null, choice: d.choice, reasons: d.reasons };
+    const parts = (e) => e && Object.fromEntries(Object.entries(e.breakdown).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+    return { client: d.clientFeasible ? d.client.seconds : null, server: d.server?.seconds ?? null, choice: d.choice, reasons: d.reasons,
+      breakdown: { client: parts(d.client), server: parts(d.server) } };
   }, { project: job.project, sources: sourcesOf(job) });
+}
+
+/** In the page: the device profiles the worker stored in IndexedDB (for BENCH_ROUTER_VERBOSE). */
+function deviceProfile(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('frameloom');
+    open.onsuccess = () => {
+      const all = open.result.transaction('kv').objectStore('kv').getAll();
+      all.onsuccess = () => resolve(all.result.filter((v) => v && typeof v === 'object' && 'encodePps' in v));
+      all.onerror = () => resolve(null);
+    };
+    open.onerror = () => resolve(null);
+  }));
 }
 
 /** Renders `job` on `route` in the page; `{ seconds, uploadedBytes }` or `{ error }`. */
@@ -174,6 +190,9 @@ async function main() {
         const client = await measure(page, job, 'client');
         const remote = await measure(page, job, 'server');
         results.push({ job, predicted, client, server: remote });
+        if (process.env.BENCH_ROUTER_VERBOSE) {
+          console.error(`bench router: ${job.id}. breakdown ${JSON.stringify(predicted?.breakdown)}; device ${JSON.stringify(await deviceProfile(page))}`);
+        }
         console.error(`bench router: ${job.id}. ${job.name}: predicted ${JSON.stringify(predicted && { client: predicted.client, server: predicted.server, choice: predicted.choice })}, `
           + `client ${client.error ?? `${client.seconds.toFixed(2)} s`}, server ${remote.error ?? `${remote.seconds.toFixed(2)} s (${remote.uploadedBytes} B up)`}`);
       } finally {

@@ -52,7 +52,10 @@ fn source(dir: &Path, codec: &str) -> PathBuf {
     let (name, args): (&str, &[&str]) = match codec {
         "h264" => ("source.mp4", &["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
         // B-frames: the first kept keyframe is presented two frames after it is decoded.
-        "h264-bframes" => ("source.mp4", &["-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
+        "h264-bframes" => (
+            "source.mp4",
+            &["-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-pix_fmt", "yuv420p", "-c:a", "aac"],
+        ),
         _ => (
             "source.webm",
             &["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "400k", "-c:a", "libopus"],

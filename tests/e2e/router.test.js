@@ -2,10 +2,11 @@
 // source (which Chromium cannot decode) to the server and a 5-second trim to the browser; a
 // 10-second cut uploads a range-only copy; with the server stopped the job renders in the
 // browser; an upload cut at about 50 % (or by a page reload) resumes without sending the
-// finished bytes again (counted by a tiny proxy); aborting deletes the server job; server
-// outputs are checked with ffprobe.
+// finished bytes again (counted by a tiny proxy); aborting deletes the server job; a server
+// answering 429 sends the job back to the browser; a file the browser's decoder fails on goes
+// to the server; server outputs are checked with ffprobe.
 import assert from 'node:assert/strict';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -118,6 +119,8 @@ test('auto routing sends a HEVC source to the server and a 5-second trim to the 
   assert.equal(remote.stats.uploadedBytes, size);
   assert.equal(remote.stats.downloadedBytes, Buffer.from(remote.base64, 'base64').length);
   assert.equal(remote.stats.frames, 60);
+  assert.equal(remote.stats.encoder, 'libx264', 'the server job stats name its encoder');
+  assert.equal(remote.stats.storage, 'opfs', 'the download is stored in OPFS like a client render');
   assert.ok(remote.events.some((e) => e.stage === 'upload') && remote.events.some((e) => e.stage === 'server'));
   await checkOutput(remote, 'hevc-server.mp4', 2);
   // The same source again: the server has it (HEAD /sources/{sha256}), nothing is uploaded.
@@ -232,6 +235,89 @@ test('aborting a server render deletes the server job', async () => {
   assert.equal(await metrics(), '1', 'the server job was cancelled');
   await page.close();
   await own.stop();
+});
+
+/**
+ * In `page`: stores a device profile for this browser that makes it look very slow, so `auto`
+ * picks the server for jobs the browser could render (what a weak phone's benchmark gives);
+ * returns a function that removes it. The engine's worker reads the profile from IndexedDB.
+ */
+async function slowDevice(page) {
+  const run = (action) => page.evaluate(async (action) => {
+    const key = `device:v3:${navigator.userAgent}|${navigator.hardwareConcurrency}`;
+    const slow = { decodePps: 1e4, encodePps: 1e4, compositePps: 1e4, setupSeconds: 0, memoryBudgetBytes: 2 ** 31 };
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('frameloom', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('kv');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction('kv', 'readwrite');
+      if (action === 'put') tx.objectStore('kv').put(slow, key);
+      else tx.objectStore('kv').delete(key);
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, action);
+  await run('put');
+  return () => run('delete');
+}
+
+test('a server answering 429 to the job sends it back to the browser, and says so', async () => {
+  // No job may wait: every POST /jobs is refused with 429.
+  const full = await startServer(['--cors-origin', new URL(world.url).origin, '--max-queued', '0']);
+  const page = await world.newPage();
+  const forget = await slowDevice(page);
+  try {
+    await page.evaluate(async ({ url, key }) => {
+      const { Engine } = await import('/frameloom/index.js');
+      window.engine = await Engine.create({ server: { url, apiKey: key } });
+    }, { url: full.url, key: KEY });
+    const decision = await estimate(page, TRIM, { clip: 'long.mp4' });
+    assert.equal(decision.choice, 'server', JSON.stringify(decision));
+    assert.equal(decision.clientFeasible, true);
+    const outcome = await render(page, TRIM, { clip: 'long.mp4' });
+    assert.equal(outcome.route, 'client');
+    assert.match(outcome.reason, /queue|busy|429/i);
+    assert.ok(outcome.stats.uploadedBytes === 0, 'the client result reports no upload');
+    const said = outcome.events.find((e) => /rendering in this browser instead/.test(e.message ?? ''));
+    assert.ok(said, `a progress event says the job moved: ${JSON.stringify(outcome.events.filter((e) => e.message))}`);
+    await checkOutput(outcome, 'trim-server-busy.mp4', 5);
+  } finally {
+    await forget();
+    await page.close();
+    await full.stop();
+  }
+});
+
+test('a source the browser claims to decode but fails on is rendered on the server', async () => {
+  // 4 KB of 0xFF in the middle of the media data: Chromium's decoder stops at the damaged NAL
+  // unit ("decode_failed"), ffmpeg skips it and renders the file.
+  const clean = path.join(world.fixtures.dir, 'clean.mp4');
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-g', '30', '-pix_fmt', 'yuv420p', clean]);
+  const bytes = await readFile(clean);
+  const mdat = bytes.indexOf('mdat') - 4;
+  const middle = mdat + Math.floor(bytes.readUInt32BE(mdat) / 2);
+  bytes.fill(0xff, middle, middle + 4000);
+  await writeFile(path.join(world.fixtures.dir, 'damaged.mp4'), bytes);
+  // A smaller output: the server decodes and re-encodes (a stream copy would keep the damage).
+  const damaged = project({ ...OUTPUT, width: 240, height: 180 }, { clip: 'damaged.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2 }]]);
+  const page = await enginePage(server.url);
+  const decision = await estimate(page, damaged, { clip: 'damaged.mp4' });
+  assert.equal(decision.choice, 'client', 'the browser says it can decode H.264');
+  const outcome = await render(page, damaged, { clip: 'damaged.mp4' });
+  assert.equal(outcome.route, 'server');
+  assert.match(outcome.reason, /decoder failed/);
+  assert.ok(outcome.events.some((e) => /rendering on the server instead/.test(e.message ?? '')), 'progress says the job moved');
+  assert.ok(outcome.stats.uploadedBytes > 0);
+  const file = path.join(OUT, 'damaged-server.mp4');
+  await writeFile(file, Buffer.from(outcome.base64, 'base64'));
+  const { video } = await probeFile(file);
+  assert.deepEqual([video.codec_name, video.width, video.height, Number(video.nb_read_frames)], ['h264', 240, 180, 60]);
+  await page.close();
 });
 
 /**

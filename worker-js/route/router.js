@@ -1,12 +1,20 @@
 // The router in the worker: gathers what the cost model needs (device profile, network,
 // the server's /capacity), asks the wasm `estimateRoute` for the decision, runs the job on the
 // chosen side, and falls back: server unreachable or busy → this browser when it can render
-// the job (else retries with backoff, said in progress events); a client codec failure → the
-// server when one is configured.
+// the job (else retries with backoff, said in progress events); a client codec failure (a
+// codec it lacks, or a decoder or encoder that failed on the file) → the server when one is
+// configured.
 import { estimateRoute } from '../wasm/frameloom.js';
 import { ServerApi, ServerError, sleep } from '../server/api.js';
 import { renderOnServer } from '../server/render.js';
 import { deviceProfile, networkProfile } from './device.js';
+
+/**
+ * Client errors that send an `auto` job to the server: a codec this browser lacks, or one it
+ * claimed to support that failed on the file (ffmpeg decodes damaged or unusual streams that
+ * WebCodecs rejects).
+ */
+const CODEC_FAILURES = ['codec_unsupported', 'decode_failed', 'encode_failed'];
 
 /** Attempts of an unreachable server when the browser cannot render the job itself. */
 const UNREACHABLE_RETRIES = 4;
@@ -19,11 +27,13 @@ export class Router {
     this.options = clientBias > 0 ? { clientBias } : {};
   }
 
-  /** The server's state for `route::ServerState`. */
+  /** The server's state for `route::ServerState`, and the round trip of its `/capacity` request in seconds. */
   async serverState() {
     if (!this.api) return { state: 'notConfigured' };
     try {
-      return { state: 'available', ...(await this.api.capacity()) };
+      const started = performance.now();
+      const capacity = await this.api.capacity();
+      return { state: 'available', ...capacity, rttSeconds: (performance.now() - started) / 1000 };
     } catch (error) {
       const message = error.code === 'server_unavailable' ? `no answer from ${this.api.url}` : error.message;
       return { state: 'unreachable', message };
@@ -32,7 +42,9 @@ export class Router {
 
   /** `{ client, server, choice, reasons, clientFeasible, serverFeasible, features }` for the project. */
   async estimate(projectJson, files) {
-    const [device, network, server] = await Promise.all([deviceProfile(), networkProfile(), this.serverState()]);
+    const [device, network, { rttSeconds, ...server }] = await Promise.all([deviceProfile(), networkProfile(), this.serverState()]);
+    // The capacity request's round trip is a real measurement; the browser's RTT hint is coarse.
+    if (rttSeconds > 0) network.rttSeconds = rttSeconds;
     return estimateRoute(projectJson, files, JSON.stringify({ device, network, server, options: this.options }));
   }
 
@@ -42,14 +54,14 @@ export class Router {
    * `compact(blob, needs, n)` makes a range-only copy for upload (the wasm `extractRanges`).
    * @returns {Promise<{ blob: Blob, mimeType: string, stats: object, route: 'client' | 'server', reason: string }>}
    */
-  async render({ projectJson, files, route, runClient, compact, signal, progress }) {
+  async render({ projectJson, files, route, runClient, compact, openOutput, signal, progress }) {
     if (route === 'client') return this.#client(runClient, 'the client route was asked for');
     if (!this.api) {
       if (route === 'auto') return this.#client(runClient, 'no server configured: rendering in this browser');
       throw new ServerError('server_unavailable', 'no server is configured; pass server: { url, apiKey } to Engine.create()');
     }
     const decision = await this.estimate(projectJson, files);
-    const job = { projectJson, files, signal, progress, compact, features: decision.features, needs: decision.needs };
+    const job = { projectJson, files, signal, progress, compact, openOutput, features: decision.features, needs: decision.needs };
     if (route === 'server') return this.#server(job, 'the server route was asked for', true);
     const reason = decision.reasons[0] ?? '';
     if (decision.choice === 'server') {
@@ -65,8 +77,10 @@ export class Router {
     try {
       return await this.#client(runClient, reason);
     } catch (error) {
-      if (error?.code !== 'codec_unsupported' || !this.api || signal?.aborted) throw error;
-      const why = `this browser cannot ${error.action ?? 'handle'} ${error.codec ?? 'a codec of the job'}`;
+      if (!CODEC_FAILURES.includes(error?.code) || !this.api || signal?.aborted) throw error;
+      const why = error.code === 'codec_unsupported'
+        ? `this browser cannot ${error.action ?? 'handle'} ${error.codec ?? 'a codec of the job'}`
+        : `this browser's ${error.code === 'decode_failed' ? 'decoder' : 'encoder'} failed (${error.message})`;
       progress({ stage: 'upload', fraction: 0, fps: 0, eta: null, message: `${why}; rendering on the server instead` });
       return this.#server(job, `${why}; rendered on the server instead`, true);
     }
@@ -78,12 +92,12 @@ export class Router {
   }
 
   /** Renders on the server; `persistent` retries an unreachable or busy server with backoff. */
-  async #server({ projectJson, files, signal, progress, compact, features, needs }, reason, persistent) {
+  async #server({ projectJson, files, signal, progress, compact, openOutput, features, needs }, reason, persistent) {
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const project = JSON.parse(projectJson);
-        const options = { project, files, needs, compact, signal, progress, chunkSize: this.chunkSize, retryWhenBusy: persistent };
+        const options = { project, files, needs, compact, openOutput, signal, progress, chunkSize: this.chunkSize, retryWhenBusy: persistent };
         const out = await renderOnServer(this.api, options);
         return { blob: out.blob, mimeType: out.mimeType, route: 'server', reason, stats: serverStats(out, features, started) };
       } catch (error) {
@@ -96,21 +110,24 @@ export class Router {
   }
 }
 
-/** `RenderStats` of a server render (codec strings are the server's; frames from the plan). */
+/**
+ * `RenderStats` of a server render: frames from the server's stats (else the plan), `encoder`
+ * the server's (e.g. `libx264`; `null` from a server that reports no stats).
+ */
 function serverStats(out, features, started) {
   const seconds = (performance.now() - started) / 1000;
-  const frames = features?.outputFrames ?? 0;
+  const frames = out.stats?.frames ?? features?.outputFrames ?? 0;
   return {
     frames,
     seconds,
     fps: seconds > 0 ? frames / seconds : null,
     duration: (features?.durationUs ?? 0) / 1e6,
-    encoder: null,
+    encoder: out.stats?.encoder ?? null,
     audioEncoder: null,
     audioFallback: null,
     fastPath: 'none',
     bytes: out.blob.size,
-    storage: 'memory',
+    storage: out.storage,
     uploadedBytes: out.uploadedBytes,
     rangeOnlySources: out.rangeOnlySources,
     downloadedBytes: out.downloadedBytes,

@@ -123,11 +123,11 @@ export class ServerApi {
   }
 
   /**
-   * Downloads `path` into a Blob of `type`, resuming with `Range` after a cut; `onBytes(received, total)`.
+   * Downloads `path` into `file` (an `OutputFile`: `writeAt(offset, bytes)`, `finish(type)` → Blob),
+   * resuming with `Range` after a cut; `onBytes(received, total)`.
    * @returns {Promise<{ blob: Blob, bytes: number }>} `bytes` counts every byte received, resumed ones included
    */
-  async download(path, { type, signal, onBytes }) {
-    const parts = [];
+  async download(path, { type, file, signal, onBytes }) {
     let received = 0;
     let transferred = 0;
     let total = null;
@@ -135,22 +135,20 @@ export class ServerApi {
       try {
         const headers = received > 0 ? { Range: `bytes=${received}-` } : {};
         const response = await this.fetch(path, { headers, signal });
-        if (received > 0 && response.status !== 206) {
-          parts.length = 0;
-          received = 0;
-        }
+        // A server that ignores Range sends the whole file again: it is written over from 0.
+        if (received > 0 && response.status !== 206) received = 0;
         if (!response.ok) await this.fail(response, 'the output download');
         total ??= Number(response.headers.get('Content-Length')) + received || null;
         const reader = response.body.getReader();
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          parts.push(value);
+          file.writeAt(received, value);
           received += value.byteLength;
           transferred += value.byteLength;
           onBytes?.(received, total);
         }
-        if (total == null || received >= total) return { blob: new Blob(parts, { type }), bytes: transferred };
+        if (total == null || received >= total) return { blob: await file.finish(type), bytes: transferred };
       } catch (error) {
         if (signal?.aborted || (error instanceof ServerError && error.code !== 'server_unavailable') || attempt >= DOWNLOAD_RETRIES) throw error;
       }

@@ -2,6 +2,7 @@
 // saves at least 30 % of its bytes, hash every source (streaming SHA-256), upload the ones the
 // server lacks over tus, submit the project with `sources.<id>.sha256`, relay the job's SSE
 // progress, and download the output with Range resume. Aborting deletes the server job.
+import { recordDownload } from '../route/device.js';
 import { ServerError, sleep } from './api.js';
 import { sha256Blob } from './sha256.js';
 import { upload } from './tus.js';
@@ -17,12 +18,15 @@ const BUSY_RETRIES = 8;
  * @param {import('./api.js').ServerApi} api
  * @param {{ project: object, files: Record<string, Blob>, needs?: Record<string, object>,
  *           compact?: (blob: Blob, needs: object, n: number) => Promise<{ blob: Blob, worthIt: boolean, saving: number }>,
+ *           openOutput: () => Promise<{ writeAt(offset: number, bytes: Uint8Array): void, finish(type: string): Promise<Blob>, storage(): string }>,
  *           signal?: AbortSignal, progress: (event: object) => void, chunkSize?: number, retryWhenBusy: boolean }} options
- *   `needs` (the plan's per-source needs) and `compact` enable range-only uploads; `retryWhenBusy` false throws
+ *   `needs` (the plan's per-source needs) and `compact` enable range-only uploads; `openOutput` opens the file the
+ *   output is downloaded into (the wasm `OutputFile`: OPFS, or memory); `retryWhenBusy` false throws
  *   `server_busy` at the first 429
- * @returns {Promise<{ blob: Blob, mimeType: string, uploadedBytes: number, downloadedBytes: number, rangeOnlySources: number }>}
+ * @returns {Promise<{ blob: Blob, mimeType: string, uploadedBytes: number, downloadedBytes: number, rangeOnlySources: number,
+ *   storage: string, stats: object | null }>} `stats` is the server's own (`GET /jobs/{id}`), when it reports them
  */
-export async function renderOnServer(api, { project, files, needs = {}, compact, signal, progress, chunkSize, retryWhenBusy }) {
+export async function renderOnServer(api, { project, files, needs = {}, compact, openOutput, signal, progress, chunkSize, retryWhenBusy }) {
   const report = (stage, fraction, message) => progress({ stage, fraction: Math.min(1, fraction), fps: 0, eta: null, ...(message ? { message } : {}) });
   const body = structuredClone(project);
   const entries = Object.entries(body.sources ?? {});
@@ -67,12 +71,17 @@ export async function renderOnServer(api, { project, files, needs = {}, compact,
       throw new ServerError('server_failed', `the server could not render the project: ${error.message ?? job.status}`, { serverCode: error.code ?? job.status });
     }
     report('server', DOWNLOAD_AT, 'downloading the result');
+    const downloadStarted = performance.now();
+    const file = await openOutput();
     const { blob, bytes } = await api.download(job.output.url, {
       type: job.output.mimeType,
+      file,
       signal,
       onBytes: (received, size) => report('server', DOWNLOAD_AT + (1 - DOWNLOAD_AT) * (size ? received / size : 0)),
     });
-    return { blob, mimeType: job.output.mimeType, uploadedBytes, downloadedBytes: bytes, rangeOnlySources };
+    await recordDownload(bytes, (performance.now() - downloadStarted) / 1000);
+    const stats = job.stats ?? (await api.job(jobId, signal).catch(() => ({}))).stats ?? null;
+    return { blob, mimeType: job.output.mimeType, uploadedBytes, downloadedBytes: bytes, rangeOnlySources, storage: file.storage(), stats };
   } finally {
     signal?.removeEventListener('abort', cancel);
   }

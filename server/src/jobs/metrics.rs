@@ -33,7 +33,8 @@ struct Timings {
 /// Recent speed, for `/capacity` and `Retry-After`.
 #[derive(Debug, Clone, Copy)]
 pub struct Throughput {
-    /// Megapixels rendered per second of render time, over recent jobs (0 before any).
+    /// Megapixels encoded per second of render time, over recent jobs that encoded their frames
+    /// (copies, recorded with 0 megapixels, are left out; 0 before any).
     pub mpps: f64,
     /// Mean render seconds of recent jobs (None before any).
     pub mean_seconds: Option<f64>,
@@ -74,9 +75,11 @@ impl Metrics {
     /// Recent speed over the last renders.
     pub fn throughput(&self) -> Throughput {
         let t = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let (mp, secs) = t.recent.iter().fold((0.0, 0.0), |(m, s), (jm, js)| (m + jm, s + js));
+        let (mp, secs) =
+            t.recent.iter().filter(|(jm, _)| *jm > 0.0).fold((0.0, 0.0), |(m, s), (jm, js)| (m + jm, s + js));
+        let all: f64 = t.recent.iter().map(|(_, js)| js).sum();
         let n = t.recent.len();
-        Throughput { mpps: if secs > 0.0 { mp / secs } else { 0.0 }, mean_seconds: (n > 0).then(|| secs / n as f64) }
+        Throughput { mpps: if secs > 0.0 { mp / secs } else { 0.0 }, mean_seconds: (n > 0).then(|| all / n as f64) }
     }
 
     /// The Prometheus text format (0.0.4) of every metric, given the current queue depth and running count.
@@ -147,5 +150,7 @@ mod tests {
             m.succeeded(1.0, 1.0);
         }
         assert!((m.throughput().mpps - 1.0).abs() < 1e-9);
+        m.succeeded(0.0, 9.0);
+        assert!((m.throughput().mpps - 1.0).abs() < 1e-9, "a copy does not lower the encoding throughput");
     }
 }

@@ -217,7 +217,10 @@ fn render_job(jobs: &Jobs, job: &Job, cancel: &AtomicBool) -> Result<(RenderStat
         jobs.events.publish(&job.id, JobEvent::Progress(progress));
     };
     let stats = render::render(&req, &mut on_progress, cancel)?;
-    let rendered = megapixels * stats.frames as f64;
+    // Copied frames cost bytes, not pixels: only renders that encoded their frames tell the
+    // encoder's throughput (`/capacity`).
+    let copied = [render::STREAM_COPY, render::SMART_CUT].contains(&stats.fast_path.as_str());
+    let rendered = if copied { 0.0 } else { megapixels * stats.frames as f64 };
     let files = if job.options.has_files() {
         let dest = jobs.storage.output_files(&job.id);
         publish_output(&files_dir, &dest)?;

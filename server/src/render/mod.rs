@@ -40,6 +40,7 @@ mod tests;
 mod two_pass;
 mod validate;
 
+pub use copy::{SMART_CUT, STREAM_COPY};
 pub use error::RenderError;
 pub use lookup::sources_in_dir;
 pub use output::ExtraOutput;
