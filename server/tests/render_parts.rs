@@ -49,32 +49,14 @@ fn parts_seek_to_their_own_keyframe_and_keep_every_frame() {
               "style": { "size": 20 } }
         ] }]),
     );
-    // A fake ffmpeg that records its argv, then runs the real one.
-    let log = dir.path("argv.log");
-    let fake = dir.path("ffmpeg-logging");
-    std::fs::write(&fake, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\nexec ffmpeg \"$@\"\n", log.display()))
-        .unwrap();
-    std::process::Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
-    let file = dir.path("project.json");
-    std::fs::write(&file, p.to_string()).unwrap();
+    let (o, argv) = dir.render_recording_argv(&p, "out.mp4");
     let out = dir.path("out.mp4");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
-        .arg("render")
-        .arg(&file)
-        .arg("--sources")
-        .arg(&dir.0)
-        .arg("-o")
-        .arg(&out)
-        .env("FRAMELOOM_FFMPEG", &fake)
-        .output()
-        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s = streams(&out);
     assert_eq!(frames(stream(&s, "video")), 240);
 
     // Each part's video input seeks (10 ms before) the keyframe at or before its first frame:
     // source 1 s + 50/30 s = 2.67 s → keyframe 2 s; 100 → 4.33 s → 4 s; 150 → 6 s → 6 s.
-    let argv = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = argv.lines().collect();
     let seeks: Vec<&str> =
         lines.windows(4).filter(|w| w[0] == "-seek_timestamp" && w[2] == "-ss").map(|w| w[3]).collect();

@@ -129,26 +129,8 @@ fn filter_syntax_in_text_never_reaches_an_argument() {
             { "type": "text", "text": HOSTILE, "style": { "size": 16, "box": {} } }
         ] }]),
     );
-    // A fake ffmpeg that records its argv, then runs the real one.
-    let log = dir.path("argv.log");
-    let fake = dir.path("ffmpeg-logging");
-    std::fs::write(&fake, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\nexec ffmpeg \"$@\"\n", log.display()))
-        .unwrap();
-    std::process::Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
-    let file = dir.path("project.json");
-    std::fs::write(&file, p.to_string()).unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
-        .arg("render")
-        .arg(&file)
-        .arg("--sources")
-        .arg(&dir.0)
-        .arg("-o")
-        .arg(dir.path("out.mp4"))
-        .env("FRAMELOOM_FFMPEG", &fake)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
-    let argv = std::fs::read_to_string(&log).unwrap();
+    let (o, argv) = dir.render_recording_argv(&p, "out.mp4");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(argv.contains("png_pipe"), "the text came in as a picture: {argv}");
     for needle in ["drawtext", "pwned", "/etc/passwd", "%{pts}"] {
         assert!(!argv.contains(needle), "{needle:?} reached ffmpeg's argv");

@@ -39,11 +39,29 @@ impl Dir {
         self.render_with(project, out, &[])
     }
 
+    /// Renders `project` to `out` through an ffmpeg wrapper that records every argument it is
+    /// given, one per line; returns the CLI's output and that record.
+    pub fn render_recording_argv(&self, project: &Value, out: &str) -> (Output, String) {
+        let log = self.path("argv.log");
+        let fake = self.path("ffmpeg-logging");
+        std::fs::write(&fake, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\nexec ffmpeg \"$@\"\n", log.display()))
+            .unwrap();
+        Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
+        let output = self.command(project, out).env("FRAMELOOM_FFMPEG", &fake).output().expect("binary runs");
+        (output, std::fs::read_to_string(&log).unwrap_or_default())
+    }
+
     /// Like [`render`](Self::render), with `extra` flags after the usual ones.
     pub fn render_with(&self, project: &Value, out: &str, extra: &[&str]) -> Output {
+        self.command(project, out).args(extra).output().expect("binary runs")
+    }
+
+    /// Writes `project` and builds the render command line for `out`.
+    fn command(&self, project: &Value, out: &str) -> Command {
         let file = self.path("project.json");
         std::fs::write(&file, project.to_string()).unwrap();
-        Command::new(env!("CARGO_BIN_EXE_frameloom-server"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_frameloom-server"));
+        command
             .arg("render")
             .arg(&file)
             .arg("--sources")
@@ -51,10 +69,8 @@ impl Dir {
             .arg("-o")
             .arg(self.path(out))
             .args(["--threads", "2", "--work-dir"])
-            .arg(self.path("work"))
-            .args(extra)
-            .output()
-            .expect("binary runs")
+            .arg(self.path("work"));
+        command
     }
 
     /// Renders and expects success; returns the stats.
