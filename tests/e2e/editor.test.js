@@ -178,6 +178,10 @@ test('offline: the page loads from the service worker, imports and exports on th
   const queued = await exportVia(page, 'server', 'unused.mp4');
   assert.equal(queued.state, 'queued', queued.said);
   assert.match(queued.said, /needs the render server.*queued/);
+  // Back online, the queued job goes to the server by itself and can be downloaded.
+  await context.setOffline(false);
+  const sent = await page.waitForSelector('[data-queued="done"], [data-queued="failed"]', { timeout: 90_000 });
+  assert.equal(await sent.getAttribute('data-queued'), 'done', await sent.textContent());
   await context.close();
 });
 
