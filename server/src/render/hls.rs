@@ -11,12 +11,13 @@ use super::argv::{Input, file_url, words};
 use super::error::RenderError;
 use super::ffmpeg;
 use super::ladder::Rung;
+use super::output::TempFile;
 use frameloom::container::{self, FileSource, TrackKind};
 use frameloom::plan::RenderPlan;
 use frameloom::project::{Format, VideoCodec};
 use std::ffi::OsString;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Target segment length in seconds (segments end at the next keyframe, 2 s apart).
 pub const SEGMENT_SECONDS: u32 = 4;
@@ -37,7 +38,7 @@ pub fn check(format: Format, codec: VideoCodec) -> Result<(), RenderError> {
 /// Packages `variants` (tallest first) into the folder `dir`, which must not exist yet.
 pub fn package(plan: &RenderPlan, variants: &[Rung], dir: &Path, stop: &dyn Fn() -> bool) -> Result<(), RenderError> {
     check(plan.output.format, plan.encoding.video.codec)?;
-    let temp = Building::new(dir)?;
+    let temp = TempFile::folder_next_to(dir)?;
     let mut master = String::from("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
     for rung in variants {
         let name = format!("{}p", rung.height);
@@ -107,36 +108,4 @@ fn codecs(file: &Path) -> Result<String, RenderError> {
     let mut tracks: Vec<_> = info.tracks.iter().collect();
     tracks.sort_by_key(|t| t.kind != TrackKind::Video);
     Ok(tracks.iter().map(|t| t.codec.as_str()).collect::<Vec<_>>().join(","))
-}
-
-/// A folder being built under a temporary name; removed when dropped unless committed.
-struct Building {
-    path: PathBuf,
-    done: bool,
-}
-
-impl Building {
-    fn new(target: &Path) -> Result<Building, RenderError> {
-        let mut name = OsString::from(".");
-        name.push(target.file_name().unwrap_or_default());
-        name.push(format!(".partial-{}", std::process::id()));
-        let path = target.with_file_name(name);
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).map_err(|e| RenderError::io(path.display(), &e))?;
-        Ok(Building { path, done: false })
-    }
-
-    fn commit(mut self, target: &Path) -> Result<(), RenderError> {
-        std::fs::rename(&self.path, target).map_err(|e| RenderError::io(target.display(), &e))?;
-        self.done = true;
-        Ok(())
-    }
-}
-
-impl Drop for Building {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
 }

@@ -81,8 +81,8 @@ impl Drop for WorkDir {
     }
 }
 
-/// A file being written under a temporary name next to its final place; removed when dropped
-/// unless [`commit`](TempFile::commit)ted.
+/// A file (or folder) being written under a temporary name next to its final place; removed
+/// when dropped unless [`commit`](TempFile::commit)ted.
 pub struct TempFile {
     /// The temporary path being written.
     pub path: PathBuf,
@@ -92,9 +92,6 @@ pub struct TempFile {
 impl TempFile {
     /// A hidden temporary name in `target`'s folder (so the final rename is atomic).
     pub fn next_to(target: &Path) -> Result<TempFile, RenderError> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name =
-            target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
         // The rename would replace whatever is there: never a folder or a device such as /dev/null.
         if std::fs::symlink_metadata(target).is_ok_and(|m| !m.file_type().is_file() && !m.file_type().is_symlink()) {
             return Err(RenderError::Io(format!(
@@ -102,10 +99,15 @@ impl TempFile {
                 target.display()
             )));
         }
-        let mut temp = OsString::from(".");
-        temp.push(name);
-        temp.push(format!(".partial-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
-        Ok(TempFile { path: target.with_file_name(temp), done: false })
+        Ok(TempFile { path: temp_name(target)?, done: false })
+    }
+
+    /// A new, empty folder under a hidden temporary name in `target`'s folder, to be renamed to
+    /// `target` (a folder that must not exist yet) once filled.
+    pub fn folder_next_to(target: &Path) -> Result<TempFile, RenderError> {
+        let path = temp_name(target)?;
+        std::fs::create_dir_all(&path).map_err(|e| RenderError::io(path.display(), &e))?;
+        Ok(TempFile { path, done: false })
     }
 
     /// Renames the finished file to `target`.
@@ -116,10 +118,20 @@ impl TempFile {
     }
 }
 
+/// `.NAME.partial-PID-N` beside `target`: unique within this process and across processes.
+fn temp_name(target: &Path) -> Result<PathBuf, RenderError> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = target.file_name().ok_or_else(|| RenderError::Io(format!("{} is not a file path", target.display())))?;
+    let mut temp = OsString::from(".");
+    temp.push(name);
+    temp.push(format!(".partial-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    Ok(target.with_file_name(temp))
+}
+
 impl Drop for TempFile {
     fn drop(&mut self) {
         if !self.done {
-            let _ = std::fs::remove_file(&self.path);
+            let _ = if self.path.is_dir() { std::fs::remove_dir_all(&self.path) } else { std::fs::remove_file(&self.path) };
         }
     }
 }
