@@ -44,6 +44,8 @@ before(async () => {
 });
 
 after(async () => {
+  // A failed test leaves its proxy open; close it here so the file can still exit.
+  await Promise.all([...openProxies].map((close) => close()));
   await server?.stop();
   await world?.close();
 });
@@ -353,8 +355,14 @@ async function cuttingProxy(target, cutAt, { blockAfterCut = false } = {}) {
     req.on('end', () => upstream.end());
   });
   await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return Object.assign(state, {
-    url: `http://127.0.0.1:${proxy.address().port}`,
-    close: () => new Promise((resolve) => proxy.close(resolve)),
-  });
+  const close = () => {
+    openProxies.delete(close);
+    proxy.closeAllConnections();
+    return new Promise((resolve) => proxy.close(resolve));
+  };
+  openProxies.add(close);
+  return Object.assign(state, { url: `http://127.0.0.1:${proxy.address().port}`, close });
 }
+
+/** The `close` of every cutting proxy still open. */
+const openProxies = new Set();
