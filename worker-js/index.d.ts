@@ -190,6 +190,8 @@ export interface RenderStats {
   fastPathFallback?: string | null;
   /** Of the encoded frames: `all` went to the encoder without the canvas, `partial` some, `none` none (browser renders). */
   passthrough?: 'all' | 'partial' | 'none';
+  /** Encoded frames whose overlays were blended straight into the decoded YUV frame, without the canvas (browser renders). */
+  yuvFrames?: number;
   /** Encoding passes: 2 after a fast-path fallback or a target-size correction (browser renders). */
   passes?: number;
   /** The video bitrate of the last pass, bit/s (browser renders; `null` for GIF). */
