@@ -46,7 +46,10 @@ impl YuvInput {
             _ => return None,
         };
         let visible = frame.visible_rect()?;
-        let exact = (frame.display_width(), frame.display_height()) == (out_w, out_h)
+        // 4:2:0 planes are copied from an even corner.
+        let even = visible.x() % 2.0 == 0.0 && visible.y() % 2.0 == 0.0;
+        let exact = even
+            && (frame.display_width(), frame.display_height()) == (out_w, out_h)
             && (visible.width(), visible.height()) == (f64::from(out_w), f64::from(out_h))
             && placement.covers_exactly(out_w, out_h, out_w, out_h);
         let space = yuv_space(frame)?;
