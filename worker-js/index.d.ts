@@ -395,7 +395,7 @@ export interface SubtitleCue {
 export interface SubtitleProblem {
   /** 1-based line number. */
   line: number;
-  /** A stable code, e.g. `subtitle-bad-timestamp`, `subtitle-missing-timing`. */
+  /** A stable code, e.g. `subtitle_bad_timestamp`, `subtitle_missing_timing`. */
   code: string;
   /** What is wrong and what happened to the cue. */
   message: string;
@@ -475,7 +475,7 @@ export class Engine {
   render(project: object | string, options?: RenderOptions): RenderJob;
   /**
    * Adds a TTF/OTF/TTC font to the worker for every later render (families and fallback);
-   * rejects with a {@link FrameloomError} (`font-invalid`, `font-unsupported`, `font-too-large`).
+   * rejects with a {@link FrameloomError} (`font_invalid`, `font_unsupported`, `font_too_large`).
    */
   loadFont(bytes: ArrayBuffer | ArrayBufferView | Blob): Promise<FontFace[]>;
   /**
