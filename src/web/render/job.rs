@@ -3,7 +3,7 @@
 //! stats.
 
 use super::cancel::Signal;
-use super::codec_support::{check_decoders, choose_encoders};
+use super::codec_support::{DecoderCheck, EncoderQuery};
 use super::error::{ProjectProblem, RenderError};
 use super::gif_job;
 use super::media::{Media, SourceFile};
@@ -54,16 +54,25 @@ pub(crate) async fn run(
     if plan.output.format == Format::Gif {
         return gif_job::run(&project, &plan, &media, overlays, options, progress, signal).await;
     }
-    check_decoders(&plan, &media).await?;
     let extension = if plan.output.format == Format::Webm { "webm" } else { "mp4" };
+    // Every codec question is asked at once, and the first pass's file opens while the
+    // browser answers them (their round trips overlap instead of adding up).
+    let decoders = DecoderCheck::ask(&plan, &media)?;
+    let mut first_query = Some(EncoderQuery::ask(&plan));
+    let mut first_sink = Some(Sink::open(&options.dir, &format!("{}.{extension}", options.name), options.memory).await);
+    decoders.check().await?;
     let mut fallback: Option<String> = None;
     let mut resized = false;
     for pass in 0..MAX_PASSES {
-        let encoders = choose_encoders(&plan).await?;
+        // A later pass asks again: its bitrate (and so its levels) may differ.
+        let query = first_query.take().unwrap_or_else(|| EncoderQuery::ask(&plan));
+        let encoders = query.answer().await?;
         signal.check()?;
         // Each pass writes its own file: a dropped pass's file is removed in the background.
-        let suffix = if pass == 0 { String::new() } else { format!("-{pass}") };
-        let sink = Sink::open(&options.dir, &format!("{}{suffix}.{extension}", options.name), options.memory).await;
+        let sink = match first_sink.take() {
+            Some(sink) => sink,
+            None => Sink::open(&options.dir, &format!("{}-{pass}.{extension}", options.name), options.memory).await,
+        };
         let storage = sink.kind();
         let inputs = Inputs { plan: &plan, media: &media, encoders: &encoders, signal };
         let rendered = match timeline::render(inputs, sink, overlays.as_mut(), progress, now_ms() - job_started).await {

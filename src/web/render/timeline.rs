@@ -106,6 +106,7 @@ pub(crate) async fn render(
     let mut pass = Pass { plan, media, video, audio, mux, copy, done: 0, copied: 0, after_copy: false };
     pass.video.timings().setup = setup_ms;
     let segments: Vec<&Segment> = plan.segments.iter().filter(|s| s.frame_count > 0).collect();
+    progress.begin_frames();
     for (i, segment) in segments.iter().enumerate() {
         let next = segments.get(i + 1).copied();
         if !matches!(segment.treatment, Treatment::Copy(_)) {
@@ -263,10 +264,12 @@ impl Pass<'_> {
         let total = self.plan.output.frame_count;
         progress.report(Stage::Encode, 0.95, self.done, total);
         let started = now_ms();
+        // The video encoder flushes while the audio finishes (the two overlap).
+        let video_flushed = self.video.out()?.start_flush();
         if let Some(audio) = &mut self.audio {
             audio.finish(self.media).await?;
         }
-        self.video.out()?.finish().await?;
+        self.video.out()?.wait_until(|_| video_flushed.get()).await?;
         self.video.timings().flush += now_ms() - started;
         self.drain()?;
         progress.report(Stage::Mux, 0.98, self.done, total);
