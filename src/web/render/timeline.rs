@@ -1,7 +1,8 @@
 //! One pass over the plan's timeline into one output file: each segment by its treatment
 //! (copied packets, a smart cut's encoded head and tail around copied GOPs, or every frame
-//! encoded), the audio mixed and encoded ahead of the video so both streams reach the muxer
-//! interleaved by time.
+//! encoded), the audio mixed and encoded beside the video (within [`AUDIO_SLACK_US`] of it,
+//! waiting for its codecs only when it falls that far behind; before copied packets, up to
+//! their end) so both streams reach the muxer nearly interleaved by time.
 //!
 //! Copied packets keep the source's decoder description, so every encoded frame of a pass
 //! that copies must come out of the encoder with the very same description (`avcC`); when it
@@ -28,6 +29,10 @@ use std::ops::Range;
 /// Frames before a segment's end at which the next segment's decoders open (so their
 /// start-up overlaps the encoder's work on the frames queued before it).
 const PREPARE_FRAMES: u64 = 12;
+/// While frames are encoded, the audio may run this far ahead of the video without waiting
+/// for its codecs, and waits for them only once this far behind: the audio's codec round
+/// trips fill the video loop's idle time instead of stalling it (the muxers interleave).
+const AUDIO_SLACK_US: i64 = 500_000;
 
 /// A finished pass: the muxed file (not yet handed out) and what it took.
 pub(crate) struct Rendered {
@@ -148,7 +153,8 @@ impl Pass<'_> {
             self.video.force_keyframe();
         }
         for n in frames {
-            self.audio_until(self.plan.output.frame_time_us(n + 1)).await?;
+            let next_us = self.plan.output.frame_time_us(n + 1);
+            self.audio_until(next_us + AUDIO_SLACK_US, next_us - AUDIO_SLACK_US).await?;
             if let Some(next) = next.filter(|_| n == prepare_at) {
                 self.video.prepare(self.plan, next, self.media)?;
             }
@@ -199,7 +205,7 @@ impl Pass<'_> {
         while let Some(gop) = reader.next_gop()? {
             self.video.out()?.check()?;
             let end_us = gop.iter().map(|p| p.pts_us + p.duration_us.max(0)).max().unwrap_or(0);
-            self.audio_until(end_us).await?;
+            self.audio_until(end_us, end_us).await?;
             self.drain()?;
             let count = gop.len() as u64;
             let (video, audio) = self.configs()?;
@@ -212,12 +218,13 @@ impl Pass<'_> {
         Ok(())
     }
 
-    /// Encodes the audio up to timeline time `until_us`, the video decoders working on meanwhile.
-    async fn audio_until(&mut self, until_us: i64) -> Result<(), PassError> {
+    /// Encodes the audio up to timeline time `until_us`, waiting for its codecs only while
+    /// it is before `wait_before_us` (the video decoders working on meanwhile).
+    async fn audio_until(&mut self, until_us: i64, wait_before_us: i64) -> Result<(), PassError> {
         if let Some(audio) = &mut self.audio {
             self.video.top_up()?;
             let started = now_ms();
-            audio.render_until(until_us, self.media).await?;
+            audio.render_until(until_us, wait_before_us, self.media).await?;
             self.video.timings().audio += now_ms() - started;
         }
         Ok(())
