@@ -5,8 +5,12 @@
 //! their end) so both streams reach the muxer nearly interleaved by time.
 //!
 //! Copied packets keep the source's decoder description, so every encoded frame of a pass
-//! that copies must come out of the encoder with the very same description (`avcC`); when it
-//! does not, the pass stops with [`PassError::Mismatch`] and the job encodes everything.
+//! that copies must come out of the encoder with the very same description (`avcC`). Before
+//! the first copy, the frames encoded so far are flushed and their description compared: when
+//! it differs, the pass encodes every remaining frame instead of copying, in the same pass
+//! ([`Rendered::refused`]; always so for x264 sources in Chromium). Only when the pass starts
+//! with a copy (nothing encoded to compare) and the encoder differs later does it stop with
+//! [`PassError::Mismatch`], and the job encodes everything in a second pass.
 
 use super::audio_encode::AudioOut;
 use super::audio_pipeline::AudioPipeline;
@@ -50,6 +54,8 @@ pub(crate) struct Rendered {
     pub passthrough: u64,
     /// Where the time went.
     pub timings: Timings,
+    /// Why the plan's copies were encoded instead, if they were (the encoder's parameters differ).
+    pub refused: Option<String>,
 }
 
 /// Why a pass stopped.
@@ -89,6 +95,8 @@ struct Pass<'a> {
     copied: u64,
     /// Packets were copied since the last encoded frame: the next one must be a keyframe.
     after_copy: bool,
+    /// Copies are encoded instead, and why (see [`Pass::refuse_copy`]).
+    refused: Option<String>,
 }
 
 /// Renders the whole timeline once into `sink`.
@@ -108,7 +116,7 @@ pub(crate) async fn render(
     let frame_samples = audio.as_ref().and(plan.encoding.audio.as_ref()).map(|a| a.frame_samples);
     let mux = MuxStage::new(sink, &plan.output, frame_samples);
     let copy = copy_config(plan, media)?;
-    let mut pass = Pass { plan, media, video, audio, mux, copy, done: 0, copied: 0, after_copy: false };
+    let mut pass = Pass { plan, media, video, audio, mux, copy, done: 0, copied: 0, after_copy: false, refused: None };
     pass.video.timings().setup = setup_ms;
     let segments: Vec<&Segment> = plan.segments.iter().filter(|s| s.frame_count > 0).collect();
     progress.begin_frames();
@@ -118,7 +126,18 @@ pub(crate) async fn render(
             progress.report(Stage::Decode, pass.fraction(), pass.done, plan.output.frame_count);
         }
         match &segment.treatment {
-            Treatment::Copy(splice) => pass.copy_span(splice, splice.copy, progress).await?,
+            Treatment::Copy(_) | Treatment::SmartCut(_) if pass.refused.is_some() => {
+                pass.video.enter(plan, segment, media)?;
+                pass.encode(segment, segment.frames(), next, overlays.as_deref_mut(), progress).await?;
+            }
+            Treatment::Copy(splice) => {
+                if pass.refuse_copy().await? {
+                    pass.video.enter(plan, segment, media)?;
+                    pass.encode(segment, segment.frames(), next, overlays.as_deref_mut(), progress).await?;
+                } else {
+                    pass.copy_span(splice, splice.copy, progress).await?
+                }
+            }
             Treatment::SmartCut(splice) => {
                 pass.smart_cut(segment, splice, next, overlays.as_deref_mut(), progress).await?
             }
@@ -186,6 +205,13 @@ impl Pass<'_> {
             self.video.enter(self.plan, segment, self.media)?;
             self.encode(segment, frames.start..copy_start, None, overlays.as_deref_mut(), progress).await?;
         }
+        if self.refuse_copy().await? {
+            // The head's decoders go on through the rest of the segment.
+            if copy_start == frames.start {
+                self.video.enter(self.plan, segment, self.media)?;
+            }
+            return self.encode(segment, copy_start..frames.end, next, overlays, progress).await;
+        }
         self.copy_span(splice, splice.copy, progress).await?;
         if tail_start < frames.end {
             self.video.restart(self.plan, segment, tail_start, self.media, splice.copy.to_us)?;
@@ -208,7 +234,7 @@ impl Pass<'_> {
             self.audio_until(end_us, end_us).await?;
             self.drain()?;
             let count = gop.len() as u64;
-            let (video, audio) = self.configs()?;
+            let (video, audio) = self.configs(true)?;
             self.mux.write(VIDEO, gop, video, audio)?;
             self.done += count;
             self.copied += count;
@@ -216,6 +242,28 @@ impl Pass<'_> {
         }
         self.after_copy = true;
         Ok(())
+    }
+
+    /// True when this pass encodes what the plan copies: decided before its first copy, once
+    /// frames were encoded, by flushing them and comparing the encoder's decoder description
+    /// with the copied packets' (the mismatch is then known before any packet is copied).
+    async fn refuse_copy(&mut self) -> Result<bool, PassError> {
+        if self.refused.is_some() {
+            return Ok(true);
+        }
+        if self.copied > 0 || self.done == 0 {
+            return Ok(false);
+        }
+        let out = self.video.out()?;
+        if out.stream().is_none() {
+            out.finish().await?;
+        }
+        let (Some(copy), Some(encoded)) = (&self.copy, self.video.out()?.stream()) else { return Ok(false) };
+        if copy.1 == encoded.1 {
+            return Ok(false);
+        }
+        self.refused = Some(mismatch(&encoded.0, &copy.0));
+        Ok(true)
     }
 
     /// Encodes the audio up to timeline time `until_us`, waiting for its codecs only while
@@ -230,20 +278,21 @@ impl Pass<'_> {
         Ok(())
     }
 
-    /// The video stream config (the copied packets', else the encoder's) and the audio's
-    /// (`Some(None)` without sound), once known; fails when the encoder's differs from the copy's.
-    fn configs(&mut self) -> Result<(Option<StreamConfig>, Option<Option<StreamConfig>>), PassError> {
+    /// The video stream config and the audio's (`Some(None)` without sound), once known; fails
+    /// when the encoder's differs from packets copied or being copied. The video's is the encoder's once it has
+    /// output; before, the copied packets' only when they are being written (`copying`), so
+    /// the muxer does not open with a description a refused copy would not use.
+    fn configs(&mut self, copying: bool) -> Result<(Option<StreamConfig>, Option<Option<StreamConfig>>), PassError> {
         let encoded = self.video.out()?.stream();
-        if let (Some(copy), Some(encoded)) = (&self.copy, &encoded) {
+        let copy = self.copy.as_ref().filter(|_| self.refused.is_none());
+        // Before the first copy, a difference only means the copies will be refused.
+        let copied = copying || self.copied > 0;
+        if let (Some(copy), Some(encoded)) = (copy.filter(|_| copied), &encoded) {
             if copy.1 != encoded.1 {
-                let message = format!(
-                    "the browser's {} encoder writes other codec parameters (SPS/PPS) than the copied {} source",
-                    encoded.0, copy.0
-                );
-                return Err(PassError::Mismatch(message));
+                return Err(PassError::Mismatch(mismatch(&encoded.0, &copy.0)));
             }
         }
-        let video = self.copy.clone().or(encoded);
+        let video = encoded.or_else(|| copy.filter(|_| copying).cloned());
         let audio = match &mut self.audio {
             Some(a) => a.out().stream().map(Some),
             None => Some(None),
@@ -254,7 +303,7 @@ impl Pass<'_> {
     /// Writes whatever the encoders have produced.
     fn drain(&mut self) -> Result<(), PassError> {
         let started = now_ms();
-        let (video, audio) = self.configs()?;
+        let (video, audio) = self.configs(false)?;
         let packets = self.video.out()?.take_packets();
         self.mux.write(VIDEO, packets, video.clone(), audio.clone())?;
         if let Some(a) = &mut self.audio {
@@ -280,7 +329,7 @@ impl Pass<'_> {
         self.video.timings().flush += now_ms() - started;
         self.drain()?;
         progress.report(Stage::Mux, 0.98, self.done, total);
-        let (video, _) = self.configs()?;
+        let (video, _) = self.configs(self.copied > 0)?;
         let video_codec =
             video.ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?.0;
         let audio_codec = self.audio.as_mut().and_then(|a| a.out().stream()).map(|s| s.0);
@@ -292,6 +341,12 @@ impl Pass<'_> {
             copied: self.copied,
             passthrough: self.video.fast_frames(),
             timings: *self.video.timings(),
+            refused: self.refused,
         })
     }
+}
+
+/// Why copied packets cannot share a track with this encoder's.
+fn mismatch(encoder: &str, source: &str) -> String {
+    format!("the browser's {encoder} encoder writes other codec parameters (SPS/PPS) than the copied {source} source")
 }
