@@ -101,14 +101,17 @@ pub(crate) async fn undecodable(plan: &RenderPlan, media: &Media) -> Result<BTre
     Ok(DecoderCheck::ask(plan, media)?.failing().await)
 }
 
+/// An encoder config and the question about it.
+type Asked<C> = (C, Question);
+
 /// The encoder configs a plan may use, each asked about at once, answered later.
 pub(crate) struct EncoderQuery {
     /// The video candidates, best first.
-    video: Vec<(VideoEncoderConfig, Question)>,
+    video: Vec<Asked<VideoEncoderConfig>>,
     /// The first candidate's codec string, for the error.
     first: String,
     /// The audio config asked for and, when that is not Opus, Opus as its fallback.
-    audio: Option<(AudioEncoderConfig, Question, Option<(AudioEncoderConfig, Question)>)>,
+    audio: Option<(Asked<AudioEncoderConfig>, Option<Asked<AudioEncoderConfig>>)>,
 }
 
 impl EncoderQuery {
@@ -127,8 +130,7 @@ impl EncoderQuery {
                 let question = Question::ask(AudioEncoder::is_config_supported(&config));
                 (config, question)
             };
-            let (config, question) = ask(&audio.codec_string);
-            (config, question, (audio.codec_string != "opus").then(|| ask("opus")))
+            (ask(&audio.codec_string), (audio.codec_string != "opus").then(|| ask("opus")))
         });
         EncoderQuery { video: candidates.collect(), first, audio }
     }
@@ -144,7 +146,7 @@ impl EncoderQuery {
             }
         }
         let audio = match self.audio {
-            Some((config, question, opus)) => {
+            Some(((config, question), opus)) => {
                 let accepted = question.answer().await;
                 let opus = match opus {
                     Some((opus, question)) => question.answer().await.then_some(opus),
