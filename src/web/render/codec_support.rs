@@ -10,8 +10,9 @@ use super::video_decode;
 use super::video_encode;
 use crate::plan::{RenderPlan, Visual};
 use js_sys::{Promise, Reflect};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AudioDecoder, AudioEncoder, AudioEncoderConfig, VideoDecoder, VideoEncoder, VideoEncoderConfig};
 
@@ -25,21 +26,44 @@ pub(crate) struct Encoders {
     pub audio_fallback: Option<String>,
 }
 
+thread_local! {
+    /// Answers the browser gave in this worker, by codec kind and config (JSON): its codec
+    /// support does not change while it runs, so later jobs skip the round trips.
+    static ANSWERS: RefCell<BTreeMap<String, bool>> = RefCell::default();
+}
+
 /// A question put to the browser (`isConfigSupported`), in flight until answered: every
-/// question of a job is asked at once, so their round trips overlap.
-struct Question(Promise);
+/// question of a job is asked at once, so their round trips overlap; one answered before in
+/// this worker is not asked again.
+enum Question {
+    /// Answered by an earlier job.
+    Known(bool),
+    /// In flight; the answer is remembered under `key`.
+    Asked { key: Option<String>, promise: Promise },
+}
 
 impl Question {
-    fn ask(promise: impl JsCast) -> Self {
-        Question(promise.unchecked_into())
+    /// Asks `is_supported(config)` of codec `kind`, unless it was answered before.
+    fn ask<C: AsRef<JsValue>, P: JsCast>(kind: &str, config: &C, is_supported: impl FnOnce(&C) -> P) -> Self {
+        let key = js_sys::JSON::stringify(config.as_ref()).ok().and_then(|json| json.as_string()).map(|json| format!("{kind} {json}"));
+        if let Some(known) = key.as_ref().and_then(|k| ANSWERS.with(|answers| answers.borrow().get(k).copied())) {
+            return Question::Known(known);
+        }
+        Question::Asked { key, promise: is_supported(config).unchecked_into() }
     }
 
     /// True when the browser supports the config.
     async fn answer(self) -> bool {
-        match JsFuture::from(self.0).await {
-            Ok(answer) => Reflect::get(&answer, &"supported".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false),
-            Err(_) => false,
+        let (key, promise) = match self {
+            Question::Known(supported) => return supported,
+            Question::Asked { key, promise } => (key, promise),
+        };
+        let Ok(answer) = JsFuture::from(promise).await else { return false };
+        let supported = Reflect::get(&answer, &"supported".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+        if let Some(key) = key {
+            ANSWERS.with(|answers| answers.borrow_mut().insert(key, supported));
         }
+        supported
     }
 }
 
@@ -55,14 +79,14 @@ impl DecoderCheck {
             let Visual::Video(video) = &visual.content else { continue };
             let (_, track) = media.track(&video.source, video.track_id)?;
             if checked.insert((video.source.clone(), video.track_id)) {
-                let question = Question::ask(VideoDecoder::is_config_supported(&video_decode::decoder_config(track)));
+                let question = Question::ask("VideoDecoder", &video_decode::decoder_config(track), VideoDecoder::is_config_supported);
                 asked.push((video.source.clone(), track.codec.clone(), question));
             }
         }
         for clip in &plan.audio {
             let (_, track) = media.track(&clip.source, clip.track_id)?;
             if checked.insert((clip.source.clone(), clip.track_id)) {
-                let question = Question::ask(AudioDecoder::is_config_supported(&audio_decode::decoder_config(track)));
+                let question = Question::ask("AudioDecoder", &audio_decode::decoder_config(track), AudioDecoder::is_config_supported);
                 asked.push((clip.source.clone(), track.codec.clone(), question));
             }
         }
@@ -120,14 +144,14 @@ impl EncoderQuery {
         let (out, video) = (&plan.output, &plan.encoding.video);
         let candidates = video.candidates.iter().map(|codec| {
             let config = video_encode::encoder_config(codec, out.width, out.height, out.frame_rate.fps(), video.bitrate_bps, video.target.is_some());
-            let question = Question::ask(VideoEncoder::is_config_supported(&config));
+            let question = Question::ask("VideoEncoder", &config, VideoEncoder::is_config_supported);
             (config, question)
         });
         let first = video.candidates.first().cloned().unwrap_or_else(|| format!("{:?}", video.codec).to_lowercase());
         let audio = plan.encoding.audio.as_ref().map(|audio| {
             let ask = |codec: &str| {
                 let config = audio_encode::encoder_config(codec, audio.bitrate_bps);
-                let question = Question::ask(AudioEncoder::is_config_supported(&config));
+                let question = Question::ask("AudioEncoder", &config, AudioEncoder::is_config_supported);
                 (config, question)
             };
             (ask(&audio.codec_string), (audio.codec_string != "opus").then(|| ask("opus")))
