@@ -134,7 +134,11 @@ export type Route = 'auto' | 'client' | 'server';
  */
 export type RenderStage = 'probe' | 'decode' | 'render' | 'encode' | 'mux' | 'upload' | 'server';
 
-/** A progress event of a render. */
+/**
+ * A progress event of a render. Browser renders send at most one every 100 ms per stage, but
+ * each stage's first event that knows the speed (`fps` > 0, numeric `eta`) and its last held-back
+ * event are always sent.
+ */
 export interface RenderProgress {
   /** What the engine is doing now. */
   stage: RenderStage;
@@ -192,7 +196,7 @@ export interface RenderStats {
   passthrough?: 'all' | 'partial' | 'none';
   /** Encoded frames whose overlays were blended straight into the decoded YUV frame, without the canvas (browser renders). */
   yuvFrames?: number;
-  /** Encoding passes: 2 after a fast-path fallback or a target-size correction (browser renders). */
+  /** Encoding passes (browser renders): 2 after a target-size correction, or after a fast-path fallback found only once packets were copied (a mismatch found before the first copy encodes on in the same pass). */
   passes?: number;
   /** The video bitrate of the last pass, bit/s (browser renders; `null` for GIF). */
   videoBitrate?: number | null;

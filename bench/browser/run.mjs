@@ -114,6 +114,8 @@ function row(kase, runs) {
       misses.length ? `MISS: ${misses.join(', ')}` : 'ok'],
     detail: `${kase.id}: frameloom ${runs.engine.map((r) => r.seconds.toFixed(2)).join('/')} s (${runs.engine[0].encoder}, fast path ${runs.engine[0].fastPath}); `
       + `ceiling ${runs.ceiling.map((r) => r.seconds.toFixed(2)).join('/')} s; mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s; `
+      + `bytes (first round): frameloom ${runs.engine[0].bytes}, ceiling video ${runs.ceiling[0].bytes}, mediabunny ${runs.mediabunny[0].bytes}; `
+      + `frameloom passes ${runs.engine[0].passes}${runs.engine[0].fallback ? ` (${runs.engine[0].fallback})` : ''}; `
       + `frameloom ms waiting/working (first round): ${Object.entries(runs.engine[0].timings ?? {}).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`,
   };
 }

@@ -125,7 +125,7 @@ test('mid-GOP cuts of an x264 source are frame-accurate; the browser encoder\'s 
   assert.equal(got.stats.fastPath, 'encode');
   assert.match(got.stats.fastPathFallback, /codec parameters \(SPS\/PPS\)/);
   assert.deepEqual(got.stats.treatments, ['encode']);
-  assert.equal(got.stats.passes, 2);
+  assert.equal(got.stats.passes, 1, "the mismatch is found before any packet is copied: the same pass encodes on");
   const source = path.join(dir, 'p1.mp4');
   await assertShows(got.file, 0, source, 15);
   await assertShows(got.file, 89, source, 104);

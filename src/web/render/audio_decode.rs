@@ -103,6 +103,15 @@ impl AudioSource {
         }
     }
 
+    /// True when [`AudioSource::next_block`] answers without waiting (topping the decoder up).
+    pub(crate) fn ready(&mut self) -> Result<bool, RenderError> {
+        if let Some(message) = self.decoder.error() {
+            return Err(self.failed(message));
+        }
+        self.feed()?;
+        Ok(!self.decoded.borrow().is_empty() || self.flushed.as_ref().is_some_and(|f| f.get()))
+    }
+
     fn feed(&mut self) -> Result<(), RenderError> {
         while !self.input_done && self.decoder.get().decode_queue_size() < MAX_DECODE_QUEUE && self.decoded.borrow().len() < MAX_DECODED {
             let Some(packet) = self.packets.next()? else {

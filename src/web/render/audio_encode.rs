@@ -77,6 +77,11 @@ impl AudioOut {
         Ok(())
     }
 
+    /// True when [`AudioOut::encode`] takes a block without waiting.
+    pub(crate) fn has_room(&self) -> bool {
+        self.out.encoder().encode_queue_size() < MAX_ENCODE_QUEUE
+    }
+
     fn pending_frames(&self) -> usize {
         self.pending.first().map_or(0, Vec::len)
     }

@@ -46,16 +46,23 @@ impl AudioPipeline {
         Ok(Some(AudioPipeline { mixer, slots, out, signal: signal.clone() }))
     }
 
-    /// Encodes the mix up to timeline time `until_us`.
-    pub(crate) async fn render_until(&mut self, until_us: i64, media: &Media) -> Result<(), RenderError> {
-        let until = us_to_frame(until_us);
-        while self.mixer.position() < until && self.step(media).await? {}
+    /// Encodes the mix up to timeline time `until_us`, waiting for the audio codecs only
+    /// while the mix is before `wait_before_us`: past it, stops at the first step that would
+    /// wait (so the audio fills the video loop's idle time instead of stalling it).
+    pub(crate) async fn render_until(&mut self, until_us: i64, wait_before_us: i64, media: &Media) -> Result<(), RenderError> {
+        let (until, wait_before) = (us_to_frame(until_us), us_to_frame(wait_before_us));
+        while self.mixer.position() < until {
+            let wait = self.mixer.position() < wait_before;
+            if self.step(media, wait).await? != Step::Done {
+                return Ok(());
+            }
+        }
         Ok(())
     }
 
     /// Encodes the rest of the mix and flushes the encoder.
     pub(crate) async fn finish(&mut self, media: &Media) -> Result<(), RenderError> {
-        while self.step(media).await? {}
+        while self.step(media, true).await? == Step::Done {}
         self.out.finish().await
     }
 
@@ -69,16 +76,20 @@ impl AudioPipeline {
         self.out.take_packets()
     }
 
-    /// One step of the pull loop; false once the mix is done.
-    async fn step(&mut self, media: &Media) -> Result<bool, RenderError> {
+    /// One step of the pull loop; without `wait`, a step that would wait for a codec is not
+    /// taken ([`Step::Blocked`]).
+    async fn step(&mut self, media: &Media, wait: bool) -> Result<Step, RenderError> {
         self.signal.check()?;
+        if !wait && !self.out.has_room() {
+            return Ok(Step::Blocked);
+        }
         let id = match self.mixer.poll() {
             MixPoll::Block(block) => {
                 self.out.encode(&block).await?;
-                return Ok(true);
+                return Ok(Step::Done);
             }
             MixPoll::NeedInput(id) => id,
-            MixPoll::Done => return Ok(false),
+            MixPoll::Done => return Ok(Step::Finished),
         };
         let slot = self
             .slots
@@ -97,6 +108,9 @@ impl AudioPipeline {
                         none.insert(opened)
                     }
                 };
+                if !wait && !source.ready()? {
+                    return Ok(Step::Blocked);
+                }
                 match source.next_block().await? {
                     Some(block) => slot.chain.push(&block).map_err(audio_error)?,
                     None => slot.chain.end_input(),
@@ -107,6 +121,17 @@ impl AudioPipeline {
                 self.mixer.end_layer(id).map_err(audio_error)?;
             }
         }
-        Ok(true)
+        Ok(Step::Done)
     }
+}
+
+/// What one step of the pull loop did.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// A step was taken.
+    Done,
+    /// The step would have waited for a codec, and was not taken.
+    Blocked,
+    /// The mix is complete.
+    Finished,
 }

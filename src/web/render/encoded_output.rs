@@ -7,7 +7,7 @@ use super::error::RenderError;
 use super::owned_codec::{OwnedCodec, WebCodec};
 use crate::container::Packet;
 use js_sys::{Object, Reflect, Uint8Array};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -97,8 +97,14 @@ impl<E: Encoder> EncodedOutput<E> {
 
     /// Flushes the encoder and waits until every packet is out.
     pub(crate) async fn finish(&mut self) -> Result<(), RenderError> {
-        let flushed = self.signal.watch(self.encoder().flush_codec());
+        let flushed = self.start_flush();
         self.wait_until(|_| flushed.get()).await
+    }
+
+    /// Starts flushing the encoder without waiting: the flag turns true once every packet is
+    /// out (so other work can overlap the flush; see [`EncodedOutput::wait_until`]).
+    pub(crate) fn start_flush(&self) -> Rc<Cell<bool>> {
+        self.signal.watch(self.encoder().flush_codec())
     }
 
     /// The codec string and description, once the first packet is out.

@@ -3,7 +3,7 @@
 //! stats.
 
 use super::cancel::Signal;
-use super::codec_support::{check_decoders, choose_encoders};
+use super::codec_support::{DecoderCheck, EncoderQuery};
 use super::error::{ProjectProblem, RenderError};
 use super::gif_job;
 use super::media::{Media, SourceFile};
@@ -38,7 +38,8 @@ const MAX_PASSES: u32 = 3;
 /// Runs a job; resolves to the result object (`blob`, `mimeType`, `stats`, `warnings`).
 ///
 /// A job renders in one pass, or more: when the encoder's parameters differ from copied
-/// packets' (every segment is then encoded), and when a target size is overshot by more than
+/// packets' and the pass could not tell before copying (every segment is then encoded; see
+/// [`timeline`]), and when a target size is overshot by more than
 /// 3 % (encoded once more at the corrected bitrate).
 pub(crate) async fn run(
     json: &str,
@@ -54,19 +55,28 @@ pub(crate) async fn run(
     if plan.output.format == Format::Gif {
         return gif_job::run(&project, &plan, &media, overlays, options, progress, signal).await;
     }
-    check_decoders(&plan, &media).await?;
     let extension = if plan.output.format == Format::Webm { "webm" } else { "mp4" };
+    // Every codec question is asked at once, and the first pass's file opens while the
+    // browser answers them (their round trips overlap instead of adding up).
+    let decoders = DecoderCheck::ask(&plan, &media)?;
+    let mut first_query = Some(EncoderQuery::ask(&plan));
+    let mut first_sink = Some(Sink::open(&options.dir, &format!("{}.{extension}", options.name), options.memory).await);
+    decoders.check().await?;
     let mut fallback: Option<String> = None;
     let mut resized = false;
     for pass in 0..MAX_PASSES {
-        let encoders = choose_encoders(&plan).await?;
+        // A later pass asks again: its bitrate (and so its levels) may differ.
+        let query = first_query.take().unwrap_or_else(|| EncoderQuery::ask(&plan));
+        let encoders = query.answer().await?;
         signal.check()?;
         // Each pass writes its own file: a dropped pass's file is removed in the background.
-        let suffix = if pass == 0 { String::new() } else { format!("-{pass}") };
-        let sink = Sink::open(&options.dir, &format!("{}{suffix}.{extension}", options.name), options.memory).await;
+        let sink = match first_sink.take() {
+            Some(sink) => sink,
+            None => Sink::open(&options.dir, &format!("{}-{pass}.{extension}", options.name), options.memory).await,
+        };
         let storage = sink.kind();
         let inputs = Inputs { plan: &plan, media: &media, encoders: &encoders, signal };
-        let rendered = match timeline::render(inputs, sink, overlays.as_mut(), progress, now_ms() - job_started).await {
+        let mut rendered = match timeline::render(inputs, sink, overlays.as_mut(), progress, now_ms() - job_started).await {
             Ok(rendered) => rendered,
             Err(PassError::Mismatch(why)) if fallback.is_none() => {
                 encode_everything(&mut plan);
@@ -76,6 +86,11 @@ pub(crate) async fn run(
             Err(PassError::Mismatch(why)) => return Err(RenderError::Internal(why)),
             Err(PassError::Failed(e)) => return Err(e),
         };
+        if let Some(why) = rendered.refused.take() {
+            // Encoded in this pass after all: the stats say so.
+            encode_everything(&mut plan);
+            fallback.get_or_insert(why);
+        }
         let bytes = rendered.sink.len();
         let video = &mut plan.encoding.video;
         // Over the target at all is a miss too (the plan aims 2 % under it), not only past 3 %.

@@ -1,11 +1,16 @@
 //! One pass over the plan's timeline into one output file: each segment by its treatment
 //! (copied packets, a smart cut's encoded head and tail around copied GOPs, or every frame
-//! encoded), the audio mixed and encoded ahead of the video so both streams reach the muxer
-//! interleaved by time.
+//! encoded), the audio mixed and encoded beside the video (within [`AUDIO_SLACK_US`] of it,
+//! waiting for its codecs only when it falls that far behind; before copied packets, up to
+//! their end) so both streams reach the muxer nearly interleaved by time.
 //!
 //! Copied packets keep the source's decoder description, so every encoded frame of a pass
-//! that copies must come out of the encoder with the very same description (`avcC`); when it
-//! does not, the pass stops with [`PassError::Mismatch`] and the job encodes everything.
+//! that copies must come out of the encoder with the very same description (`avcC`). Before
+//! the first copy, the frames encoded so far are flushed and their description compared: when
+//! it differs, the pass encodes every remaining frame instead of copying, in the same pass
+//! ([`Rendered::refused`]; always so for x264 sources in Chromium). Only when the pass starts
+//! with a copy (nothing encoded to compare) and the encoder differs later does it stop with
+//! [`PassError::Mismatch`], and the job encodes everything in a second pass.
 
 use super::audio_encode::AudioOut;
 use super::audio_pipeline::AudioPipeline;
@@ -28,6 +33,10 @@ use std::ops::Range;
 /// Frames before a segment's end at which the next segment's decoders open (so their
 /// start-up overlaps the encoder's work on the frames queued before it).
 const PREPARE_FRAMES: u64 = 12;
+/// While frames are encoded, the audio may run this far ahead of the video without waiting
+/// for its codecs, and waits for them only once this far behind: the audio's codec round
+/// trips fill the video loop's idle time instead of stalling it (the muxers interleave).
+const AUDIO_SLACK_US: i64 = 500_000;
 
 /// A finished pass: the muxed file (not yet handed out) and what it took.
 pub(crate) struct Rendered {
@@ -47,6 +56,8 @@ pub(crate) struct Rendered {
     pub yuv_frames: u64,
     /// Where the time went.
     pub timings: Timings,
+    /// Why the plan's copies were encoded instead, if they were (the encoder's parameters differ).
+    pub refused: Option<String>,
 }
 
 /// Why a pass stopped.
@@ -86,6 +97,8 @@ struct Pass<'a> {
     copied: u64,
     /// Packets were copied since the last encoded frame: the next one must be a keyframe.
     after_copy: bool,
+    /// Copies are encoded instead, and why (see [`Pass::refuse_copy`]).
+    refused: Option<String>,
 }
 
 /// Renders the whole timeline once into `sink`.
@@ -105,16 +118,28 @@ pub(crate) async fn render(
     let frame_samples = audio.as_ref().and(plan.encoding.audio.as_ref()).map(|a| a.frame_samples);
     let mux = MuxStage::new(sink, &plan.output, frame_samples);
     let copy = copy_config(plan, media)?;
-    let mut pass = Pass { plan, media, video, audio, mux, copy, done: 0, copied: 0, after_copy: false };
+    let mut pass = Pass { plan, media, video, audio, mux, copy, done: 0, copied: 0, after_copy: false, refused: None };
     pass.video.timings().setup = setup_ms;
     let segments: Vec<&Segment> = plan.segments.iter().filter(|s| s.frame_count > 0).collect();
+    progress.begin_frames();
     for (i, segment) in segments.iter().enumerate() {
         let next = segments.get(i + 1).copied();
         if !matches!(segment.treatment, Treatment::Copy(_)) {
             progress.report(Stage::Decode, pass.fraction(), pass.done, plan.output.frame_count);
         }
         match &segment.treatment {
-            Treatment::Copy(splice) => pass.copy_span(splice, splice.copy, progress).await?,
+            Treatment::Copy(_) | Treatment::SmartCut(_) if pass.refused.is_some() => {
+                pass.video.enter(plan, segment, media)?;
+                pass.encode(segment, segment.frames(), next, overlays.as_deref_mut(), progress).await?;
+            }
+            Treatment::Copy(splice) => {
+                if pass.refuse_copy().await? {
+                    pass.video.enter(plan, segment, media)?;
+                    pass.encode(segment, segment.frames(), next, overlays.as_deref_mut(), progress).await?;
+                } else {
+                    pass.copy_span(splice, splice.copy, progress).await?
+                }
+            }
             Treatment::SmartCut(splice) => {
                 pass.smart_cut(segment, splice, next, overlays.as_deref_mut(), progress).await?
             }
@@ -149,7 +174,8 @@ impl Pass<'_> {
             self.video.force_keyframe();
         }
         for n in frames {
-            self.audio_until(self.plan.output.frame_time_us(n + 1)).await?;
+            let next_us = self.plan.output.frame_time_us(n + 1);
+            self.audio_until(next_us + AUDIO_SLACK_US, next_us - AUDIO_SLACK_US).await?;
             if let Some(next) = next.filter(|_| n == prepare_at) {
                 self.video.prepare(self.plan, next, self.media)?;
             }
@@ -181,6 +207,13 @@ impl Pass<'_> {
             self.video.enter(self.plan, segment, self.media)?;
             self.encode(segment, frames.start..copy_start, None, overlays.as_deref_mut(), progress).await?;
         }
+        if self.refuse_copy().await? {
+            // The head's decoders go on through the rest of the segment.
+            if copy_start == frames.start {
+                self.video.enter(self.plan, segment, self.media)?;
+            }
+            return self.encode(segment, copy_start..frames.end, next, overlays, progress).await;
+        }
         self.copy_span(splice, splice.copy, progress).await?;
         if tail_start < frames.end {
             self.video.restart(self.plan, segment, tail_start, self.media, splice.copy.to_us)?;
@@ -200,10 +233,10 @@ impl Pass<'_> {
         while let Some(gop) = reader.next_gop()? {
             self.video.out()?.check()?;
             let end_us = gop.iter().map(|p| p.pts_us + p.duration_us.max(0)).max().unwrap_or(0);
-            self.audio_until(end_us).await?;
+            self.audio_until(end_us, end_us).await?;
             self.drain()?;
             let count = gop.len() as u64;
-            let (video, audio) = self.configs()?;
+            let (video, audio) = self.configs(true)?;
             self.mux.write(VIDEO, gop, video, audio)?;
             self.done += count;
             self.copied += count;
@@ -213,31 +246,55 @@ impl Pass<'_> {
         Ok(())
     }
 
-    /// Encodes the audio up to timeline time `until_us`, the video decoders working on meanwhile.
-    async fn audio_until(&mut self, until_us: i64) -> Result<(), PassError> {
+    /// True when this pass encodes what the plan copies: decided before its first copy, once
+    /// frames were encoded, by flushing them and comparing the encoder's decoder description
+    /// with the copied packets' (the mismatch is then known before any packet is copied).
+    async fn refuse_copy(&mut self) -> Result<bool, PassError> {
+        if self.refused.is_some() {
+            return Ok(true);
+        }
+        if self.copied > 0 || self.done == 0 {
+            return Ok(false);
+        }
+        let out = self.video.out()?;
+        if out.stream().is_none() {
+            out.finish().await?;
+        }
+        let (Some(copy), Some(encoded)) = (&self.copy, self.video.out()?.stream()) else { return Ok(false) };
+        if copy.1 == encoded.1 {
+            return Ok(false);
+        }
+        self.refused = Some(mismatch(&encoded.0, &copy.0));
+        Ok(true)
+    }
+
+    /// Encodes the audio up to timeline time `until_us`, waiting for its codecs only while
+    /// it is before `wait_before_us` (the video decoders working on meanwhile).
+    async fn audio_until(&mut self, until_us: i64, wait_before_us: i64) -> Result<(), PassError> {
         if let Some(audio) = &mut self.audio {
             self.video.top_up()?;
             let started = now_ms();
-            audio.render_until(until_us, self.media).await?;
+            audio.render_until(until_us, wait_before_us, self.media).await?;
             self.video.timings().audio += now_ms() - started;
         }
         Ok(())
     }
 
-    /// The video stream config (the copied packets', else the encoder's) and the audio's
-    /// (`Some(None)` without sound), once known; fails when the encoder's differs from the copy's.
-    fn configs(&mut self) -> Result<(Option<StreamConfig>, Option<Option<StreamConfig>>), PassError> {
+    /// The video stream config and the audio's (`Some(None)` without sound), once known; fails
+    /// when the encoder's differs from packets copied or being copied. The video's is the encoder's once it has
+    /// output; before, the copied packets' only when they are being written (`copying`), so
+    /// the muxer does not open with a description a refused copy would not use.
+    fn configs(&mut self, copying: bool) -> Result<(Option<StreamConfig>, Option<Option<StreamConfig>>), PassError> {
         let encoded = self.video.out()?.stream();
-        if let (Some(copy), Some(encoded)) = (&self.copy, &encoded) {
+        let copy = self.copy.as_ref().filter(|_| self.refused.is_none());
+        // Before the first copy, a difference only means the copies will be refused.
+        let copied = copying || self.copied > 0;
+        if let (Some(copy), Some(encoded)) = (copy.filter(|_| copied), &encoded) {
             if copy.1 != encoded.1 {
-                let message = format!(
-                    "the browser's {} encoder writes other codec parameters (SPS/PPS) than the copied {} source",
-                    encoded.0, copy.0
-                );
-                return Err(PassError::Mismatch(message));
+                return Err(PassError::Mismatch(mismatch(&encoded.0, &copy.0)));
             }
         }
-        let video = self.copy.clone().or(encoded);
+        let video = encoded.or_else(|| copy.filter(|_| copying).cloned());
         let audio = match &mut self.audio {
             Some(a) => a.out().stream().map(Some),
             None => Some(None),
@@ -248,7 +305,7 @@ impl Pass<'_> {
     /// Writes whatever the encoders have produced.
     fn drain(&mut self) -> Result<(), PassError> {
         let started = now_ms();
-        let (video, audio) = self.configs()?;
+        let (video, audio) = self.configs(false)?;
         let packets = self.video.out()?.take_packets();
         self.mux.write(VIDEO, packets, video.clone(), audio.clone())?;
         if let Some(a) = &mut self.audio {
@@ -265,14 +322,16 @@ impl Pass<'_> {
         let total = self.plan.output.frame_count;
         progress.report(Stage::Encode, 0.95, self.done, total);
         let started = now_ms();
+        // The video encoder flushes while the audio finishes (the two overlap).
+        let video_flushed = self.video.out()?.start_flush();
         if let Some(audio) = &mut self.audio {
             audio.finish(self.media).await?;
         }
-        self.video.out()?.finish().await?;
+        self.video.out()?.wait_until(|_| video_flushed.get()).await?;
         self.video.timings().flush += now_ms() - started;
         self.drain()?;
         progress.report(Stage::Mux, 0.98, self.done, total);
-        let (video, _) = self.configs()?;
+        let (video, _) = self.configs(self.copied > 0)?;
         let video_codec =
             video.ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?.0;
         let audio_codec = self.audio.as_mut().and_then(|a| a.out().stream()).map(|s| s.0);
@@ -285,6 +344,12 @@ impl Pass<'_> {
             passthrough: self.video.fast_frames(),
             yuv_frames: self.video.yuv_frames(),
             timings: *self.video.timings(),
+            refused: self.refused,
         })
     }
+}
+
+/// Why copied packets cannot share a track with this encoder's.
+fn mismatch(encoder: &str, source: &str) -> String {
+    format!("the browser's {encoder} encoder writes other codec parameters (SPS/PPS) than the copied {source} source")
 }

@@ -26,8 +26,10 @@ use web_sys::{
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
 const MAX_DECODE_QUEUE: u32 = 8;
-/// Decoded frames waiting to be shown before the cursor stops feeding the decoder.
-const MAX_DECODED: usize = 4;
+/// Decoded frames waiting to be shown before the cursor stops feeding the decoder. A software
+/// decoder holds a few frames (B-frame reorder, frame threads) until more input comes, so each
+/// stop costs a refill before its next output: 8 makes the stops rarer than 4 did.
+const MAX_DECODED: usize = 8;
 
 /// What the cursor reads: a track of a source from a keyframe up to a source time.
 pub(crate) struct VideoInput<'a> {
