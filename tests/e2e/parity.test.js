@@ -156,7 +156,10 @@ async function parity(client, remote) {
 
 // The browser's H.264 encoder needs about twice libx264's bits for the same PSNR: H.264 bitrates
 // are 0.2 / 0.14 / 0.12 bits per pixel, the browser encodes with contentHint "detail" (it then
-// follows the text's fades) and the server with libx264's constant rate factor (src/plan/encode.rs).
+// follows the text's fades) and the server with libx264's constant rate factor (src/plan/encode.rs);
+// the server subsamples chroma by 2 × 2 averages as the browser does (scene_graph::yuv_finish).
+// What is left is mostly chroma: the canvas path (decoded frame → drawImage) loses it (U/V 37 dB
+// against a lossless server render even at 3.3 Mbit/s, where luma is at 44 dB).
 test('a 3-scene project with 200 cues and a faded text renders the same pixels on the client and the server at every quality', { timeout: 300_000 }, async () => {
   const page = await world.newPage();
   await page.evaluate(async ({ url, key }) => {
