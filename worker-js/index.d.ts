@@ -190,6 +190,8 @@ export interface RenderStats {
   fastPathFallback?: string | null;
   /** Of the encoded frames: `all` went to the encoder without the canvas, `partial` some, `none` none (browser renders). */
   passthrough?: 'all' | 'partial' | 'none';
+  /** Encoded frames whose overlays were blended straight into the decoded YUV frame, without the canvas (browser renders). */
+  yuvFrames?: number;
   /** Encoding passes: 2 after a fast-path fallback or a target-size correction (browser renders). */
   passes?: number;
   /** The video bitrate of the last pass, bit/s (browser renders; `null` for GIF). */
@@ -393,7 +395,7 @@ export interface SubtitleCue {
 export interface SubtitleProblem {
   /** 1-based line number. */
   line: number;
-  /** A stable code, e.g. `subtitle-bad-timestamp`, `subtitle-missing-timing`. */
+  /** A stable code, e.g. `subtitle_bad_timestamp`, `subtitle_missing_timing`. */
   code: string;
   /** What is wrong and what happened to the cue. */
   message: string;
@@ -473,7 +475,7 @@ export class Engine {
   render(project: object | string, options?: RenderOptions): RenderJob;
   /**
    * Adds a TTF/OTF/TTC font to the worker for every later render (families and fallback);
-   * rejects with a {@link FrameloomError} (`font-invalid`, `font-unsupported`, `font-too-large`).
+   * rejects with a {@link FrameloomError} (`font_invalid`, `font_unsupported`, `font_too_large`).
    */
   loadFont(bytes: ArrayBuffer | ArrayBufferView | Blob): Promise<FontFace[]>;
   /**

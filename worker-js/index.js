@@ -179,8 +179,8 @@ export class Engine {
   /**
    * Adds a font (TTF, OTF or TTC bytes) to the worker for every later render: text in its
    * family, and fallback for characters other fonts lack. Resolves to the faces added,
-   * `[{ family, weight, italic }]`; rejects with code `font-invalid`, `font-unsupported`
-   * (WOFF/WOFF2) or `font-too-large`.
+   * `[{ family, weight, italic }]`; rejects with code `font_invalid`, `font_unsupported`
+   * (WOFF/WOFF2) or `font_too_large`.
    * @param {ArrayBuffer | ArrayBufferView | Blob} bytes
    * @returns {Promise<Array<{ family: string, weight: number, italic: boolean }>>}
    */

@@ -62,7 +62,7 @@ async function runEngine(spec) {
   const seconds = (performance.now() - t0) / 1000;
   if (spec.keepAs) blobs.set(spec.keepAs, blob);
   return { seconds, frames: stats.frames, bytes: blob.size, encoder: stats.encoder, fastPath: stats.fastPath, passes: stats.passes,
-    fallback: stats.fastPathFallback, timings: stats.timings };
+    fallback: stats.fastPathFallback, yuvFrames: stats.yuvFrames, timings: stats.timings };
 }
 
 /** The ceiling loops in a fresh worker with the engine's encoder configs. */

@@ -126,8 +126,10 @@ function composeRow(kase, runs) {
   return {
     cells: [kase.name, String(runs.engine[0].frames), ours.toFixed(2), (runs.engine[0].frames / ours).toFixed(1), peer.toFixed(2),
       `${ratio.toFixed(2)}×`, ratio <= COMPOSE_TARGET ? 'ok' : `MISS: > ${COMPOSE_TARGET}×`],
-    detail: `${kase.id}: frameloom ${runs.engine.map((r) => r.seconds.toFixed(2)).join('/')} s (${runs.engine[0].encoder}); `
-      + `mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s`,
+    detail: `${kase.id}: frameloom ${runs.engine.map((r) => r.seconds.toFixed(2)).join('/')} s (${runs.engine[0].encoder}, `
+      + `${runs.engine[0].yuvFrames} of ${runs.engine[0].frames} frames through the YUV overlay path); `
+      + `mediabunny ${runs.mediabunny.map((r) => r.seconds.toFixed(2)).join('/')} s; `
+      + `frameloom ms waiting/working (first round): ${Object.entries(runs.engine[0].timings ?? {}).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`,
   };
 }
 

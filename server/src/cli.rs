@@ -34,37 +34,7 @@ enum Command {
         project: PathBuf,
     },
     /// Render a project to a file with ffmpeg; prints progress on stderr and stats as JSON.
-    Render {
-        /// The project JSON file.
-        project: PathBuf,
-        /// Folder with the sources, named by sha256, id or original name.
-        #[arg(long)]
-        sources: PathBuf,
-        /// The file to write (written under a temporary name, then renamed).
-        #[arg(short = 'o', long)]
-        output: PathBuf,
-        /// ffmpeg thread budget (default: the number of CPUs).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Folder for intermediates (default: the system temp folder); removed afterwards.
-        #[arg(long)]
-        work_dir: Option<PathBuf>,
-        /// Also write a still of one frame here (PNG, or JPEG for `.jpg`).
-        #[arg(long)]
-        thumbnail: Option<PathBuf>,
-        /// When that frame is, in seconds.
-        #[arg(long, default_value_t = 0.0)]
-        thumbnail_at: f64,
-        /// Also write smaller renditions of these heights, e.g. 720,480 (none above the output's).
-        #[arg(long, value_delimiter = ',', requires = "ladder_dir")]
-        renditions: Vec<u32>,
-        /// Also package the output and its renditions as HLS (MP4 with H.264 only).
-        #[arg(long, requires = "ladder_dir")]
-        hls: bool,
-        /// Folder for the renditions (`720p.mp4`, …) and the HLS package (`hls/master.m3u8`).
-        #[arg(long)]
-        ladder_dir: Option<PathBuf>,
-    },
+    Render(Box<render::command::RenderArgs>),
     /// Run the HTTP server (editor page, API) until Ctrl-C.
     Serve(Box<ServeArgs>),
 }
@@ -157,32 +127,7 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Command::Probe { file } => probe(&file),
         Command::Validate { project } => validate(&project),
-        Command::Render {
-            project,
-            sources,
-            output,
-            threads,
-            work_dir,
-            thumbnail,
-            thumbnail_at,
-            renditions,
-            hls,
-            ladder_dir,
-        } => {
-            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
-            let ladder = ladder_dir.map(|dir| render::ExtraOutput::Ladder { heights: renditions, hls, dir });
-            let args = render::command::RenderArgs {
-                project,
-                sources,
-                output,
-                threads,
-                work_dir,
-                thumbnail,
-                thumbnail_at,
-                ladder,
-            };
-            render::command::run(args)
-        }
+        Command::Render(args) => render::command::run(*args),
         Command::Serve(args) => match serve::run(args.into_config()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -57,10 +57,10 @@ impl OverlayError {
     /// A stable identifier for JS and logs.
     pub fn code(&self) -> &'static str {
         match self {
-            OverlayError::MissingSource { .. } => "overlay-missing-source",
+            OverlayError::MissingSource { .. } => "overlay_missing_source",
             OverlayError::Image { error, .. } => error.code(),
             OverlayError::Font { error, .. } => error.code(),
-            OverlayError::SubtitlesNotText { .. } => "subtitles-not-text",
+            OverlayError::SubtitlesNotText { .. } => "subtitles_not_text",
             OverlayError::Placement(error) => error.code(),
             OverlayError::Text { error, .. } => error.code(),
         }

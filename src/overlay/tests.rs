@@ -103,9 +103,9 @@ fn bad_cues_are_warnings_and_missing_files_errors() {
     assert_eq!(t.warnings().len(), 1);
     assert_eq!((t.warnings()[0].path.as_str(), t.warnings()[0].error.line), ("scenes[1].layers[0].source", 6));
     let missing = timeline(&project, &plan, &mut r, &BTreeMap::new()).unwrap_err();
-    assert_eq!((missing.code(), missing.path()), ("overlay-missing-source", "scenes[1].layers[0].source"));
+    assert_eq!((missing.code(), missing.path()), ("overlay_missing_source", "scenes[1].layers[0].source"));
     let binary = timeline(&project, &plan, &mut r, &BTreeMap::from([("subs", vec![0xff, 0xfe, 0])])).unwrap_err();
-    assert_eq!(binary.code(), "subtitles-not-text");
+    assert_eq!(binary.code(), "subtitles_not_text");
 }
 
 #[test]

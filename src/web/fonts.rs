@@ -17,8 +17,8 @@ pub(crate) fn with_renderer<R>(f: impl FnOnce(&mut TextRenderer) -> R) -> R {
 }
 
 /// Adds a TTF/OTF/TTC font for later renders (fallback and families); resolves to its faces
-/// `[{ family, weight, italic }]`. Rejects with `{ code: 'font-invalid' | 'font-unsupported' |
-/// 'font-too-large' | …, message }`.
+/// `[{ family, weight, italic }]`. Rejects with `{ code: 'font_invalid' | 'font_unsupported' |
+/// 'font_too_large' | …, message }`.
 #[wasm_bindgen(js_name = loadFont)]
 pub fn load_font(bytes: Uint8Array) -> Result<JsValue, JsValue> {
     let added = with_renderer(|r| r.add_font(bytes.to_vec())).map_err(|e| error_object(e.code(), &e.to_string()))?;

@@ -15,7 +15,7 @@ pub const MAX_SUBTITLES_TEXT_BYTES: usize = 16 * 1024 * 1024;
 struct Problem {
     /// 1-based line number.
     line: usize,
-    /// Stable code, e.g. `subtitle-bad-timestamp`.
+    /// Stable code, e.g. `subtitle_bad_timestamp`.
     code: &'static str,
     /// What is wrong and what happened to the cue.
     message: String,

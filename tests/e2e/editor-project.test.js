@@ -142,7 +142,7 @@ test("subtitles: the engine's cues become page cues in seconds; problems are lis
       { id: '2', startUs: 1_600_000, endUs: 2_400_000, text: 'Second\nline', settings: {} },
       { id: '1', startUs: 500_000, endUs: 1_500_000, text: 'Hello there', settings: {} },
     ],
-    errors: [{ line: 9, code: 'subtitle-bad-timestamp', message: 'cannot read the time "x"; this cue was skipped' }],
+    errors: [{ line: 9, code: 'subtitle_bad_timestamp', message: 'cannot read the time "x"; this cue was skipped' }],
   };
   assert.deepEqual(fromParsed(parsed), { cues: CUES, problems: ['line 9: cannot read the time "x"; this cue was skipped'] });
   assert.throws(() => fromParsed({ cues: [], errors: [{ line: 1, message: 'expected a timing line' }] }),

@@ -200,7 +200,7 @@ test("engine.parseSubtitles: the core's parser keeps good cues, reports bad ones
     }
   });
   assert.deepEqual(got.vtt.cues, [{ id: 'intro', startUs: 200_000, endUs: 1_000_000, text: 'First & only', settings: { align: 'start' } }]);
-  assert.deepEqual(got.vtt.errors.map((e) => [e.line, e.code]), [[7, 'subtitle-bad-timestamp']]);
+  assert.deepEqual(got.vtt.errors.map((e) => [e.line, e.code]), [[7, 'subtitle_bad_timestamp']]);
   assert.match(got.vtt.errors[0].message, /cannot read the time/);
   assert.deepEqual(got.srt, { cues: [{ id: '1', startUs: 1_000_000, endUs: 2_000_000, text: 'Hi', settings: {} }], errors: [] });
   assert.equal(got.wrong, 'invalid_argument');

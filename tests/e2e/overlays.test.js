@@ -124,7 +124,7 @@ test('loadFont adds faces; junk is refused with a code', async () => {
     return { faces, error };
   });
   assert.deepEqual(result.faces, [{ family: 'Noto Sans Hebrew', weight: 400, italic: false }]);
-  assert.deepEqual(result.error, { name: 'FrameloomError', code: 'font-invalid' });
+  assert.deepEqual(result.error, { name: 'FrameloomError', code: 'font_invalid' });
 });
 
 test('a subtitles file with a bad cue renders its valid cues and reports the bad one', async () => {

@@ -100,5 +100,5 @@ fn one_bad_cue_does_not_stop_the_batch() {
     let out = rasterize_cues(&mut r, &cues, &s, FRAME, 1.0, |_| {});
     assert_eq!(out.placed.len(), 2);
     assert_eq!(out.errors.len(), 1);
-    assert_eq!((out.errors[0].cue, out.errors[0].code()), (1, "text-too-large"));
+    assert_eq!((out.errors[0].cue, out.errors[0].code()), (1, "text_too_large"));
 }

@@ -122,7 +122,7 @@ fn gif_size_cap_lowers_the_rate_then_stops() {
     options.max_bytes = Some(1000);
     let mut gif = GifEncoder::new(&mut tiny, options, &[]).unwrap();
     gif.push_frame(&noisy(0), 0).unwrap();
-    assert_eq!(gif.finish(100_000).unwrap_err().code(), "encode-no-frames");
+    assert_eq!(gif.finish(100_000).unwrap_err().code(), "encode_no_frames");
 }
 
 #[test]
@@ -144,10 +144,10 @@ fn gif_frames_faster_than_50_fps_are_dropped() {
     let wrong = Bitmap::new(10, 10).unwrap();
     let mut sink = VecSink { bytes: Vec::new() };
     let mut gif = GifEncoder::new(&mut sink, GifOptions::new(64, 36), &[]).unwrap();
-    assert_eq!(gif.push_frame(&wrong, 0).unwrap_err().code(), "encode-frame-size");
+    assert_eq!(gif.push_frame(&wrong, 0).unwrap_err().code(), "encode_frame_size");
     assert_eq!(
         GifEncoder::new(&mut VecSink { bytes: Vec::new() }, GifOptions::new(0, 36), &[]).err().unwrap().code(),
-        "encode-invalid-options"
+        "encode_invalid_options"
     );
 }
 
@@ -193,6 +193,6 @@ fn sprite_sheet_of_thumbnails() {
         1000,
         "columns are capped at the frame count"
     );
-    assert_eq!(encode::sprite_sheet(&frames, 1, 100, 5000).unwrap_err().code(), "encode-too-large");
-    assert_eq!(encode::sprite_sheet(&[], 4, 10, 10).unwrap_err().code(), "encode-invalid-options");
+    assert_eq!(encode::sprite_sheet(&frames, 1, 100, 5000).unwrap_err().code(), "encode_too_large");
+    assert_eq!(encode::sprite_sheet(&[], 4, 10, 10).unwrap_err().code(), "encode_invalid_options");
 }

@@ -3,28 +3,43 @@
 //! with `{"error": {"code", "message", …}}` on stdout.
 
 use super::{ExtraOutput, RenderError, RenderRequest, render, sources_in_dir};
+use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
-/// What `render` was given on the command line.
+/// The flags of `render`.
+#[derive(Args)]
 pub struct RenderArgs {
     /// The project JSON file.
     pub project: PathBuf,
-    /// The folder holding the sources.
+    /// Folder with the sources, named by sha256, id or original name.
+    #[arg(long)]
     pub sources: PathBuf,
-    /// The output file.
+    /// The file to write (written under a temporary name, then renamed).
+    #[arg(short = 'o', long)]
     pub output: PathBuf,
-    /// ffmpeg thread budget.
-    pub threads: usize,
-    /// Temporary space (default: the system's temp folder).
+    /// ffmpeg thread budget (default: the number of CPUs).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Folder for intermediates (default: the system temp folder); removed afterwards.
+    #[arg(long)]
     pub work_dir: Option<PathBuf>,
-    /// A still of the frame at `thumbnail_at` seconds, written here too (PNG or `.jpg`).
+    /// Also write a still of one frame here (PNG, or JPEG for `.jpg`).
+    #[arg(long)]
     pub thumbnail: Option<PathBuf>,
-    /// When the thumbnail is taken, in seconds.
+    /// When that frame is, in seconds.
+    #[arg(long, default_value_t = 0.0)]
     pub thumbnail_at: f64,
-    /// Renditions and HLS, written to their folder (created if missing).
-    pub ladder: Option<ExtraOutput>,
+    /// Also write smaller renditions of these heights, e.g. 720,480 (none above the output's).
+    #[arg(long, value_delimiter = ',', requires = "ladder_dir")]
+    pub renditions: Vec<u32>,
+    /// Also package the output and its renditions as HLS (MP4 with H.264 only).
+    #[arg(long, requires = "ladder_dir")]
+    pub hls: bool,
+    /// Folder for the renditions (`720p.mp4`, …) and the HLS package (`hls/master.m3u8`).
+    #[arg(long)]
+    pub ladder_dir: Option<PathBuf>,
 }
 
 /// Runs the command.
@@ -57,11 +72,12 @@ fn render_file(args: &RenderArgs) -> Result<super::RenderStats, RenderError> {
             path: path.clone(),
         })
         .collect();
-    if let Some(ExtraOutput::Ladder { dir, .. }) = &args.ladder {
+    if let Some(dir) = &args.ladder_dir {
         std::fs::create_dir_all(dir).map_err(|e| RenderError::io(dir.display(), &e))?;
+        extra.push(ExtraOutput::Ladder { heights: args.renditions.clone(), hls: args.hls, dir: dir.clone() });
     }
-    extra.extend(args.ladder.clone());
-    let req = RenderRequest { project, sources, output: args.output.clone(), threads: args.threads, work_dir, extra };
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+    let req = RenderRequest { project, sources, output: args.output.clone(), threads, work_dir, extra };
     let mut shown = (String::new(), -1i64);
     let mut show = |p: super::Progress| {
         let percent = (p.fraction * 100.0).floor() as i64;

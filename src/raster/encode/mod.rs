@@ -59,13 +59,13 @@ impl EncodeError {
     /// A stable identifier for JS and logs.
     pub fn code(&self) -> &'static str {
         match self {
-            EncodeError::Png(_) => "encode-png",
-            EncodeError::Jpeg(_) => "encode-jpeg",
-            EncodeError::Gif(_) => "encode-gif",
-            EncodeError::TooLarge { .. } => "encode-too-large",
-            EncodeError::InvalidOptions(_) => "encode-invalid-options",
-            EncodeError::FrameSize { .. } => "encode-frame-size",
-            EncodeError::NoFrames => "encode-no-frames",
+            EncodeError::Png(_) => "encode_png",
+            EncodeError::Jpeg(_) => "encode_jpeg",
+            EncodeError::Gif(_) => "encode_gif",
+            EncodeError::TooLarge { .. } => "encode_too_large",
+            EncodeError::InvalidOptions(_) => "encode_invalid_options",
+            EncodeError::FrameSize { .. } => "encode_frame_size",
+            EncodeError::NoFrames => "encode_no_frames",
         }
     }
 }

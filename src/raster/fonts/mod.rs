@@ -79,10 +79,10 @@ impl FontError {
     /// A stable identifier for JS and logs.
     pub fn code(&self) -> &'static str {
         match self {
-            FontError::Invalid { .. } => "font-invalid",
-            FontError::Unsupported { .. } => "font-unsupported",
-            FontError::TooLarge { .. } => "font-too-large",
-            FontError::TooMany { .. } => "font-too-many",
+            FontError::Invalid { .. } => "font_invalid",
+            FontError::Unsupported { .. } => "font_unsupported",
+            FontError::TooLarge { .. } => "font_too_large",
+            FontError::TooMany { .. } => "font_too_many",
         }
     }
 }
@@ -222,8 +222,8 @@ mod tests {
     #[test]
     fn rejects_junk_web_fonts_and_duplicates() {
         let mut fonts = FontLibrary::new();
-        assert_eq!(fonts.add_font(b"not a font at all".to_vec()).unwrap_err().code(), "font-invalid");
-        assert_eq!(fonts.add_font(b"wOF2rest".to_vec()).unwrap_err().code(), "font-unsupported");
+        assert_eq!(fonts.add_font(b"not a font at all".to_vec()).unwrap_err().code(), "font_invalid");
+        assert_eq!(fonts.add_font(b"wOF2rest".to_vec()).unwrap_err().code(), "font_unsupported");
         let before = fonts.fonts().count();
         let bold = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/NotoSans-Bold.ttf")).unwrap();
         let added = fonts.add_font(bold.clone()).unwrap();

@@ -94,10 +94,10 @@ impl ImageError {
     /// A stable identifier for JS and logs.
     pub fn code(&self) -> &'static str {
         match self {
-            ImageError::UnknownFormat => "image-unknown-format",
-            ImageError::TooLarge { .. } => "image-too-large",
-            ImageError::AnimationTooLarge => "image-animation-too-large",
-            ImageError::Malformed { .. } => "image-malformed",
+            ImageError::UnknownFormat => "image_unknown_format",
+            ImageError::TooLarge { .. } => "image_too_large",
+            ImageError::AnimationTooLarge => "image_animation_too_large",
+            ImageError::Malformed { .. } => "image_malformed",
         }
     }
 

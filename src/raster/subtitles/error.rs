@@ -77,15 +77,15 @@ impl SubtitleErrorKind {
     /// A stable identifier for JS and logs.
     pub fn code(&self) -> &'static str {
         match self {
-            SubtitleErrorKind::MissingHeader => "subtitle-missing-header",
-            SubtitleErrorKind::MissingTiming => "subtitle-missing-timing",
-            SubtitleErrorKind::BadTimestamp { .. } => "subtitle-bad-timestamp",
-            SubtitleErrorKind::EndNotAfterStart => "subtitle-end-not-after-start",
-            SubtitleErrorKind::EmptyText => "subtitle-empty-text",
-            SubtitleErrorKind::BadSetting { .. } => "subtitle-bad-setting",
-            SubtitleErrorKind::TextTooLong { .. } => "subtitle-text-too-long",
-            SubtitleErrorKind::TooManyCues { .. } => "subtitle-too-many-cues",
-            SubtitleErrorKind::TooManyErrors { .. } => "subtitle-too-many-errors",
+            SubtitleErrorKind::MissingHeader => "subtitle_missing_header",
+            SubtitleErrorKind::MissingTiming => "subtitle_missing_timing",
+            SubtitleErrorKind::BadTimestamp { .. } => "subtitle_bad_timestamp",
+            SubtitleErrorKind::EndNotAfterStart => "subtitle_end_not_after_start",
+            SubtitleErrorKind::EmptyText => "subtitle_empty_text",
+            SubtitleErrorKind::BadSetting { .. } => "subtitle_bad_setting",
+            SubtitleErrorKind::TextTooLong { .. } => "subtitle_text_too_long",
+            SubtitleErrorKind::TooManyCues { .. } => "subtitle_too_many_cues",
+            SubtitleErrorKind::TooManyErrors { .. } => "subtitle_too_many_errors",
         }
     }
 }

@@ -15,7 +15,7 @@ fn srt_keeps_valid_cues_and_reports_lines() {
     let errors: Vec<(usize, &str)> = parsed.errors.iter().map(|e| (e.line, e.code())).collect();
     assert_eq!(
         errors,
-        [(7, "subtitle-end-not-after-start"), (11, "subtitle-bad-timestamp"), (14, "subtitle-missing-timing")]
+        [(7, "subtitle_end_not_after_start"), (11, "subtitle_bad_timestamp"), (14, "subtitle_missing_timing")]
     );
     assert!(parsed.errors[1].to_string().starts_with("line 11: cannot read the time \"00:0x:05,000\""));
 }
@@ -36,14 +36,14 @@ fn vtt_reads_settings_and_strips_markup() {
     assert_eq!(parsed.cues[2].settings.line, Some(CueLine { value: LineValue::Number(0.0), align: LineAlign::End }));
     assert_eq!(parsed.cues[2].settings.position, None, "an out-of-range position is left out");
     let errors: Vec<(usize, &str)> = parsed.errors.iter().map(|e| (e.line, e.code())).collect();
-    assert_eq!(errors, [(14, "subtitle-bad-setting"), (14, "subtitle-bad-setting"), (17, "subtitle-bad-setting")]);
+    assert_eq!(errors, [(14, "subtitle_bad_setting"), (14, "subtitle_bad_setting"), (17, "subtitle_bad_setting")]);
 }
 
 #[test]
 fn vtt_without_header_is_reported_but_read() {
     let parsed = parse_vtt("00:01.000 --> 00:02.000\nhello\n");
     assert_eq!(parsed.cues.len(), 1);
-    assert_eq!(parsed.errors[0].code(), "subtitle-missing-header");
+    assert_eq!(parsed.errors[0].code(), "subtitle_missing_header");
     assert_eq!(parse("WEBVTT\n\n00:01.000 --> 00:02.000\nx\n").errors, []);
 }
 
@@ -81,7 +81,7 @@ fn hostile_input_is_bounded() {
     let junk = "garbage\n\n".repeat(500);
     let parsed = parse_srt(&junk);
     assert_eq!(parsed.errors.len(), MAX_SUBTITLE_ERRORS + 1);
-    assert_eq!(parsed.errors.last().map(|e| e.code()), Some("subtitle-too-many-errors"));
+    assert_eq!(parsed.errors.last().map(|e| e.code()), Some("subtitle_too_many_errors"));
     for text in ["", "\r\r\r", "-->", "WEBVTT", "1\n-->\n", "\u{feff}", "00:00.000 --> 99:99:99.999 line:%"] {
         let _ = parse(text);
     }

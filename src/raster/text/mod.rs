@@ -65,8 +65,8 @@ impl TextError {
     /// A stable identifier for JS and logs.
     pub fn code(&self) -> &'static str {
         match self {
-            TextError::TooLarge { .. } => "text-too-large",
-            TextError::InvalidScale { .. } => "text-invalid-scale",
+            TextError::TooLarge { .. } => "text_too_large",
+            TextError::InvalidScale { .. } => "text_invalid_scale",
         }
     }
 }

@@ -80,6 +80,7 @@ pub(crate) async fn run(
         fast_path: "encode",
         fast_path_fallback: None,
         passthrough: "none",
+        yuv_frames: 0,
         passes: 1,
         video_bitrate: None,
         bytes,

@@ -96,6 +96,7 @@ pub(crate) async fn run(
             fast_path: fast_path(rendered.copied, rendered.frames),
             fast_path_fallback: fallback,
             passthrough: passthrough(rendered.passthrough, rendered.frames - rendered.copied),
+            yuv_frames: rendered.yuv_frames,
             passes: pass + 1,
             video_bitrate: Some(plan.encoding.video.bitrate_bps),
             bytes,
@@ -194,6 +195,8 @@ pub(super) struct Stats {
     pub(super) fast_path_fallback: Option<String>,
     /// `all`, `partial` or `none` ([`passthrough`]).
     pub(super) passthrough: &'static str,
+    /// Frames whose overlays were blended in Y'CbCr (the YUV path, no canvas).
+    pub(super) yuv_frames: u64,
     /// Passes over the timeline.
     pub(super) passes: u32,
     /// The video bitrate of the last pass (`None` for GIF).
@@ -232,6 +235,7 @@ pub(super) fn result(
         plan.segments.iter().filter(|s| s.frame_count > 0).map(|s| JsValue::from(s.treatment.name())).collect();
     set(&s, "treatments", treatments.into());
     set(&s, "passthrough", stats.passthrough.into());
+    set(&s, "yuvFrames", (stats.yuv_frames as f64).into());
     set(&s, "passes", stats.passes.into());
     set(&s, "videoBitrate", stats.video_bitrate.map_or(JsValue::NULL, |b| (b as f64).into()));
     set(&s, "bytes", (stats.bytes as f64).into());

@@ -40,6 +40,7 @@ mod timings;
 mod video_decode;
 mod video_encode;
 mod video_stage;
+mod yuv_compositor;
 
 use cancel::Signal;
 pub(crate) use codec_support::{choose_encoders, undecodable};

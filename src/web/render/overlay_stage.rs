@@ -1,13 +1,16 @@
 //! Overlays in the browser: the job's [`OverlayTimeline`] (built from the source `Blob`s),
 //! and for each output frame the showing entries rasterized (through the worker's text cache)
-//! and uploaded once as `ImageBitmap`s, kept while they show and closed when they stop.
+//! once, kept while they show and dropped when they stop. Each is made ready for the path
+//! that draws it, once: uploaded as an `ImageBitmap` for the canvas, or converted to a
+//! [`YuvOverlay`] for the YUV path.
 
 use super::counters::{Counted, closed, opened};
 use super::error::RenderError;
 use crate::container::{ByteSource, ContainerError};
-use crate::overlay::{Entry, OverlayError, OverlayTimeline, OverlayWarning};
+use crate::overlay::{Entry, OverlayError, OverlayTimeline, OverlayWarning, Picture};
 use crate::plan::{Placement, RenderPlan};
 use crate::project::Project;
+use crate::raster::yuv::{YuvFrame, YuvOverlay, YuvSpace};
 use crate::web::BlobSource;
 use crate::web::fonts::with_renderer;
 use js_sys::Reflect;
@@ -36,13 +39,23 @@ impl Drop for Bitmap {
     }
 }
 
+/// A showing entry's picture, and its forms for each path (made on first use).
+struct Shown {
+    picture: Picture,
+    /// Uploaded for the canvas.
+    bitmap: Option<Bitmap>,
+    /// Converted for frames in a colour space; `None` inside when its placement is not on
+    /// whole pixels (the canvas draws it).
+    yuv: Option<(YuvSpace, Option<YuvOverlay>)>,
+}
+
 /// The overlays of one job.
 pub(crate) struct OverlayStage {
     timeline: OverlayTimeline,
     /// The entries showing at the last prepared time, bottom first.
     active: Vec<Entry>,
-    /// Uploaded pictures by `(visual, item)`; `None` when the entry draws nothing.
-    uploads: BTreeMap<(usize, usize), Option<(Bitmap, Placement)>>,
+    /// Pictures by `(visual, item)`; `None` when the entry draws nothing.
+    shown: BTreeMap<(usize, usize), Option<Shown>>,
 }
 
 impl OverlayStage {
@@ -59,7 +72,7 @@ impl OverlayStage {
             return Err(e);
         }
         let timeline = built.map_err(overlay_error)?;
-        Ok((!timeline.is_empty()).then(|| OverlayStage { timeline, active: Vec::new(), uploads: BTreeMap::new() }))
+        Ok((!timeline.is_empty()).then(|| OverlayStage { timeline, active: Vec::new(), shown: BTreeMap::new() }))
     }
 
     /// Problems in subtitle files that did not stop the render.
@@ -67,33 +80,70 @@ impl OverlayStage {
         self.timeline.warnings()
     }
 
-    /// Uploads the entries showing at `t_us` and closes those no longer showing.
-    pub(crate) async fn prepare(&mut self, t_us: i64) -> Result<(), RenderError> {
+    /// Rasterizes the entries showing at `t_us` and drops those no longer showing.
+    pub(crate) fn prepare(&mut self, t_us: i64) -> Result<(), RenderError> {
         self.active = self.timeline.active_at(t_us);
         let keys: Vec<(usize, usize)> = self.active.iter().map(|e| (e.visual, e.item)).collect();
-        self.uploads.retain(|key, _| keys.contains(key));
-        for entry in self.active.clone() {
-            let key = (entry.visual, entry.item);
-            if self.uploads.contains_key(&key) {
-                continue;
+        self.shown.retain(|key, _| keys.contains(key));
+        for entry in &self.active {
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.shown.entry((entry.visual, entry.item)) {
+                let picture = with_renderer(|r| self.timeline.rasterize(r, entry)).map_err(overlay_error)?;
+                slot.insert(picture.map(|picture| Shown { picture, bitmap: None, yuv: None }));
             }
-            let picture = with_renderer(|r| self.timeline.rasterize(r, &entry)).map_err(overlay_error)?;
-            let upload = match picture {
-                Some(picture) => Some((upload(picture.bitmap()).await?, picture.placement)),
-                None => None,
-            };
-            self.uploads.insert(key, upload);
+        }
+        Ok(())
+    }
+
+    /// Uploads the showing pictures not uploaded yet, for the canvas.
+    pub(crate) async fn upload(&mut self) -> Result<(), RenderError> {
+        for shown in self.shown.values_mut().flatten().filter(|s| s.bitmap.is_none()) {
+            shown.bitmap = Some(upload(shown.picture.bitmap()).await?);
         }
         Ok(())
     }
 
     /// The uploaded pictures of visual layer `visual` at the prepared time, bottom first.
     pub(crate) fn pictures(&self, visual: usize) -> impl Iterator<Item = (&ImageBitmap, &Placement)> {
-        self.active
-            .iter()
-            .filter(move |e| e.visual == visual)
-            .filter_map(|e| self.uploads.get(&(e.visual, e.item))?.as_ref())
-            .map(|(bitmap, placement)| (&bitmap.0, placement))
+        self.showing(visual)
+            .filter_map(|key| self.shown.get(&key)?.as_ref())
+            .filter_map(|s| Some((&s.bitmap.as_ref()?.0, &s.picture.placement)))
+    }
+
+    /// True when a visual layer of `visuals` shows a picture at the prepared time.
+    pub(crate) fn has_pictures(&self, visuals: &[usize]) -> bool {
+        visuals.iter().any(|&v| self.showing(v).any(|key| matches!(self.shown.get(&key), Some(Some(_)))))
+    }
+
+    /// Converts the showing pictures of `visuals` for frames in `space` (once each); false
+    /// when one of them is not on whole pixels, so the frame needs the canvas.
+    pub(crate) fn yuv_ready(&mut self, visuals: &[usize], space: YuvSpace) -> bool {
+        let keys: Vec<(usize, usize)> = visuals.iter().flat_map(|&v| self.showing(v)).collect();
+        keys.iter().all(|key| match self.shown.get_mut(key) {
+            Some(Some(shown)) => {
+                if shown.yuv.as_ref().map(|(s, _)| *s) != Some(space) {
+                    let overlay = YuvOverlay::placed(shown.picture.bitmap(), &shown.picture.placement, space);
+                    shown.yuv = Some((space, overlay));
+                }
+                matches!(shown.yuv, Some((_, Some(_))))
+            }
+            _ => true,
+        })
+    }
+
+    /// Blends the showing pictures of visual layer `visual` (made ready by
+    /// [`OverlayStage::yuv_ready`]) over `frame` at `opacity`, bottom first.
+    pub(crate) fn blend_yuv(&mut self, visual: usize, opacity: f64, frame: &mut YuvFrame<'_>) {
+        let keys: Vec<(usize, usize)> = self.showing(visual).collect();
+        for key in keys {
+            if let Some(Some(Shown { yuv: Some((_, Some(overlay))), .. })) = self.shown.get_mut(&key) {
+                overlay.blend(frame, opacity);
+            }
+        }
+    }
+
+    /// The keys of visual layer `visual`'s entries at the prepared time, bottom first.
+    fn showing(&self, visual: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.active.iter().filter(move |e| e.visual == visual).map(|e| (e.visual, e.item))
     }
 }
 

@@ -43,6 +43,8 @@ pub(crate) struct Rendered {
     pub copied: u64,
     /// Encoded frames that went to the encoder without the canvas.
     pub passthrough: u64,
+    /// Encoded frames whose overlays were blended in Y'CbCr, without the canvas.
+    pub yuv_frames: u64,
     /// Where the time went.
     pub timings: Timings,
 }
@@ -281,6 +283,7 @@ impl Pass<'_> {
             frames: self.done,
             copied: self.copied,
             passthrough: self.video.fast_frames(),
+            yuv_frames: self.video.yuv_frames(),
             timings: *self.video.timings(),
         })
     }

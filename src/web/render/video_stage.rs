@@ -15,6 +15,7 @@ use super::owned::Frame;
 use super::timings::{Timings, now_ms};
 use super::video_decode::{VideoCursor, VideoInput};
 use super::video_encode::VideoOut;
+use super::yuv_compositor::YuvCompositor;
 use crate::plan::{RenderPlan, Segment, VideoVisual, Visual, VisualLayer};
 use crate::raster::Bitmap;
 use std::collections::BTreeMap;
@@ -25,9 +26,11 @@ pub(crate) struct VideoStage {
     /// Cursors opened ahead for the next segment's new layers.
     upcoming: BTreeMap<usize, VideoCursor>,
     compositor: Option<Compositor>,
+    yuv: YuvCompositor,
     /// The `VideoEncoder`; `None` when frames are read back instead ([`VideoStage::pixels`]).
     out: Option<VideoOut>,
     fast_frames: u64,
+    yuv_frames: u64,
     signal: Signal,
     timings: Timings,
     force_key: bool,
@@ -66,8 +69,10 @@ impl VideoStage {
             cursors: BTreeMap::new(),
             upcoming: BTreeMap::new(),
             compositor: None,
+            yuv: YuvCompositor::default(),
             out,
             fast_frames: 0,
+            yuv_frames: 0,
             signal: signal.clone(),
             timings: Timings::default(),
             force_key: false,
@@ -77,6 +82,11 @@ impl VideoStage {
     /// Frames that took the fast path (no canvas).
     pub(crate) fn fast_frames(&self) -> u64 {
         self.fast_frames
+    }
+
+    /// Frames whose overlays were blended in Y'CbCr (no canvas).
+    pub(crate) fn yuv_frames(&self) -> u64 {
+        self.yuv_frames
     }
 
     /// Where the time went so far (the video fields).
@@ -236,9 +246,23 @@ impl VideoStage {
             }
             visible.push((index, opacity));
         }
+        let mut overlays = overlays;
+        if let Some(stage) = overlays.as_deref_mut() {
+            stage.prepare(t_us)?;
+        }
+        if read == Read::Frame {
+            let started = now_ms();
+            let bottom = visible.first().and_then(|(index, _)| self.cursors.get(index)?.current()).map(Frame::get);
+            let yuv = self.yuv.compose(plan, &visible, bottom, overlays.as_deref_mut(), t_us, duration_us).await?;
+            if let Some(frame) = yuv {
+                self.yuv_frames += 1;
+                self.timings.compose += now_ms() - started;
+                return Ok(Rendered::Frame(frame));
+            }
+        }
         let overlays = match overlays {
             Some(stage) => {
-                stage.prepare(t_us).await?;
+                stage.upload().await?;
                 Some(&*stage)
             }
             None => None,
