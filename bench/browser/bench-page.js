@@ -9,8 +9,8 @@ import {
 } from '/mediabunny/mediabunny.mjs';
 import { logoBlob, overlayLayers, overlayProcess, runRaster } from './compose.js';
 
-/** Bits per pixel per frame at quality `high`, as src/plan/encode.rs (VP9 gets 0.65× H.264's). */
-const BPP = { h264: 0.1, vp9: 0.065 };
+/** Bits per pixel per frame at quality `high`, as src/plan/encode.rs. */
+const BPP = { h264: 0.2, vp9: 0.065 };
 /** Opus at quality `high`, as src/plan/encode.rs. */
 const AUDIO_BPS = 128_000;
 /** The engine forces a keyframe every 2 s. */
@@ -69,7 +69,8 @@ async function runEngine(spec) {
 async function runCeiling(spec, codec) {
   const { output } = spec;
   const config = { codec, width: output.width, height: output.height, bitrate: videoBitrate(output), framerate: output.fps };
-  if (codec.startsWith('avc1')) config.avc = { format: 'avc' };
+  // H.264 as the engine configures it without a size target (src/web/render/video_encode.rs).
+  if (codec.startsWith('avc1')) Object.assign(config, { avc: { format: 'avc' }, contentHint: 'detail' });
   const worker = new Worker(new URL('./ceiling-worker.js', import.meta.url), { type: 'module' });
   try {
     const answer = await new Promise((resolve, reject) => {

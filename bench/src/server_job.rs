@@ -71,7 +71,7 @@ fn encoder_args(project: &str, input: &Path) -> Result<Vec<String>, String> {
     let (b, g) = (v.bitrate_bps, v.keyframe_interval_frames);
     Ok([
         "-c:v", "libx264", "-preset", "medium", "-profile:v", "high",
-        "-b:v", &b.to_string(), "-maxrate", &(b * 3 / 2).to_string(), "-bufsize", &(b * 2).to_string(),
+        "-crf", &v.crf.ok_or("no crf")?.to_string(), "-maxrate", &(b * 3 / 2).to_string(), "-bufsize", &(b * 2).to_string(),
         "-g", &g.to_string(), "-keyint_min", &g.to_string(), "-pix_fmt", "yuv420p",
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-r", "30",
         "-c:a", "aac", "-b:a", &a.bitrate_bps.to_string(), "-ar", "48000", "-ac", "2",

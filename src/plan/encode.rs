@@ -1,8 +1,11 @@
 //! Encoder choices: WebCodecs codec-string candidates, bitrates and keyframe spacing.
 //!
 //! **Video bitrate** from `quality` is `bpp × width × height × fps`, with bits per pixel per
-//! frame of 0.1 (high), 0.06 (medium) and 0.035 (low) for H.264 and VP8, and 0.65× those for
-//! VP9 and AV1 (they need about a third fewer bits for the same quality). With
+//! frame of 0.1 (high), 0.06 (medium) and 0.035 (low) for VP8, and 0.65× those for VP9 and AV1
+//! (they need about a third fewer bits for the same quality). H.264 gets 0.2, 0.14 and 0.12:
+//! the browser's H.264 encoder needs about twice libx264's bits for the same PSNR, and client
+//! and server renders must match (≥ 30 dB). The server's libx264 encodes H.264 at a constant
+//! rate factor instead ([`VideoEncoding::crf`]: 20, 22, 24), that bitrate being its cap. With
 //! `targetSizeBytes`, the video gets `(target × 8 × 0.98) / duration − audio bitrate` (2 % is
 //! left for the container), kept between 0.005 and 0.5 bpp (× the same codec factor); below
 //! that floor the target is refused. GIF has no bitrate: its encoder maps `quality` to
@@ -57,6 +60,10 @@ pub struct VideoEncoding {
     pub keyframe_interval_frames: u64,
     /// The size to land under, when `targetSizeBytes` is set (not for GIF).
     pub target: Option<SizeTarget>,
+    /// libx264's constant rate factor for `quality` (H.264 without a size target), capped at
+    /// `bitrate_bps`; `None` where the bitrate alone rules.
+    #[serde(default)]
+    pub crf: Option<u8>,
 }
 
 /// The audio encoder's settings.
@@ -85,15 +92,18 @@ pub(crate) fn choose(output: &Output, rate: FrameRate, duration_us: i64) -> Resu
     let candidates = candidates(output.video_codec, output.width, output.height, rate, bitrate_bps);
     let interval = (i128::from(KEYFRAME_INTERVAL_US) * i128::from(rate.num) + i128::from(rate.den) * 500_000)
         / (i128::from(rate.den) * 1_000_000);
+    let target = output
+        .target_size_bytes
+        .filter(|_| output.video_codec != VideoCodec::Gif && duration_us > 0)
+        .map(|target_bytes| SizeTarget { target_bytes, duration_us, audio_bps });
+    let crf = (output.video_codec == VideoCodec::H264 && target.is_none()).then(|| h264_crf(output.quality));
     let video = VideoEncoding {
         codec: output.video_codec,
         candidates,
         bitrate_bps,
         keyframe_interval_frames: (interval as u64).max(1),
-        target: output
-            .target_size_bytes
-            .filter(|_| output.video_codec != VideoCodec::Gif && duration_us > 0)
-            .map(|target_bytes| SizeTarget { target_bytes, duration_us, audio_bps }),
+        target,
+        crf,
     };
     Ok(Encoding { video, audio })
 }
@@ -116,12 +126,29 @@ pub fn candidates(codec: VideoCodec, width: u32, height: u32, rate: FrameRate, b
 
 /// Bits per pixel per frame for `quality` with `codec` (0 for GIF).
 fn bits_per_pixel(codec: VideoCodec, quality: Quality) -> f64 {
+    if codec == VideoCodec::H264 {
+        return match quality {
+            Quality::High => 0.2,
+            Quality::Medium => 0.14,
+            Quality::Low => 0.12,
+        };
+    }
     let base = match quality {
         Quality::High => 0.1,
         Quality::Medium => 0.06,
         Quality::Low => 0.035,
     };
     base * codec_factor(codec)
+}
+
+/// libx264's constant rate factor for `quality`: about the PSNR the browser's encoder reaches
+/// at the H.264 bitrate of the same quality, a little above it.
+fn h264_crf(quality: Quality) -> u8 {
+    match quality {
+        Quality::High => 20,
+        Quality::Medium => 22,
+        Quality::Low => 24,
+    }
 }
 
 /// How many bits `codec` needs relative to H.264 for the same quality.

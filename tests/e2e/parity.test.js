@@ -1,7 +1,8 @@
 // Client/server parity (issue #5 §9): one 3-scene project with 200 subtitle cues and a text
-// layer, rendered by the client engine in Chromium (`route: 'client'`) and by the real
-// frameloom-server on loopback (the engine's server route: tus upload, POST /jobs, download),
-// compared by PSNR frame by frame: the same pixels on both sides, cue times included.
+// layer with fades, rendered by the client engine in Chromium (`route: 'client'`) and by the
+// real frameloom-server on loopback (the engine's server route: tus upload, POST /jobs,
+// download), compared by PSNR frame by frame: the same pixels on both sides, cue times
+// included, at ≥ 30 dB on every frame, for the default quality and each named one.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +21,9 @@ const FPS = 30;
 const SCENE_FRAMES = 72;
 /** Cues per scene: 67 + 67 + 66 = 200. */
 const CUE_COUNTS = [67, 67, 66];
-const OUTPUT = { width: W, height: H, fps: FPS, format: 'mp4', videoCodec: 'h264', audioCodec: 'none', quality: 'high' };
+const OUTPUT = { width: W, height: H, fps: FPS, format: 'mp4', videoCodec: 'h264', audioCodec: 'none' };
+/** The default quality (`high`), then each named one. */
+const QUALITIES = [undefined, 'medium', 'low'];
 
 /**
  * `count` cues, cue k on scene frame k exactly (a few ms inside the frame's span, so no time
@@ -34,8 +37,8 @@ function cues(scene, count) {
   }));
 }
 
-/** The 3-scene project: video from different points of the clip, captions, a faded text. */
-function parityProject() {
+/** The 3-scene project at `quality` (none: the default): video from different points of the clip, captions, a faded text. */
+function parityProject(quality) {
   const scenes = CUE_COUNTS.map((count, i) => ({
     layers: [
       { type: 'video', source: 'clip', trimStart: 2.5 * i, trimEnd: 2.5 * i + SCENE_FRAMES / FPS },
@@ -47,7 +50,7 @@ function parityProject() {
     x: 40, y: 30, width: 400, height: 100, opacity: 0.8, style: { size: 56, weight: 700, align: 'center', verticalAlign: 'middle' } });
   return {
     version: 1,
-    output: OUTPUT,
+    output: quality ? { ...OUTPUT, quality } : OUTPUT,
     sources: { clip: { kind: 'video', name: 'clip.mp4', size: 1 } },
     scenes,
   };
@@ -106,9 +109,12 @@ async function framePsnr(a, b) {
   });
 }
 
-/** Frame `n` of `file` seeked with `-ss` (as a player would), as raw RGB. */
+/**
+ * Frame `n` of `file` seeked with `-ss` (as a player would), as raw RGB. ffmpeg shows the first
+ * frame starting at or after the seek point, so it seeks a quarter frame before frame `n`.
+ */
 function frameAt(file, n) {
-  const at = ((n + 0.5) / FPS).toFixed(4);
+  const at = (Math.max(0, n - 0.25) / FPS).toFixed(4);
   return ffmpeg(['-ss', at, '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
 }
 
@@ -120,47 +126,60 @@ function rgbPsnr(a, b) {
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
 
-// TODO (not failing CI until fixed; the test still runs and prints its numbers): the colours now
-// match (mean 31.8 dB, was 24: Chromium's decoders read the untagged 360p clip as BT.709, the
-// server as BT.601), but frames 126–134, the text's fade-out, are at 29.6–30.1 dB. The canvas
-// applies the fade exactly (engine.thumbnail reads the linear opacity back within 0.003); the
-// H.264 encoder (OpenH264, ~2 KB per frame there, no weighted prediction) lags behind the fade
-// by up to 0.11 in opacity, where libx264 follows it.
-const TODO = 'the client encoder lags behind the text fade-out (29.6 dB on frame 127)';
+/** Checks frame count and size of `file`. */
+async function checkShape(file) {
+  const { video } = await probeFile(file);
+  assert.equal(Number(video.nb_read_frames), SCENE_FRAMES * CUE_COUNTS.length, `${path.basename(file)} frame count`);
+  assert.equal(video.width, W);
+  assert.equal(video.height, H);
+}
 
-test('a 3-scene project with 200 cues and a text renders the same pixels on the client and the server', { timeout: 120_000, todo: TODO }, async () => {
-  const page = await world.newPage();
-  await page.evaluate(async ({ url, key }) => {
-    const { Engine } = await import('/frameloom/index.js');
-    window.engine = await Engine.create({ server: { url, apiKey: key } });
-  }, { url: server.url, key: KEY });
-  const proj = parityProject();
-  const client = await render(page, proj, 'client', 'client.mp4');
-  const remote = await render(page, proj, 'server', 'server.mp4');
-  await page.close();
-
+/** Worst PSNR (dB) and its frame of `client` against `remote`: every frame, then frames seeked with -ss. */
+async function parity(client, remote) {
   const total = SCENE_FRAMES * CUE_COUNTS.length;
-  for (const file of [client, remote]) {
-    const { video } = await probeFile(file);
-    assert.equal(Number(video.nb_read_frames), total, `${path.basename(file)} frame count`);
-    assert.equal(video.width, W);
-    assert.equal(video.height, H);
-  }
-
   // Every frame, in decode order.
   const perFrame = await framePsnr(client, remote);
   assert.equal(perFrame.length, total);
   const worst = Math.min(...perFrame);
   const mean = perFrame.reduce((s, v) => s + Math.min(v, 99), 0) / perFrame.length;
-  console.log(`parity: mean ${mean.toFixed(2)} dB, worst ${worst.toFixed(2)} dB (frame ${perFrame.indexOf(worst)})`);
-  assert.ok(worst >= 30, `frame ${perFrame.indexOf(worst)} differs: ${worst.toFixed(2)} dB`);
-
-  // Sampled cue times (first, middle and last cues of each scene, the text's fade), seeked with -ss.
-  const samples = [0, 1, 33, 66, 72, 72 + 9, 72 + 15, 72 + 40, 72 + 66, 144, 144 + 30, 144 + 65, total - 1];
+  // Sampled cue times (first, middle and last cues of each scene, the text's fades), seeked with -ss.
+  const samples = [0, 1, 33, 66, 72, 72 + 9, 72 + 15, 72 + 40, 72 + 57, 72 + 66, 144, 144 + 30, 144 + 65, total - 1];
+  let seeked = { db: Infinity, frame: -1 };
   for (const n of samples) {
     const [a, b] = await Promise.all([frameAt(client, n), frameAt(remote, n)]);
     assert.equal(a.length, W * H * 3);
     const db = rgbPsnr(a, b);
-    assert.ok(db >= 30, `frame ${n} (seeked) differs: ${db.toFixed(2)} dB`);
+    if (db < seeked.db) seeked = { db, frame: n };
+  }
+  return { mean, worst, frame: perFrame.indexOf(worst), seeked };
+}
+
+// The browser's H.264 encoder needs about twice libx264's bits for the same PSNR: H.264 bitrates
+// are 0.2 / 0.14 / 0.12 bits per pixel, the browser encodes with contentHint "detail" (it then
+// follows the text's fades) and the server with libx264's constant rate factor (src/plan/encode.rs);
+// the server subsamples chroma by 2 × 2 averages as the browser does (scene_graph::yuv_finish).
+// What is left is mostly chroma: the canvas path (decoded frame → drawImage) loses it (U/V 37 dB
+// against a lossless server render even at 3.3 Mbit/s, where luma is at 44 dB).
+test('a 3-scene project with 200 cues and a faded text renders the same pixels on the client and the server at every quality', { timeout: 300_000 }, async () => {
+  const page = await world.newPage();
+  await page.evaluate(async ({ url, key }) => {
+    const { Engine } = await import('/frameloom/index.js');
+    window.engine = await Engine.create({ server: { url, apiKey: key } });
+  }, { url: server.url, key: KEY });
+  const results = [];
+  for (const quality of QUALITIES) {
+    const name = quality ?? 'default';
+    const proj = parityProject(quality);
+    const client = await render(page, proj, 'client', `client-${name}.mp4`);
+    const remote = await render(page, proj, 'server', `server-${name}.mp4`);
+    for (const file of [client, remote]) await checkShape(file);
+    const r = await parity(client, remote);
+    console.log(`parity ${name}: mean ${r.mean.toFixed(2)} dB, worst ${r.worst.toFixed(2)} dB (frame ${r.frame}), seeked worst ${r.seeked.db.toFixed(2)} dB (frame ${r.seeked.frame})`);
+    results.push({ name, ...r });
+  }
+  await page.close();
+  for (const r of results) {
+    assert.ok(r.worst >= 30, `${r.name}: frame ${r.frame} differs: ${r.worst.toFixed(2)} dB`);
+    assert.ok(r.seeked.db >= 30, `${r.name}: frame ${r.seeked.frame} (seeked) differs: ${r.seeked.db.toFixed(2)} dB`);
   }
 });

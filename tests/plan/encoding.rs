@@ -57,9 +57,13 @@ fn bitrates_follow_quality_and_codec() {
         encoding(output, 10.0)
     };
     // 1920 × 1080 × 30 = 62 208 000 pixels per second.
-    assert_eq!(hd("high", "h264", "mp4").video.bitrate_bps, 6_220_800);
-    assert_eq!(hd("medium", "h264", "mp4").video.bitrate_bps, 3_732_480);
-    assert_eq!(hd("low", "h264", "mp4").video.bitrate_bps, 2_177_280);
+    // H.264: 0.2 / 0.14 / 0.12 bits per pixel, and libx264's rate factors.
+    assert_eq!(hd("high", "h264", "mp4").video.bitrate_bps, 12_441_600);
+    assert_eq!(hd("medium", "h264", "mp4").video.bitrate_bps, 8_709_120);
+    assert_eq!(hd("low", "h264", "mp4").video.bitrate_bps, 7_464_960);
+    let crfs = ["high", "medium", "low"].map(|q| hd(q, "h264", "mp4").video.crf);
+    assert_eq!(crfs, [Some(20), Some(22), Some(24)]);
+    assert_eq!(hd("high", "vp9", "webm").video.crf, None);
     assert_eq!(hd("high", "vp9", "webm").video.bitrate_bps, 4_043_520);
     assert_eq!(hd("low", "av1", "mp4").video.bitrate_bps, 1_415_232);
     assert_eq!(hd("high", "vp8", "webm").video.bitrate_bps, 6_220_800);
@@ -85,6 +89,7 @@ fn a_target_size_sets_the_bitrate_and_may_raise_the_level() {
     // 10 MB × 8 × 98 % over 10 s = 7.84 Mbit/s, minus 192 kbit/s of AAC.
     let video = encoding(hd, 10.0).video;
     assert_eq!(video.bitrate_bps, 7_648_000);
+    assert_eq!(video.crf, None, "a size target is met by the bitrate, not a rate factor");
     let target = video.target.expect("a size target for the executors");
     assert_eq!((target.target_bytes, target.duration_us, target.audio_bps), (10_000_000, 10 * S, 192_000));
     // Video and audio at their planned rates fill exactly 98 % of the target.

@@ -1,8 +1,8 @@
 //! ffmpeg argv pieces: inputs (always `-protocol_whitelist file`, absolute `file:` paths, no
 //! automatic rotation), encoder settings from the plan, and number formatting for filters.
 //!
-//! Encoders: H.264 `libx264` (`-preset medium`, `-b:v` = the plan's bitrate, `-maxrate` 1.5×,
-//! `-bufsize` 2×), VP9 `libvpx-vp9` (`-deadline good -cpu-used 4 -row-mt 1`), VP8 `libvpx`,
+//! Encoders: H.264 `libx264` (`-preset medium`, `-crf` = the plan's rate factor, or `-b:v` =
+//! the plan's bitrate with a size target; `-maxrate` 1.5× the bitrate, `-bufsize` 2×), VP9 `libvpx-vp9` (`-deadline good -cpu-used 4 -row-mt 1`), VP8 `libvpx`,
 //! AV1 `libsvtav1` (`-preset 8`); all 4:2:0 8-bit with `-g` = the plan's keyframe interval and
 //! BT.709 colour tags. Audio: AAC `aac`, Opus `libopus`, at the plan's bitrate, 48 kHz stereo.
 //! GIF scenes are kept lossless (FFV1, planar RGB) until the palette pass.
@@ -89,7 +89,10 @@ pub fn video_encoder(encoding: &Encoding, rate: FrameRate, threads: usize) -> Ve
         VideoCodec::Av1 => words(&["-c:v", "libsvtav1", "-preset", "8"]),
         VideoCodec::Gif => return words(&["-c:v", "ffv1", "-level", "3", "-pix_fmt", "gbrp", "-r", &self::rate(rate)]),
     };
-    a.extend(["-b:v".to_owned(), b.to_string()]);
+    match v.crf {
+        Some(crf) => a.extend(["-crf".to_owned(), crf.to_string()]),
+        None => a.extend(["-b:v".to_owned(), b.to_string()]),
+    }
     if v.codec == VideoCodec::H264 {
         a.extend(["-maxrate".to_owned(), (b * 3 / 2).to_string(), "-bufsize".to_owned(), (b * 2).to_string()]);
     }

@@ -3,8 +3,8 @@
 //! Each rung is a height below the output's (never above: no upscaling; the output itself is
 //! the top rung). Its width keeps the output's aspect ratio, rounded to an even number. All
 //! rungs come from one ffmpeg pass over the finished file (decoded once, `split`, `scale` with
-//! Lanczos), each encoded with the output's codec, keyframe spacing and bits per pixel (the
-//! bitrate scaled by the pixel count), the sound copied. Files are `{height}p.{ext}` in the
+//! Lanczos), each encoded with the output's codec, keyframe spacing, rate factor (H.264) and
+//! bits per pixel (the bitrate, or H.264's cap, scaled by the pixel count), the sound copied. Files are `{height}p.{ext}` in the
 //! given folder, each written under a temporary name and renamed when all are complete.
 
 use super::argv::{self, Input, file_url, words};
