@@ -69,8 +69,9 @@ async function runEngine(spec) {
 async function runCeiling(spec, codec) {
   const { output } = spec;
   const config = { codec, width: output.width, height: output.height, bitrate: videoBitrate(output), framerate: output.fps };
-  // H.264 as the engine configures it without a size target (src/web/render/video_encode.rs).
-  if (codec.startsWith('avc1')) Object.assign(config, { avc: { format: 'avc' }, contentHint: 'detail' });
+  // H.264 as the engine configures it for a project without text and size target
+  // (src/web/render/video_encode.rs); the ceiling cases draw no text.
+  if (codec.startsWith('avc1')) Object.assign(config, { avc: { format: 'avc' } });
   const worker = new Worker(new URL('./ceiling-worker.js', import.meta.url), { type: 'module' });
   try {
     const answer = await new Promise((resolve, reject) => {
