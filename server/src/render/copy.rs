@@ -10,7 +10,7 @@
 //!   with the output encoder at the source's H.264 profile and level and its timescale;
 //! - a run of encoded segments ([`mixed`]) is drawn by the scene graph over just its frames and
 //!   encoded with those same matched parameters;
-//! - the sound is mixed and encoded as usual.
+//! - the sound is copied when the plan copies it ([`audio_copy`]), else mixed and encoded as usual.
 //!
 //! When every segment is a plain copy the parts share one decoder configuration (the plan
 //! guarantees it) and are joined as they are (`-auto_convert 0`: copied packets stay
@@ -28,8 +28,8 @@ use super::output::{Job, TempFile, audio_argv};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::seek::{self, SpanRead};
-use super::{audio_graph, ffmpeg, validate};
-use frameloom::plan::{FRAME_PICK_TOLERANCE_US, FrameRate, SourceSpan, Splice, Treatment};
+use super::{audio_copy, audio_graph, ffmpeg, validate};
+use frameloom::plan::{AudioTreatment, FRAME_PICK_TOLERANCE_US, FrameRate, SourceSpan, Splice, Treatment};
 use frameloom::project::{Format, VideoCodec};
 use std::ffi::OsString;
 use std::path::Path;
@@ -71,7 +71,14 @@ pub fn run(
     };
     let all_copy = plan.segments.iter().all(|s| matches!(s.treatment, Treatment::Copy(_)));
     let encodes = pieces.iter().any(|p| matches!(p, Piece::Encode { .. }));
-    let audio = audio_graph::build(plan, job.files, &job.probed.media)?;
+    let copied_audio = match &plan.audio_treatment {
+        AudioTreatment::Copy { splices, .. } => Some(splices),
+        _ => None,
+    };
+    let audio = match copied_audio {
+        Some(_) => None,
+        None => audio_graph::build(plan, job.files, &job.probed.media)?,
+    };
     let part_count: usize = pieces.iter().map(Piece::part_count).sum();
     let workers = workers_for(job.threads, part_count + usize::from(audio.is_some()));
     let per_job = threads_per_job(job.threads, workers);
@@ -140,6 +147,10 @@ pub fn run(
         jobs.push(audio_argv(a, &audio_file, per_job));
         work_us.push(a.duration_us);
     }
+    let copied_audio_file = job.work.path.join("audio_copy.mp4");
+    if let Some(splices) = copied_audio {
+        audio_copy::write(splices, job.files, &copied_audio_file)?;
+    }
     progress(board.stage("render", 0.02, 0.8, &work_us));
     run_all(&jobs, workers, cancel, &mut |i, s| progress(board.update(i, s)))?;
 
@@ -150,7 +161,10 @@ pub fn run(
     let concat = Input { options: words(&["-f", "concat", "-auto_convert", auto_convert]), path: list };
     concat.push_to(&mut a, job.threads);
     let mut tail = words(&["-map", "0:v:0", "-c:v", "copy", "-metadata:s:v:0", "rotate=0"]);
-    if let (Some(_), Some(encoder)) = (&audio, argv::audio_encoder(&plan.encoding)) {
+    if copied_audio.is_some() {
+        Input::with_format(&copied_audio_file, "mp4").push_to(&mut a, job.threads);
+        tail.extend(words(&["-map", "1:a:0", "-c:a", "copy"]));
+    } else if let (Some(_), Some(encoder)) = (&audio, argv::audio_encoder(&plan.encoding)) {
         Input::with_format(&audio_file, "matroska").push_to(&mut a, job.threads);
         tail.extend(words(&["-map", "1:a:0"]));
         tail.extend(encoder);

@@ -16,6 +16,7 @@
 //! running ffmpeg processes within about 50 ms and removes every file made.
 
 mod argv;
+mod audio_copy;
 mod audio_graph;
 pub mod command;
 mod concat;

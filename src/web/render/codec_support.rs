@@ -8,7 +8,7 @@ use super::error::RenderError;
 use super::media::Media;
 use super::video_decode;
 use super::video_encode;
-use crate::plan::{RenderPlan, Visual};
+use crate::plan::{AudioTreatment, RenderPlan, Visual};
 use js_sys::{Promise, Reflect};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsCast;
@@ -77,7 +77,9 @@ pub(crate) async fn choose_encoders(plan: &RenderPlan) -> Result<Encoders, Rende
     }
     let first = video.candidates.first().cloned().unwrap_or_else(|| format!("{:?}", video.codec).to_lowercase());
     let video = chosen.ok_or_else(|| unsupported(&first, "encode", None))?;
-    let Some(audio) = &plan.encoding.audio else {
+    // Copied sound needs no encoder (the timeline copies it when the plan says so).
+    let copied = matches!(plan.audio_treatment, AudioTreatment::Copy { .. });
+    let Some(audio) = plan.encoding.audio.as_ref().filter(|_| !copied) else {
         return Ok(Encoders { video, audio: None, audio_fallback: None });
     };
     let config = audio_encode::encoder_config(&audio.codec_string, audio.bitrate_bps);

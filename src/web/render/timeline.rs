@@ -7,11 +7,9 @@
 //! that copies must come out of the encoder with the very same description (`avcC`); when it
 //! does not, the pass stops with [`PassError::Mismatch`] and the job encodes everything.
 
-use super::audio_encode::AudioOut;
-use super::audio_pipeline::AudioPipeline;
 use super::cancel::Signal;
 use super::codec_support::Encoders;
-use super::copy_stage::{CopyReader, copy_config};
+use super::copy_stage::{CopyReader, Sound, copy_config};
 use super::encoded_output::StreamConfig;
 use super::error::RenderError;
 use super::media::Media;
@@ -77,7 +75,7 @@ struct Pass<'a> {
     plan: &'a RenderPlan,
     media: &'a Media,
     video: VideoStage,
-    audio: Option<AudioPipeline>,
+    audio: Option<Sound>,
     mux: MuxStage,
     copy: Option<StreamConfig>,
     done: u64,
@@ -96,12 +94,8 @@ pub(crate) async fn render(
 ) -> Result<Rendered, PassError> {
     let Inputs { plan, media, encoders, signal } = inputs;
     let video = VideoStage::new(Some(VideoOut::open(&encoders.video, signal)?), signal);
-    let audio = match &encoders.audio {
-        Some(config) => AudioPipeline::new(plan, AudioOut::open(config, signal)?, signal)?,
-        None => None,
-    };
-    let frame_samples = audio.as_ref().and(plan.encoding.audio.as_ref()).map(|a| a.frame_samples);
-    let mux = MuxStage::new(sink, &plan.output, frame_samples);
+    let audio = Sound::open(plan, media, encoders.audio.as_ref(), signal)?;
+    let mux = MuxStage::new(sink, &plan.output, audio.as_ref().and_then(|a| a.shape(plan)));
     let copy = copy_config(plan, media)?;
     let mut pass = Pass { plan, media, video, audio, mux, copy, done: 0, copied: 0, after_copy: false };
     pass.video.timings().setup = setup_ms;
@@ -211,7 +205,7 @@ impl Pass<'_> {
         Ok(())
     }
 
-    /// Encodes the audio up to timeline time `until_us`, the video decoders working on meanwhile.
+    /// Produces the audio up to timeline time `until_us`, the video decoders working on meanwhile.
     async fn audio_until(&mut self, until_us: i64) -> Result<(), PassError> {
         if let Some(audio) = &mut self.audio {
             self.video.top_up()?;
@@ -237,7 +231,7 @@ impl Pass<'_> {
         }
         let video = self.copy.clone().or(encoded);
         let audio = match &mut self.audio {
-            Some(a) => a.out().stream().map(Some),
+            Some(a) => a.stream().map(Some),
             None => Some(None),
         };
         Ok((video, audio))
@@ -273,7 +267,7 @@ impl Pass<'_> {
         let (video, _) = self.configs()?;
         let video_codec =
             video.ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?.0;
-        let audio_codec = self.audio.as_mut().and_then(|a| a.out().stream()).map(|s| s.0);
+        let audio_codec = self.audio.as_mut().and_then(Sound::stream).map(|s| s.0);
         Ok(Rendered {
             sink: self.mux.finish()?,
             video_codec,
