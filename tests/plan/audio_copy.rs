@@ -18,10 +18,8 @@ fn plan_layers(output: Value, layers: Value) -> RenderPlan {
         o.extend(extra.clone());
     }
     let p = project_with(out, sources, json!([{ "layers": layers }]));
-    let probed = probes(vec![
-        ("clip", probe_file(&fixture("h264_aac.mp4"))),
-        ("webm", probe_file(&fixture("vp9_opus.webm"))),
-    ]);
+    let probed =
+        probes(vec![("clip", probe_file(&fixture("h264_aac.mp4"))), ("webm", probe_file(&fixture("vp9_opus.webm")))]);
     plan_ok(&p, &probed)
 }
 
@@ -43,7 +41,8 @@ fn back_to_back_untouched_clips_copy_their_audio() {
     );
     let AudioTreatment::Copy { codec, splices } = &plan.audio_treatment else { panic!("{:?}", plan.audio_treatment) };
     assert_eq!(codec, "mp4a.40.2");
-    let splice = |from_us, to_us, offset_us| AudioSplice { source: "clip".into(), track_id: 2, from_us, to_us, offset_us };
+    let splice =
+        |from_us, to_us, offset_us| AudioSplice { source: "clip".into(), track_id: 2, from_us, to_us, offset_us };
     assert_eq!(splices, &[splice(0, 2 * S, 0), splice(S / 2, 3 * S / 2, -3 * S / 2)]);
     let summary = serde_json::to_value(plan.treatments()).unwrap();
     assert_eq!((summary["audio"].as_str(), summary.get("audioReason")), (Some("copy"), None));
@@ -59,8 +58,14 @@ fn sound_the_mixer_must_make_is_encoded_with_its_reason() {
         layer
     };
     let at = |start: f64| clip(json!({ "start": start }));
-    assert_eq!(reason(&plan_layers(json!({}), json!([clip(json!({ "volume": 0.5 }))]))), Some(AudioEncodeReason::Edited));
-    assert_eq!(reason(&plan_layers(json!({}), json!([clip(json!({ "fadeIn": 0.5 }))]))), Some(AudioEncodeReason::Edited));
+    assert_eq!(
+        reason(&plan_layers(json!({}), json!([clip(json!({ "volume": 0.5 }))]))),
+        Some(AudioEncodeReason::Edited)
+    );
+    assert_eq!(
+        reason(&plan_layers(json!({}), json!([clip(json!({ "fadeIn": 0.5 }))]))),
+        Some(AudioEncodeReason::Edited)
+    );
     assert_eq!(reason(&plan_layers(json!({}), json!([clip(json!({ "speed": 2 }))]))), Some(AudioEncodeReason::Edited));
     assert_eq!(reason(&plan_layers(json!({}), json!([at(0.0), at(1.0)]))), Some(AudioEncodeReason::Mixed));
     assert_eq!(reason(&plan_layers(json!({}), json!([at(1.0)]))), Some(AudioEncodeReason::Gap));
@@ -73,8 +78,15 @@ fn sound_the_mixer_must_make_is_encoded_with_its_reason() {
     let silent = plan_layers(json!({ "audioCodec": "none" }), json!([clip(json!({}))]));
     assert_eq!(silent.audio_treatment, AudioTreatment::None);
     // Opus sources copy into WebM.
-    let webm = plan_layers(json!({ "format": "webm", "videoCodec": "vp9" }), json!([{ "type": "video", "source": "webm", "trimEnd": 2 }]));
-    assert!(matches!(&webm.audio_treatment, AudioTreatment::Copy { codec, .. } if codec == "opus"), "{:?}", webm.audio_treatment);
+    let webm = plan_layers(
+        json!({ "format": "webm", "videoCodec": "vp9" }),
+        json!([{ "type": "video", "source": "webm", "trimEnd": 2 }]),
+    );
+    assert!(
+        matches!(&webm.audio_treatment, AudioTreatment::Copy { codec, .. } if codec == "opus"),
+        "{:?}",
+        webm.audio_treatment
+    );
     let summary = serde_json::to_value(target.treatments()).unwrap();
     assert_eq!((summary["audio"].as_str(), summary["audioReason"].as_str()), (Some("encode"), Some("target-size")));
 }
