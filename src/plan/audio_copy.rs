@@ -48,12 +48,15 @@ pub enum AudioTreatment {
 }
 
 impl AudioTreatment {
+    /// The stats name of a copy.
+    pub const COPY: &'static str = "copy";
+
     /// The stable name shown in stats: `none`, `encode` or `copy`.
     pub fn name(&self) -> &'static str {
         match self {
             AudioTreatment::None => "none",
             AudioTreatment::Encode { .. } => "encode",
-            AudioTreatment::Copy { .. } => "copy",
+            AudioTreatment::Copy { .. } => Self::COPY,
         }
     }
 
@@ -82,6 +85,9 @@ pub enum AudioEncodeReason {
     CodecMismatch,
     /// The sources' sample rates, channels or decoder configurations differ, or are unknown.
     ParameterMismatch,
+    /// Never planned: a renderer that made the whole video without its fast path (the
+    /// server's normal render) mixed and encoded the sound with it.
+    FullRender,
 }
 
 impl AudioEncodeReason {
@@ -94,6 +100,7 @@ impl AudioEncodeReason {
             AudioEncodeReason::Edited => "edited",
             AudioEncodeReason::CodecMismatch => "codec-mismatch",
             AudioEncodeReason::ParameterMismatch => "parameter-mismatch",
+            AudioEncodeReason::FullRender => "full-render",
         }
     }
 }
