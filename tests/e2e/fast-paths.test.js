@@ -150,6 +150,12 @@ test('an AAC splice copies its audio packets too, each clip\'s sound within half
   assert.ok(Math.abs(end - 4) <= d / 2 + 5e-4, `the sound ends at ${end} s`);
   const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', got.file, '-f', 'null', '-']);
   assert.equal(stderr.trim(), '');
+  // A volume change needs the mixer: the sound is encoded, as Opus (this browser has no AAC encoder).
+  const quieter = scenes.map(([layer]) => [{ ...layer, volume: 0.5 }]);
+  const mixed = await render(project({ ...MP4, audioCodec: 'aac' }, files, quieter), files);
+  assert.equal(mixed.stats.fastPath, 'copy');
+  assert.deepEqual([mixed.stats.audio, mixed.stats.audioReason, mixed.stats.audioEncoder], ['encode', 'edited', 'opus']);
+  assert.match(mixed.stats.audioFallback, /cannot encode mp4a\.40\.2/);
 });
 
 test('mid-GOP cuts of an x264 source are frame-accurate; the browser encoder\'s parameters differ, so it encodes and says so', async () => {
