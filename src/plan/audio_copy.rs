@@ -16,7 +16,9 @@
 //! - a later splice skips the packets whose middle lies before the audio written so far and
 //!   shifts the rest so the first lands exactly there: the audio stays gapless, each splice
 //!   moved by at most half a packet against its video;
-//! - a splice stops before the first packet whose middle lies at or after its end.
+//! - a splice stops before the first packet whose middle lies at or after its end;
+//! - where a source's sound ends early or starts late, the hole stays: the next packets keep
+//!   their own time.
 //!
 //! So the sound is within half a packet (AAC: 1024 samples, 21.3 ms at 48 kHz; Opus: 20 ms) of
 //! the video at every join, and the audio ends within half a packet of the output's end.
@@ -263,10 +265,16 @@ impl AudioPlacer {
                 return AudioPlace::Skip;
             }
             (None, None) => 0,
-            (None, Some(end)) if natural + half < end => return AudioPlace::Skip,
-            // A hole in the source's audio (it starts late) stays a hole.
-            (None, Some(end)) if natural - end > half => 0,
-            (None, Some(end)) => end - natural,
+            (None, Some(end)) => {
+                // Audio that ended early (a short track) leaves a hole: the splice starts on
+                // its own time then, as it does when its source's sound starts late.
+                let start = splice.from_us - splice.offset_us;
+                let hole = end < start - half;
+                if natural + half < if hole { start } else { end } {
+                    return AudioPlace::Skip;
+                }
+                if hole || natural - end > half { 0 } else { end - natural }
+            }
         };
         let at = natural + shift;
         if at + half >= splice.end_us() {
@@ -330,5 +338,19 @@ mod tests {
         let (at, pts) = run(&mut p, &s, 7_000, d)[0];
         assert_eq!(at, 1_000_000);
         assert!((at - (pts - s.offset_us)).abs() <= d / 2);
+    }
+
+    #[test]
+    fn a_source_whose_sound_ends_early_leaves_a_hole_not_a_shift() {
+        let d = 20_000;
+        let mut p = AudioPlacer::new();
+        // The first clip's audio stops at 0.5 s of its 1 s.
+        p.start_splice();
+        let first = splice(0, 1_000_000, 0);
+        for k in 0..25 {
+            assert_eq!(p.place(&first, k * d, d), AudioPlace::At(k * d));
+        }
+        let (at, pts) = run(&mut p, &splice(3_000_000, 4_000_000, 1_000_000), 2_900_000, d)[0];
+        assert_eq!((at, pts), (1_000_000, 3_000_000), "the next clip keeps its own time");
     }
 }
