@@ -138,7 +138,9 @@ pub struct TreatmentSummary {
     pub encode: usize,
     /// Encoded segments by reason name.
     pub reasons: BTreeMap<String, usize>,
-    /// How the sound is made: `copy`, `encode` or `none` ([`AudioTreatment::name`]).
+    /// How the sound is made: `copy`, `encode` or `none` ([`AudioTreatment::name`]); empty in
+    /// stats stored before it existed.
+    #[serde(default)]
     pub audio: String,
     /// Why the sound is encoded (an audio encode reason name: `gap`, `mixed`, …), when it is.
     #[serde(skip_serializing_if = "Option::is_none", default)]
