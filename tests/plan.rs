@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "plan/audio_copy.rs"]
+mod audio_copy;
 #[path = "plan/encoding.rs"]
 mod encoding;
 #[path = "plan/errors.rs"]

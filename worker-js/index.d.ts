@@ -190,6 +190,10 @@ export interface RenderStats {
   fastPath: 'copy' | 'smartCut' | 'encode' | string;
   /** Per timeline segment, how it was produced: `copy`, `smartCut` or `encode` (browser renders). */
   treatments?: Array<'copy' | 'smartCut' | 'encode'>;
+  /** How the sound was made: `copy` (the sources' packets copied, no audio encoder), `encode` or `none` (browser renders). */
+  audio?: 'copy' | 'encode' | 'none';
+  /** Why the sound was encoded (`gap`, `mixed`, `edited`, `codec-mismatch`, `parameter-mismatch`, `target-size`), else `null`. */
+  audioReason?: string | null;
   /** Why the plan's copy or smart cut was encoded instead (e.g. the browser encoder writes other SPS/PPS than the source), else `null`. */
   fastPathFallback?: string | null;
   /** Of the encoded frames: `all` went to the encoder without the canvas, `partial` some, `none` none (browser renders). */

@@ -55,7 +55,11 @@ pub fn run() -> Result<Table, String> {
         let (fast_time, fast_stats) = timed(&dir, &hd, &fast)?;
         rows.push(vec![
             name.to_owned(),
-            fast_stats["fast_path"].as_str().unwrap_or("?").to_owned(),
+            format!(
+                "{}, audio {}",
+                fast_stats["fast_path"].as_str().unwrap_or("?"),
+                fast_stats["treatments"]["audio"].as_str().unwrap_or("?")
+            ),
             format!("{:.2}", fast_time.as_secs_f64()),
             slow_stats["fast_path"].as_str().unwrap_or("?").to_owned(),
             format!("{:.2}", slow_time.as_secs_f64()),
@@ -63,7 +67,7 @@ pub fn run() -> Result<Table, String> {
         ]);
     }
     let mut notes = vec![
-        "fast: the plan copies (stream-copy), smart-cuts, or copies the clean clips and encodes the edited one (mixed); re-encode: the same timeline at opacity 0.999, so every frame is encoded (libx264 medium). Target: splice ≥ 20× faster.".to_owned(),
+        "fast: the plan copies (stream-copy), smart-cuts, or copies the clean clips and encodes the edited one (mixed); re-encode: the same timeline at opacity 0.999, so every frame is encoded (libx264 medium) and the sound mixed and encoded. The splice's sound is copied too (AAC sources into AAC: `audio copy`). Target: splice ≥ 20× faster.".to_owned(),
     ];
     notes.extend(target_sizes(&dir)?);
     let _ = std::fs::remove_dir_all(&dir);

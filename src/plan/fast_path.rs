@@ -7,7 +7,7 @@
 //! same as every other copied segment's: a file has one. Then the keyframes decide: cuts on
 //! keyframes (or at the track's end) copy; other cuts smart-cut, re-encoding the partial GOPs at
 //! either end; a segment without one whole GOP is encoded. A `targetSizeBytes` output and GIF
-//! are always encoded. Audio is always mixed and encoded (the mixer owns sound).
+//! are always encoded. The sound has its own treatment (`audio_copy.rs`).
 
 use super::decode::keyframe_before;
 use super::frames::FrameRate;

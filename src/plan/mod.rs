@@ -18,6 +18,7 @@
 //! background, then each of the segment's layers whose `opacity.at(frame_time_us(n))` is above 0.
 
 mod audio;
+mod audio_copy;
 mod build;
 mod decode;
 mod encode;
@@ -34,6 +35,7 @@ mod treatment;
 mod visual;
 
 pub use audio::AudioClip;
+pub use audio_copy::{AudioEncodeReason, AudioPlace, AudioPlacer, AudioSplice, AudioTreatment};
 pub use decode::{AUDIO_PREROLL_US, SourceNeeds, TrackRange, keyframe_before, merge_spans};
 pub use encode::{AudioEncoding, Encoding, KEYFRAME_INTERVAL_US, VideoEncoding, candidates};
 pub use error::{PlanError, PlanErrorKind};
@@ -43,8 +45,8 @@ pub use levels::{H264Profile, av1_level, h264_level, vp9_level};
 pub use placement::{LayerBox, Placement, Rotation, placement};
 pub use segment::Segment;
 pub use target_size::SizeTarget;
-pub use treatment::{EncodeReason, SourceSpan, Splice, Treatment, TreatmentSummary};
 pub use timing::{FRAME_PICK_TOLERANCE_US, Opacity, TimeMap};
+pub use treatment::{EncodeReason, SourceSpan, Splice, Treatment, TreatmentSummary};
 pub use visual::{ImageVisual, VideoVisual, Visual, VisualLayer};
 
 use crate::audio::{AudioError, Mixer, us_to_frame};
@@ -68,6 +70,8 @@ pub struct RenderPlan {
     pub visuals: Vec<VisualLayer>,
     /// Every sound to mix (empty when the output has no audio).
     pub audio: Vec<AudioClip>,
+    /// Whether the sound is copied from the sources or mixed and encoded, and why.
+    pub audio_treatment: AudioTreatment,
     /// What each used source must provide, by source id.
     pub sources: BTreeMap<String, SourceNeeds>,
 }
@@ -92,7 +96,7 @@ impl RenderPlan {
 
     /// How many segments copy, smart-cut or encode, and why (for the result's stats).
     pub fn treatments(&self) -> TreatmentSummary {
-        TreatmentSummary::of(self.segments.iter().map(|s| &s.treatment))
+        TreatmentSummary::of(self.segments.iter().map(|s| &s.treatment)).with_audio(&self.audio_treatment)
     }
 
     /// A mixer over the whole timeline with the audio encoder's frame size as block size,
@@ -134,12 +138,14 @@ pub fn build(project: &Project, probes: &BTreeMap<String, ProbeInfo>) -> Result<
         .collect();
     let mut segments = segment::split(&scenes, &gathered.visuals, rate);
     fast_path::assign(&mut segments, &gathered.visuals, probes, &project.output, rate);
+    let audio_treatment = audio_copy::decide(&gathered.audio, probes, &project.output, duration_us);
     Ok(RenderPlan {
         output: OutputSpec::new(&project.output, rate, duration_us),
         encoding,
         segments,
         visuals: gathered.visuals,
         audio: gathered.audio,
+        audio_treatment,
         sources: gathered.needs,
     })
 }

@@ -7,6 +7,7 @@
 //! copy every packet whose presentation time lies in it, in decode order. Timeline time is
 //! source time minus [`Splice::offset_us`] (the speed is always 1).
 
+use super::audio_copy::AudioTreatment;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -137,6 +138,13 @@ pub struct TreatmentSummary {
     pub encode: usize,
     /// Encoded segments by reason name.
     pub reasons: BTreeMap<String, usize>,
+    /// How the sound is made: `copy`, `encode` or `none` ([`AudioTreatment::name`]); empty in
+    /// stats stored before it existed.
+    #[serde(default)]
+    pub audio: String,
+    /// Why the sound is encoded (an audio encode reason name: `gap`, `mixed`, …), when it is.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub audio_reason: Option<String>,
 }
 
 impl TreatmentSummary {
@@ -154,6 +162,13 @@ impl TreatmentSummary {
             }
         }
         summary
+    }
+
+    /// The summary with the sound's treatment.
+    pub fn with_audio(mut self, audio: &AudioTreatment) -> TreatmentSummary {
+        self.audio = audio.name().to_owned();
+        self.audio_reason = audio.reason().map(str::to_owned);
+        self
     }
 
     /// True when at least one segment copies packets.

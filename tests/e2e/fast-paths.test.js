@@ -2,7 +2,8 @@
 // copies their packets byte for byte (packet hashes by ffprobe), mid-GOP cuts are frame-accurate
 // (first, last and join frames against the source's by PSNR) through a smart cut or, when the
 // browser's encoder writes other codec parameters than the source, a full encode that says so,
-// and a target size lands at or under the target and above 90 % of it.
+// and a target size lands at or under the target and above 90 % of it. An AAC splice into
+// AAC copies its audio packets as well (no AAC encoder needed).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -115,6 +116,46 @@ test('a keyframe-aligned splice of same-codec H.264 inputs copies their packets 
   assert.deepEqual(out.map((p) => p.hash), expected, 'the copied packets are the sources\' bytes, in order');
   assert.equal(await decodeErrors(got.file), '');
   console.log(`copy splice: ${got.stats.fps.toFixed(0)} fps, ${got.stats.seconds.toFixed(2)} s`);
+});
+
+/** The audio packets of `file` in decode order: `[{ pts, duration, hash }]` (seconds). */
+async function audioPackets(file) {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_packets', '-show_data_hash', 'sha256',
+    '-show_entries', 'packet=pts_time,duration_time,data_hash', '-of', 'json', file], { maxBuffer: 64 << 20 });
+  return JSON.parse(stdout).packets.map((p) => ({ pts: Number(p.pts_time), duration: Number(p.duration_time), hash: p.data_hash }));
+}
+
+test('an AAC splice copies its audio packets too, each clip\'s sound within half a packet of its video, with no AAC encoder', async () => {
+  const scenes = [
+    [{ type: 'video', source: 'a', trimStart: 0, trimEnd: 2 }],
+    [{ type: 'video', source: 'b', trimStart: 1, trimEnd: 3 }],
+  ];
+  const files = { a: 'p1.mp4', b: 'p2.mp4' };
+  const got = await render(project({ ...MP4, audioCodec: 'aac' }, files, scenes), files);
+  assert.equal(got.stats.fastPath, 'copy');
+  assert.equal(got.stats.audio, 'copy', `audio encoded: ${got.stats.audioReason}`);
+  assert.equal(got.stats.audioEncoder, 'mp4a.40.2');
+  assert.equal(got.stats.audioFallback, null);
+  const [a, b, out] = await Promise.all([audioPackets(path.join(dir, 'p1.mp4')), audioPackets(path.join(dir, 'p2.mp4')), audioPackets(got.file)]);
+  const d = a[1].duration;
+  // Clip a from its priming packet (before zero, under the edit list), then clip b from the
+  // packet whose middle is at or after its trim start; every packet byte for byte.
+  assert.ok(a[0].pts < 0 && Math.abs(out[0].pts - a[0].pts) < 1e-3, `out starts at ${out[0].pts} s, a at ${a[0].pts} s`);
+  const join = out.findIndex((p) => p.pts + d / 2 >= 2);
+  assert.deepEqual(out.slice(0, join).map((p) => p.hash), a.slice(0, join).map((p) => p.hash));
+  const bFrom = b.findIndex((p) => p.pts + d / 2 >= 1);
+  assert.deepEqual(out.slice(join).map((p) => p.hash), b.slice(bFrom, bFrom + out.length - join).map((p) => p.hash));
+  assert.ok(Math.abs(out[join].pts - (b[bFrom].pts + 1)) <= d / 2 + 1e-6, `b's sound is ${out[join].pts - (b[bFrom].pts + 1)} s off its video`);
+  const end = out.at(-1).pts + out.at(-1).duration;
+  assert.ok(Math.abs(end - 4) <= d / 2 + 5e-4, `the sound ends at ${end} s`);
+  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', got.file, '-f', 'null', '-']);
+  assert.equal(stderr.trim(), '');
+  // A volume change needs the mixer: the sound is encoded, as Opus (this browser has no AAC encoder).
+  const quieter = scenes.map(([layer]) => [{ ...layer, volume: 0.5 }]);
+  const mixed = await render(project({ ...MP4, audioCodec: 'aac' }, files, quieter), files);
+  assert.equal(mixed.stats.fastPath, 'copy');
+  assert.deepEqual([mixed.stats.audio, mixed.stats.audioReason, mixed.stats.audioEncoder], ['encode', 'edited', 'opus']);
+  assert.match(mixed.stats.audioFallback, /cannot encode mp4a\.40\.2/);
 });
 
 test('mid-GOP cuts of an x264 source are frame-accurate; the browser encoder\'s parameters differ, so it encodes and says so', async () => {

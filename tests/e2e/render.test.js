@@ -113,15 +113,19 @@ const SPLICE = [
 ];
 
 describe('render in a worker', () => {
-  test('(a) trim 2–8 s of a 720p H.264/AAC clip to MP4: 180 frames, H.264 + Opus (AAC fallback reported)', async () => {
+  test('(a) trim 2–8 s of a 720p H.264/AAC clip to MP4: 180 frames, H.264 + AAC, both copied', async () => {
     const proj = project(MP4_720, { clip: 'a720.mp4' }, [[{ type: 'video', source: 'clip', trimStart: 2, trimEnd: 8 }]]);
     const got = await renderInPage(proj, { clip: 'a720.mp4' });
     assertRendered(got);
-    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 180, seconds: 6, width: 1280, height: 720 });
-    assert.match(got.mimeType, /^video\/mp4; codecs="avc1\.[0-9a-f]{6}, opus"$/);
+    const info = await assertStreams(got, { codec: 'h264', frames: 180, seconds: 6, width: 1280, height: 720 });
+    // Copied sound keeps the source's AAC at its own rate.
+    assert.deepEqual([info.audio?.codec_name, Number(info.audio?.sample_rate)], ['aac', 44100]);
+    assert.match(got.mimeType, /^video\/mp4; codecs="avc1\.[0-9a-f]{6}, mp4a\.40\.2"$/);
     assert.equal(got.blobType, got.mimeType);
-    assert.equal(got.stats.audioEncoder, 'opus');
-    assert.match(got.stats.audioFallback, /cannot encode mp4a\.40\.2/);
+    // The untouched AAC sound is copied (no AAC encoder needed; fast-paths.test.js covers the fallback).
+    assert.equal(got.stats.audio, 'copy');
+    assert.equal(got.stats.audioEncoder, 'mp4a.40.2');
+    assert.equal(got.stats.audioFallback, null);
     // The cuts fall on the source's keyframes: its packets are copied, nothing is encoded.
     assert.equal(got.stats.fastPath, 'copy');
     assert.deepEqual(got.stats.treatments, ['copy']);
@@ -178,6 +182,7 @@ describe('timeline', () => {
     assert.equal(got.stats.passthrough, 'all');
     const stages = got.events.map((e) => e.stage);
     assert.deepEqual([...new Set(stages)], ['probe', 'decode', 'render', 'encode', 'mux'], 'stages in order');
+    assert.ok(got.events.some((e) => e.stage === 'render' && e.fps > 0 && typeof e.eta === 'number'), 'render events carry speed and eta');
     const quality = await psnr(got.file, path.join(dir, 'c1080.mp4'), 1280, 720);
     assert.ok(quality >= 30, `PSNR ${quality} dB against ffmpeg's downscale`);
     console.log(`(d) 1080p→720p: ${got.stats.fps.toFixed(1)} fps, PSNR ${quality.toFixed(1)} dB`);

@@ -10,7 +10,7 @@
 //!   with the output encoder at the source's H.264 profile and level and its timescale;
 //! - a run of encoded segments ([`mixed`]) is drawn by the scene graph over just its frames and
 //!   encoded with those same matched parameters;
-//! - the sound is mixed and encoded as usual.
+//! - the sound is copied when the plan copies it ([`audio_copy`]), else mixed and encoded as usual.
 //!
 //! When every segment is a plain copy the parts share one decoder configuration (the plan
 //! guarantees it) and are joined as they are (`-auto_convert 0`: copied packets stay
@@ -28,9 +28,10 @@ use super::output::{Job, TempFile, audio_argv};
 use super::preprocess::{run_all, threads_per_job, workers_for};
 use super::progress::{Board, Progress};
 use super::seek::{self, SpanRead};
-use super::{audio_graph, ffmpeg, validate};
-use frameloom::plan::{FRAME_PICK_TOLERANCE_US, FrameRate, SourceSpan, Splice, Treatment};
+use super::{audio_copy, audio_graph, ffmpeg, validate};
+use frameloom::plan::{AudioTreatment, FRAME_PICK_TOLERANCE_US, FrameRate, SourceSpan, Splice, Treatment};
 use frameloom::project::{Format, VideoCodec};
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,7 +72,14 @@ pub fn run(
     };
     let all_copy = plan.segments.iter().all(|s| matches!(s.treatment, Treatment::Copy(_)));
     let encodes = pieces.iter().any(|p| matches!(p, Piece::Encode { .. }));
-    let audio = audio_graph::build(plan, job.files, &job.probed.media)?;
+    let copied_audio = match &plan.audio_treatment {
+        AudioTreatment::Copy { splices, .. } => Some(splices),
+        _ => None,
+    };
+    let audio = match copied_audio {
+        Some(_) => None,
+        None => audio_graph::build(plan, job.files, &job.probed.media)?,
+    };
     let part_count: usize = pieces.iter().map(Piece::part_count).sum();
     let workers = workers_for(job.threads, part_count + usize::from(audio.is_some()));
     let per_job = threads_per_job(job.threads, workers);
@@ -79,8 +87,27 @@ pub fn run(
     let (mut jobs, mut parts, mut work_us, mut joins_us) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let rate = plan.output.frame_rate;
     let (reference_codec, reference_timescale) = source_stream(job, reference);
+    // One ffprobe pass per source: ffmpeg's times of every keyframe seeked to, and colours.
+    let mut wanted: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for piece in &pieces {
+        if let Piece::Splice(splice) = piece {
+            wanted.entry(splice.source.as_str()).or_default().extend(spans_of(splice, rate).iter().map(|s| s.2));
+        }
+    }
+    let mut scans = BTreeMap::new();
+    for (source, mut keys) in wanted {
+        keys.sort_unstable();
+        keys.dedup();
+        let file = job.files.get(source).ok_or_else(|| no_file(source))?;
+        match seek::scan(file, &keys, rate.frame_duration_us(0) / 4)? {
+            Ok(scan) => scans.insert(source, scan),
+            Err(why) => return Ok(Outcome::Invalid(why)),
+        };
+    }
     // Every copied source has the same SPS (the plan checks it), so the same colour tags.
-    let colour = mixed::source_colour(source_file(job, reference)?)?;
+    let Some(colour) = scans.get(reference.source.as_str()).map(|s| s.colour.clone()) else {
+        return Ok(Outcome::Skipped);
+    };
     for piece in &pieces {
         let splice = match piece {
             Piece::Splice(splice) => *splice,
@@ -101,23 +128,10 @@ pub fn run(
         };
         let src = source_file(job, splice)?;
         let (codec, timescale) = source_stream(job, splice);
-        // Each span with its frames and the keyframe (our clock) ffmpeg decodes it from.
-        let spans: Vec<(SourceSpan, u64, i64, bool)> = [
-            (splice.head, splice.head_decode_from_us, false),
-            (Some(splice.copy), splice.copy.from_us, true),
-            (splice.tail, splice.copy.to_us, false),
-        ]
-        .into_iter()
-        .filter_map(|(span, key, copied)| Some((span?, key, copied)))
-        .map(|(span, key, copied)| (span, frames_in(rate, span, splice.offset_us), key, copied))
-        .filter(|s| s.1 > 0)
-        .collect();
-        let ours: Vec<i64> = spans.iter().map(|s| s.2).collect();
-        let keys = match seek::ffmpeg_keyframes(src, &ours, rate.frame_duration_us(0) / 4)? {
-            Ok(keys) => keys,
-            Err(why) => return Ok(Outcome::Invalid(why)),
-        };
-        for ((span, frames, key, copied), key_ff) in spans.into_iter().zip(keys) {
+        for (span, frames, key, copied) in spans_of(splice, rate) {
+            let Some(key_ff) = scans.get(splice.source.as_str()).and_then(|s| s.key(key)) else {
+                return Ok(Outcome::Invalid(format!("the keyframe at {key} µs of {} was not looked up", splice.source)));
+            };
             let file = job.work.path.join(format!("part_{:04}.{ext}", parts.len()));
             let argv = if copied {
                 copy_argv(src, key_ff, frames, &file, plan.output.format)
@@ -140,6 +154,10 @@ pub fn run(
         jobs.push(audio_argv(a, &audio_file, per_job));
         work_us.push(a.duration_us);
     }
+    let copied_audio_file = job.work.path.join("audio_copy.mp4");
+    if let Some(splices) = copied_audio {
+        audio_copy::write(splices, job.files, &copied_audio_file)?;
+    }
     progress(board.stage("render", 0.02, 0.8, &work_us));
     run_all(&jobs, workers, cancel, &mut |i, s| progress(board.update(i, s)))?;
 
@@ -150,7 +168,10 @@ pub fn run(
     let concat = Input { options: words(&["-f", "concat", "-auto_convert", auto_convert]), path: list };
     concat.push_to(&mut a, job.threads);
     let mut tail = words(&["-map", "0:v:0", "-c:v", "copy", "-metadata:s:v:0", "rotate=0"]);
-    if let (Some(_), Some(encoder)) = (&audio, argv::audio_encoder(&plan.encoding)) {
+    if copied_audio.is_some() {
+        Input::with_format(&copied_audio_file, "mp4").push_to(&mut a, job.threads);
+        tail.extend(words(&["-map", "1:a:0", "-c:a", "copy"]));
+    } else if let (Some(_), Some(encoder)) = (&audio, argv::audio_encoder(&plan.encoding)) {
         Input::with_format(&audio_file, "matroska").push_to(&mut a, job.threads);
         tail.extend(words(&["-map", "1:a:0"]));
         tail.extend(encoder);
@@ -162,7 +183,7 @@ pub fn run(
     let stop = || cancel.load(Ordering::Relaxed);
     ffmpeg::run(&a, &stop, &mut |s| progress(board.update(0, s)))?;
     joins_us.retain(|&t| t > 0);
-    if let Err(why) = validate::check(&temp.path, plan.output.frame_count, rate, &joins_us, cancel)? {
+    if let Err(why) = validate::check(&temp.path, plan.output.frame_count, rate, &joins_us, !all_copy, cancel)? {
         return Ok(Outcome::Invalid(why));
     }
     temp.commit(output)?;
@@ -177,10 +198,27 @@ pub fn run(
 
 /// The file of a splice's source.
 fn source_file<'j>(job: &'j Job, splice: &Splice) -> Result<&'j Path, RenderError> {
-    let file = job.files.get(&splice.source).ok_or_else(|| {
-        RenderError::Unsupported(format!("source {} has no file; add it to the sources", splice.source))
-    })?;
-    Ok(file)
+    Ok(job.files.get(&splice.source).ok_or_else(|| no_file(&splice.source))?)
+}
+
+/// The error for a source without a file.
+fn no_file(source: &str) -> RenderError {
+    RenderError::Unsupported(format!("source {source} has no file; add it to the sources"))
+}
+
+/// A splice's spans that show frames, in order: each with its output frame count, the keyframe
+/// (our clock) ffmpeg decodes it from, and whether it is copied (else re-encoded).
+fn spans_of(splice: &Splice, rate: FrameRate) -> Vec<(SourceSpan, u64, i64, bool)> {
+    [
+        (splice.head, splice.head_decode_from_us, false),
+        (Some(splice.copy), splice.copy.from_us, true),
+        (splice.tail, splice.copy.to_us, false),
+    ]
+    .into_iter()
+    .filter_map(|(span, key, copied)| Some((span?, key, copied)))
+    .map(|(span, key, copied)| (span, frames_in(rate, span, splice.offset_us), key, copied))
+    .filter(|s| s.1 > 0)
+    .collect()
 }
 
 /// The codec string and timescale of a splice's source track (`""`, 0 when unknown).

@@ -5,16 +5,12 @@
 //! the frames it covers, in the copied stream's colours ([`Colour`]): its matrix and tags, so a
 //! player shows copied and encoded frames alike (an untagged source stays untagged).
 
-use super::argv::file_url;
 use super::error::RenderError;
-use super::ffmpeg;
 use super::scene_graph::{SceneGraph, yuv_finish};
 use frameloom::container::ProbeInfo;
 use frameloom::plan::{RenderPlan, Splice, Visual, keyframe_before};
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::ops::Range;
-use std::path::Path;
 
 /// The colour description of a copied stream.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,18 +21,13 @@ pub struct Colour {
     pub tags: Vec<String>,
 }
 
-/// The colour description of `file`'s first video stream (ffprobe).
-pub fn source_colour(file: &Path) -> Result<Colour, RenderError> {
-    let entries = "stream=color_space,color_primaries,color_transfer";
-    let mut args: Vec<OsString> = ["-select_streams", "v:0", "-show_entries", entries].map(OsString::from).to_vec();
-    args.extend([OsString::from("-protocol_whitelist"), "file".into(), file_url(file)]);
-    let json: serde_json::Value = serde_json::from_slice(&ffmpeg::probe(&args)?).unwrap_or_default();
-    let stream = &json["streams"][0];
-    Ok(colour_of(
+/// The colour description of a stream in ffprobe's JSON (`color_space`, … entries).
+pub fn colour_of_stream(stream: &serde_json::Value) -> Colour {
+    colour_of(
         stream["color_space"].as_str().unwrap_or(""),
         stream["color_primaries"].as_str().unwrap_or(""),
         stream["color_transfer"].as_str().unwrap_or(""),
-    ))
+    )
 }
 
 /// The colour of a stream tagged `space`, `primaries`, `transfer` (ffprobe names; `unknown`).

@@ -16,6 +16,7 @@
 //! running ffmpeg processes within about 50 ms and removes every file made.
 
 mod argv;
+mod audio_copy;
 mod audio_graph;
 pub mod command;
 mod concat;
@@ -46,7 +47,7 @@ pub use lookup::sources_in_dir;
 pub use output::ExtraOutput;
 pub use progress::Progress;
 
-use frameloom::plan::TreatmentSummary;
+use frameloom::plan::{AudioEncodeReason, AudioTreatment, TreatmentSummary};
 use frameloom::project::Project;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -123,13 +124,18 @@ pub fn render(
     };
     let (fast_path, bytes, copy_fallback) = job.run(&req.output, &mut board, progress, cancel)?;
     output::extras(&req.output, &req.extra, &plan, threads, cancel)?;
+    let mut treatments = plan.treatments();
+    // Only the fast path copies sound; the normal render mixes and encodes it.
+    if ![STREAM_COPY, SMART_CUT, copy::MIXED].contains(&fast_path) && treatments.audio == AudioTreatment::COPY {
+        treatments = treatments.with_audio(&AudioTreatment::Encode { reason: AudioEncodeReason::FullRender });
+    }
     Ok(RenderStats {
         frames: plan.output.frame_count,
         seconds: started.elapsed().as_secs_f64(),
         encoder: output::encoder_name(plan.encoding.video.codec).to_owned(),
         bytes,
         fast_path: fast_path.to_owned(),
-        treatments: plan.treatments(),
+        treatments,
         copy_fallback,
     })
 }

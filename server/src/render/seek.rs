@@ -4,7 +4,9 @@
 //! stored in milliseconds (range-only copies, `frameloom::container::extract`), rounding
 //! between timescales. A stream copy must seek to exactly ffmpeg's keyframe time (ffmpeg
 //! shifts copied timestamps by the seek time, so the keyframe lands on zero), so each
-//! keyframe is looked up with ffprobe (its packets' `pts_time` near ours) before seeking.
+//! keyframe is looked up with ffprobe (its packets' `pts_time` near ours) before seeking: one
+//! [`scan`] per source reads just the packets near every keyframe the render seeks to, and the
+//! stream's colour tags with them.
 //!
 //! Re-encoded spans seek their input to the keyframe decoding starts from (ffmpeg's MP4 seek
 //! picks a keyframe by decode time, so seeking to a later frame can land on the next keyframe
@@ -16,6 +18,8 @@
 use super::argv::{file_url, seconds};
 use super::error::RenderError;
 use super::ffmpeg;
+use super::mixed::{Colour, colour_of_stream};
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::Path;
 
@@ -45,21 +49,36 @@ impl SpanRead {
     }
 }
 
-/// ffmpeg's times of the keyframes of `file`'s first video stream that are within
-/// `tolerance_us` of each of `ours_us` (our demuxer's times), in that order; `Ok(Err(why))`
-/// when ffmpeg has no such keyframe or cannot read the file that way.
-pub fn ffmpeg_keyframes(
-    file: &Path,
-    ours_us: &[i64],
-    tolerance_us: i64,
-) -> Result<Result<Vec<i64>, String>, RenderError> {
+/// What one ffprobe pass over a source tells the fast path: ffmpeg's times of the keyframes
+/// it seeks to, and the colour description of its video.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// ffmpeg's time of each keyframe asked for, by our demuxer's time.
+    keys: BTreeMap<i64, i64>,
+    /// The colour description of the first video stream.
+    pub colour: Colour,
+}
+
+impl Scan {
+    /// ffmpeg's time of the keyframe we read at `ours_us`, if it was asked for.
+    pub fn key(&self, ours_us: i64) -> Option<i64> {
+        self.keys.get(&ours_us).copied()
+    }
+}
+
+/// One ffprobe pass over `file`'s first video stream: ffmpeg's times of the keyframes within
+/// `tolerance_us` of each of `ours_us` (our demuxer's times; only packets near them are read)
+/// and the stream's colour tags; `Ok(Err(why))` when ffmpeg has no such keyframe or cannot
+/// read the file that way.
+pub fn scan(file: &Path, ours_us: &[i64], tolerance_us: i64) -> Result<Result<Scan, String>, RenderError> {
     let intervals: Vec<String> = ours_us
         .iter()
         // Not clamped at zero: a keyframe an edit list hides before zero is found by reading
         // from before it (ffprobe seeking to zero there lands on the next keyframe).
         .map(|&k| format!("{}%{}", seconds(k - LOOK_BEHIND_US), seconds(k + tolerance_us + 1)))
         .collect();
-    let args: Vec<OsString> = ["-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-read_intervals"]
+    let entries = "packet=pts_time,flags:stream=color_space,color_primaries,color_transfer";
+    let args: Vec<OsString> = ["-select_streams", "v:0", "-show_entries", entries, "-read_intervals"]
         .into_iter()
         .map(OsString::from)
         .chain([intervals.join(",").into(), "-protocol_whitelist".into(), "file".into(), file_url(file)])
@@ -71,7 +90,7 @@ pub fn ffmpeg_keyframes(
         other => other?,
     };
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
-    let keys: Vec<i64> = json["packets"]
+    let found: Vec<i64> = json["packets"]
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default()
@@ -79,13 +98,15 @@ pub fn ffmpeg_keyframes(
         .filter(|p| p["flags"].as_str().is_some_and(|f| f.starts_with('K')))
         .filter_map(|p| p["pts_time"].as_str().and_then(parse_us))
         .collect();
-    Ok(ours_us
-        .iter()
-        .map(|&k| {
-            let near = keys.iter().copied().filter(|t| (t - k).abs() <= tolerance_us).min_by_key(|t| (t - k).abs());
-            near.ok_or_else(|| format!("ffmpeg reads no keyframe near {} s of the source", seconds(k)))
-        })
-        .collect())
+    let mut keys = BTreeMap::new();
+    for &k in ours_us {
+        let near = found.iter().copied().filter(|t| (t - k).abs() <= tolerance_us).min_by_key(|t| (t - k).abs());
+        match near {
+            Some(t) => keys.insert(k, t),
+            None => return Ok(Err(format!("ffmpeg reads no keyframe near {} s of the source", seconds(k)))),
+        };
+    }
+    Ok(Ok(Scan { keys, colour: colour_of_stream(&json["streams"][0]) }))
 }
 
 /// Microseconds from ffprobe's decimal seconds (`"-0.300000"`, `"20.000000"`).

@@ -8,7 +8,7 @@ use super::error::RenderError;
 use super::media::Media;
 use super::video_decode;
 use super::video_encode;
-use crate::plan::{RenderPlan, Visual};
+use crate::plan::{AudioTreatment, RenderPlan, Visual};
 use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -148,7 +148,9 @@ impl EncoderQuery {
             (config, question)
         });
         let first = video.candidates.first().cloned().unwrap_or_else(|| format!("{:?}", video.codec).to_lowercase());
-        let audio = plan.encoding.audio.as_ref().map(|audio| {
+        // Copied sound needs no encoder (the timeline copies it when the plan says so).
+        let copied = matches!(plan.audio_treatment, AudioTreatment::Copy { .. });
+        let audio = plan.encoding.audio.as_ref().filter(|_| !copied).map(|audio| {
             let ask = |codec: &str| {
                 let config = audio_encode::encoder_config(codec, audio.bitrate_bps);
                 let question = Question::ask("AudioEncoder", &config, AudioEncoder::is_config_supported);

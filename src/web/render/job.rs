@@ -249,6 +249,8 @@ pub(super) fn result(
     let treatments: Array =
         plan.segments.iter().filter(|s| s.frame_count > 0).map(|s| JsValue::from(s.treatment.name())).collect();
     set(&s, "treatments", treatments.into());
+    set(&s, "audio", plan.audio_treatment.name().into());
+    set(&s, "audioReason", plan.audio_treatment.reason().map_or(JsValue::NULL, JsValue::from));
     set(&s, "passthrough", stats.passthrough.into());
     set(&s, "yuvFrames", (stats.yuv_frames as f64).into());
     set(&s, "passes", stats.passes.into());

@@ -42,6 +42,7 @@ pub(crate) struct MuxStage {
     format: Format,
     output: OutputSpec,
     expected_audio_packets: Option<u64>,
+    audio_info: AudioInfo,
 }
 
 fn mux_error(e: ContainerError) -> RenderError {
@@ -49,10 +50,14 @@ fn mux_error(e: ContainerError) -> RenderError {
 }
 
 impl MuxStage {
-    /// A stage writing `output` to `sink`; `audio_frame_samples` when there is an audio track.
-    pub(crate) fn new(sink: Sink, output: &OutputSpec, audio_frame_samples: Option<u32>) -> Self {
-        let expected_audio_packets = audio_frame_samples.map(|n| {
-            let samples = u128::from(OUTPUT_RATE) * output.duration_us.max(0) as u128 / 1_000_000;
+    /// A stage writing `output` to `sink`; with an audio track, its samples per packet and
+    /// its rate and channels.
+    pub(crate) fn new(sink: Sink, output: &OutputSpec, audio: Option<(u32, AudioInfo)>) -> Self {
+        let audio_info = audio
+            .as_ref()
+            .map_or(AudioInfo { sample_rate: OUTPUT_RATE, channels: OUTPUT_CHANNELS as u16 }, |a| a.1.clone());
+        let expected_audio_packets = audio.map(|(n, info)| {
+            let samples = u128::from(info.sample_rate) * output.duration_us.max(0) as u128 / 1_000_000;
             (samples / u128::from(n.max(1))) as u64 + 1
         });
         MuxStage {
@@ -60,6 +65,7 @@ impl MuxStage {
             format: output.format,
             output: output.clone(),
             expected_audio_packets,
+            audio_info,
         }
     }
 
@@ -113,7 +119,7 @@ impl MuxStage {
             return Ok(());
         };
         let mut tracks = vec![self.video_track(video)];
-        tracks.extend(audio.map(audio_track));
+        tracks.extend(audio.map(|a| audio_track(a, self.audio_info.clone())));
         let open = match self.format {
             Format::Webm => Open::Webm(WebmMuxer::new(sink, &tracks, WebmOptions { live: false }).map_err(mux_error)?),
             _ => {
@@ -148,15 +154,8 @@ impl MuxStage {
     }
 }
 
-fn audio_track((codec, description): StreamConfig) -> MuxTrack {
-    MuxTrack {
-        kind: TrackKind::Audio,
-        codec,
-        description,
-        timescale: OUTPUT_RATE,
-        video: None,
-        audio: Some(AudioInfo { sample_rate: OUTPUT_RATE, channels: OUTPUT_CHANNELS as u16 }),
-    }
+fn audio_track((codec, description): StreamConfig, info: AudioInfo) -> MuxTrack {
+    MuxTrack { kind: TrackKind::Audio, codec, description, timescale: info.sample_rate, video: None, audio: Some(info) }
 }
 
 /// A video timescale in which every frame time of `rate` is whole: 90 kHz when it divides

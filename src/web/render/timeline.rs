@@ -12,11 +12,9 @@
 //! with a copy (nothing encoded to compare) and the encoder differs later does it stop with
 //! [`PassError::Mismatch`], and the job encodes everything in a second pass.
 
-use super::audio_encode::AudioOut;
-use super::audio_pipeline::AudioPipeline;
 use super::cancel::Signal;
 use super::codec_support::Encoders;
-use super::copy_stage::{CopyReader, copy_config};
+use super::copy_stage::{CopyReader, Sound, copy_config};
 use super::encoded_output::StreamConfig;
 use super::error::RenderError;
 use super::media::Media;
@@ -90,7 +88,7 @@ struct Pass<'a> {
     plan: &'a RenderPlan,
     media: &'a Media,
     video: VideoStage,
-    audio: Option<AudioPipeline>,
+    audio: Option<Sound>,
     mux: MuxStage,
     copy: Option<StreamConfig>,
     done: u64,
@@ -111,12 +109,8 @@ pub(crate) async fn render(
 ) -> Result<Rendered, PassError> {
     let Inputs { plan, media, encoders, signal } = inputs;
     let video = VideoStage::new(Some(VideoOut::open(&encoders.video, signal)?), signal);
-    let audio = match &encoders.audio {
-        Some(config) => AudioPipeline::new(plan, AudioOut::open(config, signal)?, signal)?,
-        None => None,
-    };
-    let frame_samples = audio.as_ref().and(plan.encoding.audio.as_ref()).map(|a| a.frame_samples);
-    let mux = MuxStage::new(sink, &plan.output, frame_samples);
+    let audio = Sound::open(plan, media, encoders.audio.as_ref(), signal)?;
+    let mux = MuxStage::new(sink, &plan.output, audio.as_ref().and_then(|a| a.shape(plan)));
     let copy = copy_config(plan, media)?;
     let mut pass = Pass { plan, media, video, audio, mux, copy, done: 0, copied: 0, after_copy: false, refused: None };
     pass.video.timings().setup = setup_ms;
@@ -296,7 +290,7 @@ impl Pass<'_> {
         }
         let video = encoded.or_else(|| copy.filter(|_| copying).cloned());
         let audio = match &mut self.audio {
-            Some(a) => a.out().stream().map(Some),
+            Some(a) => a.stream().map(Some),
             None => Some(None),
         };
         Ok((video, audio))
@@ -334,7 +328,7 @@ impl Pass<'_> {
         let (video, _) = self.configs(self.copied > 0)?;
         let video_codec =
             video.ok_or_else(|| RenderError::EncodeFailed("the video encoder produced nothing".into()))?.0;
-        let audio_codec = self.audio.as_mut().and_then(|a| a.out().stream()).map(|s| s.0);
+        let audio_codec = self.audio.as_mut().and_then(Sound::stream).map(|s| s.0);
         Ok(Rendered {
             sink: self.mux.finish()?,
             video_codec,
