@@ -82,12 +82,6 @@ impl RenderPlan {
         segment.layers.iter().filter_map(|&i| self.visuals.get(i))
     }
 
-    /// True when a text or subtitles layer is drawn: encoders that can should keep a quality
-    /// floor for sharp glyphs and fades (H.264 `contentHint: "detail"` in the browser).
-    pub fn has_text(&self) -> bool {
-        self.visuals.iter().any(|v| matches!(v.content, Visual::Text | Visual::Subtitles { .. }))
-    }
-
     /// The segment holding output frame `n`, if any.
     pub fn segment_of_frame(&self, n: u64) -> Option<&Segment> {
         let i = self.segments.partition_point(|s| s.first_frame + s.frame_count <= n);

@@ -141,9 +141,9 @@ pub(crate) struct EncoderQuery {
 impl EncoderQuery {
     /// Asks about every encoder config `plan` may use.
     pub(crate) fn ask(plan: &RenderPlan) -> Self {
-        let (out, video, detail) = (&plan.output, &plan.encoding.video, plan.has_text());
+        let (out, video) = (&plan.output, &plan.encoding.video);
         let candidates = video.candidates.iter().map(|codec| {
-            let config = video_encode::encoder_config(codec, out.width, out.height, out.frame_rate.fps(), video.bitrate_bps, video.target.is_some(), detail);
+            let config = video_encode::encoder_config(codec, out.width, out.height, out.frame_rate.fps(), video.bitrate_bps, video.target.is_some());
             let question = Question::ask("VideoEncoder", &config, VideoEncoder::is_config_supported);
             (config, question)
         });
