@@ -29,6 +29,10 @@ use slots::{SlotGuard, Slots};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How long a request waits for an upload another request holds (after asking it to let go)
+/// before answering 423.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
+
 /// Upload limits, from the command line.
 #[derive(Clone, Copy)]
 pub struct TusConfig {
@@ -94,11 +98,12 @@ async fn protocol(request: Request, next: Next) -> Response {
     response
 }
 
-/// Takes an upload's lock and loads it (404 for unknown ids, 410 when expired, which deletes
-/// it). An unknown id leaves no lock entry behind.
+/// Takes an upload's lock (asking a request that holds it to let go, and waiting up to
+/// `LOCK_WAIT`) and loads it (404 for unknown ids, 410 when expired, which deletes it). An
+/// unknown id leaves no lock entry behind.
 async fn lock_live(state: &TusState, id: &UploadId) -> Result<(SlotGuard, Upload), TusError> {
-    let slot = state.slots.try_lock(id)?;
-    match load_live(state, id, true).await {
+    let slot = state.slots.lock(id, LOCK_WAIT).await?;
+    match load_live(state, id).await {
         Ok(upload) => Ok((slot, upload)),
         Err(e) => {
             if matches!(e, TusError::NotFound) {
@@ -109,21 +114,13 @@ async fn lock_live(state: &TusState, id: &UploadId) -> Result<(SlotGuard, Upload
     }
 }
 
-/// Loads an upload that exists and has not expired. An expired one is deleted (410) unless
-/// another request is writing to it; `locked` says the caller already holds its lock.
-async fn load_live(state: &TusState, id: &UploadId, locked: bool) -> Result<Upload, TusError> {
+/// Loads an upload, whose lock the caller holds, that exists and has not expired. An expired
+/// one is deleted (410).
+async fn load_live(state: &TusState, id: &UploadId) -> Result<Upload, TusError> {
     let upload = state.storage.load_upload(id).await?.ok_or(TusError::NotFound)?;
     if !expiration::is_expired(&upload.info) {
         return Ok(upload);
     }
-    let _lock = if locked {
-        None
-    } else {
-        match state.slots.try_lock(id) {
-            Ok(guard) => Some(guard),
-            Err(_) => return Ok(upload),
-        }
-    };
     state.storage.remove_upload(id).await?;
     state.slots.forget(id);
     Err(TusError::Expired)
