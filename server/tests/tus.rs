@@ -41,6 +41,18 @@ fn upload_in_two_patches_becomes_a_source() {
     assert_eq!(head.header("cache-control"), Some("no-store"));
     assert_eq!(head.header("tus-resumable"), Some("1.0.0"));
     assert!(head.header("upload-sha256").is_none());
+    // Each PATCH goes out on a fresh connection (a browser re-sends a request whose kept-alive
+    // connection is reset, body and all): tus responses and the preflight close theirs, even
+    // for a client that asks to keep it.
+    for head in [
+        format!("HEAD {path} HTTP/1.1\r\nAuthorization: Bearer {}\r\nTus-Resumable: 1.0.0\r\n", support::KEY),
+        format!("OPTIONS {path} HTTP/1.1\r\nOrigin: http://elsewhere.test\r\nAccess-Control-Request-Method: PATCH\r\n"),
+    ] {
+        let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+        write!(stream, "{head}Host: {}\r\nConnection: keep-alive\r\n\r\n", server.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        assert_eq!(read_reply(&mut stream).header("connection"), Some("close"), "{head}");
+    }
 
     let first = server.patch(&path, 0, &data[..100_000], &[]);
     assert_eq!(first.status, 204, "{}", first.text());
