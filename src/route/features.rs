@@ -1,9 +1,11 @@
 //! The work a render plan asks for, in the units the cost model prices: decoded pixels per
-//! codec, composited and encoded output pixels, fast-path frames, audio seconds, bytes to move.
+//! codec, composited and encoded output pixels, fast-path frames, audio seconds, bytes to move,
+//! overlays to rasterize.
 
 use super::codec::CodecFamily;
 use crate::container::ProbeInfo;
 use crate::plan::{RenderPlan, Visual};
+use crate::project::{Layer, Project, SubtitlesContent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -54,6 +56,9 @@ pub struct JobFeatures {
     pub decode: Vec<DecodeWork>,
     /// Seconds of source audio decoded, mixed and encoded (summed over clips).
     pub audio_seconds: f64,
+    /// Text blocks and inline subtitle cues, each rasterized once (a subtitles layer read from
+    /// an SRT/WebVTT source counts as one: its cues are not read before the render).
+    pub overlay_items: u64,
     /// Bytes to send a server that has none of the sources (whole files).
     pub upload_bytes: u64,
     /// Expected output size in bytes (from the encoder bitrates).
@@ -63,8 +68,9 @@ pub struct JobFeatures {
 }
 
 impl JobFeatures {
-    /// The features of `plan`, whose sources were probed into `probes` (by source id).
-    pub fn from_plan(plan: &RenderPlan, probes: &BTreeMap<String, ProbeInfo>) -> JobFeatures {
+    /// The features of `plan`, built from `project`, whose sources were probed into `probes`
+    /// (by source id).
+    pub fn from_plan(project: &Project, plan: &RenderPlan, probes: &BTreeMap<String, ProbeInfo>) -> JobFeatures {
         let out = &plan.output;
         let output_pixels = u64::from(out.width) * u64::from(out.height);
         let decode: Vec<DecodeWork> = plan.visuals.iter().filter_map(|layer| decode_work(layer, probes)).collect();
@@ -112,11 +118,25 @@ impl JobFeatures {
             copied_bytes,
             decode,
             audio_seconds,
+            overlay_items: overlay_items(project),
             upload_bytes,
             output_bytes,
             memory_bytes,
         }
     }
+}
+
+/// Text blocks and inline cues in `project` (a subtitles source counts as one item).
+fn overlay_items(project: &Project) -> u64 {
+    let items = |layer: &Layer| match layer {
+        Layer::Text(_) => 1,
+        Layer::Subtitles(s) => match &s.content {
+            SubtitlesContent::Cues(cues) => cues.len(),
+            SubtitlesContent::Source(_) => 1,
+        },
+        _ => 0,
+    };
+    project.scenes.iter().flat_map(|scene| &scene.layers).map(items).sum::<usize>() as u64
 }
 
 /// The decoding a video layer needs: from its decode-start keyframe to the source time of its

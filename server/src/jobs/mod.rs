@@ -7,6 +7,7 @@
 //! `out.tmp.<ext>` there and the file is renamed into `outputs/` only once complete).
 //! One server process owns a data dir at a time.
 
+mod calibrate;
 pub mod events;
 pub mod janitor;
 pub mod metrics;
@@ -101,11 +102,18 @@ impl Jobs {
         }))
     }
 
-    /// Starts the workers on the current tokio runtime.
+    /// Starts the workers on the current tokio runtime, and measures the encoding speed
+    /// `/capacity` reports until the first job finishes (see `calibrate`).
     pub fn start(self: &Arc<Self>) {
         for _ in 0..self.pool.workers() {
             tokio::spawn(pool::worker(Arc::clone(self)));
         }
+        let jobs = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            if let Some((megapixels, seconds)) = calibrate::measure() {
+                jobs.metrics.calibrated(megapixels, seconds);
+            }
+        });
     }
 
     /// A job's scratch folder.
