@@ -1,15 +1,16 @@
 //! Seconds per side, with the breakdown that explains them.
 //!
-//! **Client** = start (the job's fixed cost plus the codecs' measured set-up) + video + overlays
-//! + audio. The client copies the same GOPs the server copies (`copy` and `smartCut` segments),
-//! at a cost of their bytes; the other frames are decoded (pixels × codec factor ÷ the device's
-//! H.264 decode rate, per layer, in the share of frames not copied), composited when they cannot
-//! take the fast path (their output pixels, and half the source pixels drawn into them, ÷ the
-//! canvas rate) and encoded (output pixels × codec factor ÷ the encode rate). Decoding and
-//! encoding run on their own threads, but they add up: on 2 busy cores even their sum came
-//! short of the measured time (an earlier model let the faster one overlap). Each overlay drawn (a text block or
-//! cue on at least one frame: at most one per output frame) costs its rasterization and upload,
-//! which grows with the output size (text is sized to the frame).
+//! **Client** = start (the job's fixed cost plus the codecs' measured set-up), video, overlays
+//! and audio. The client copies the same GOPs the server copies (`copy` and `smartCut`
+//! segments), at a cost of their bytes; the other frames are decoded (pixels × codec factor ÷
+//! the device's H.264 decode rate, per layer, in the share of frames not copied), composited
+//! when they cannot take the fast path (their output pixels, and half the source pixels drawn
+//! into them, ÷ the canvas rate) and encoded (output pixels × codec factor ÷ the encode rate).
+//! Decoding and encoding run on their own threads, but they add up: on 2 busy cores even their
+//! sum came short of the measured time (an earlier model let the faster one overlap). Each
+//! overlay drawn (a text block or cue on at least one frame: at most one per output frame)
+//! costs its rasterization and upload, which grows with the output size (text is sized to the
+//! frame).
 //! Rates are the device micro-benchmark's steady-state figures at 640×360.
 //!
 //! **Server** = round trips + upload (bytes ÷ measured uplink) + queue wait (from `/capacity`) +

@@ -61,7 +61,7 @@ pub struct JobFeatures {
     pub overlay_items: u64,
     /// Bytes to send a server that has none of the sources (whole files).
     pub upload_bytes: u64,
-    /// Expected output size in bytes (from the encoder bitrates).
+    /// Expected output size in bytes (copied GOPs' bytes, and the encoder bitrates for the rest).
     pub output_bytes: u64,
     /// Peak bytes of decoded and composited frames in flight in the browser.
     pub memory_bytes: u64,
@@ -99,9 +99,13 @@ impl JobFeatures {
             plan.audio.iter().map(|clip| (clip.source_out_us - clip.decode_from_us).max(0) as f64 / 1e6).sum();
         let upload_bytes = plan.sources.keys().filter_map(|id| probes.get(id)).map(|p| p.size).sum();
         let seconds = out.duration_us.max(0) as f64 / 1e6;
-        let bitrate = plan.encoding.video.bitrate_bps + plan.encoding.audio.as_ref().map_or(0, |a| a.bitrate_bps);
-        let output_bytes = if bitrate > 0 {
-            (bitrate as f64 * seconds / 8.0) as u64
+        let copied_frames = copied_frames.min(out.frame_count);
+        // Copied GOPs keep their bytes; the encoded frames take the encoders' bitrates.
+        let encoded_share = out.frame_count.saturating_sub(copied_frames) as f64 / out.frame_count.max(1) as f64;
+        let video = plan.encoding.video.bitrate_bps as f64 * seconds / 8.0;
+        let audio = plan.encoding.audio.as_ref().map_or(0, |a| a.bitrate_bps) as f64 * seconds / 8.0;
+        let output_bytes = if video > 0.0 {
+            copied_bytes + (video * encoded_share + audio) as u64
         } else {
             out.frame_count.saturating_mul(output_pixels) / 8
         };
@@ -114,7 +118,7 @@ impl JobFeatures {
             output_pixels,
             output_codec: CodecFamily::of_output(plan.encoding.video.codec),
             passthrough_frames,
-            copied_frames: copied_frames.min(out.frame_count),
+            copied_frames,
             copied_bytes,
             decode,
             audio_seconds,

@@ -66,6 +66,8 @@ pub struct Jobs {
     pub metrics: Metrics,
     /// Running renders and the wake-up signal for idle workers.
     pub pool: Pool,
+    /// False while the start-up encode (see `calibrate`) runs.
+    calibration: tokio::sync::watch::Sender<bool>,
 }
 
 /// What `DELETE /jobs/{id}` did.
@@ -99,6 +101,7 @@ impl Jobs {
             events: EventHub::default(),
             metrics: Metrics::default(),
             pool: Pool::new(workers),
+            calibration: tokio::sync::watch::Sender::new(true),
         }))
     }
 
@@ -109,11 +112,20 @@ impl Jobs {
             tokio::spawn(pool::worker(Arc::clone(self)));
         }
         let jobs = Arc::clone(self);
+        self.calibration.send_replace(false);
         tokio::task::spawn_blocking(move || {
             if let Some((megapixels, seconds)) = calibrate::measure() {
                 jobs.metrics.calibrated(megapixels, seconds);
             }
+            jobs.calibration.send_replace(true);
         });
+    }
+
+    /// Waits up to `wait` for the start-up encode to finish, so a fresh server's first
+    /// `/capacity` reports a measured throughput (and the encode does not slow its first job).
+    pub async fn calibrated(&self, wait: Duration) {
+        let mut done = self.calibration.subscribe();
+        let _ = tokio::time::timeout(wait, done.wait_for(|done| *done)).await;
     }
 
     /// A job's scratch folder.
