@@ -249,7 +249,7 @@ test('aborting a server render deletes the server job', async () => {
 async function slowDevice(page) {
   const run = (action) => page.evaluate(async (action) => {
     const key = `device:v3:${navigator.userAgent}|${navigator.hardwareConcurrency}`;
-    const slow = { decodePps: 1e4, encodePps: 1e4, compositePps: 1e4, setupSeconds: 0, memoryBudgetBytes: 2 ** 31 };
+    const slow = { decodePps: 1e4, encodePps: 1e4, compositePps: 1e4, setupSeconds: 60, memoryBudgetBytes: 2 ** 31 };
     const db = await new Promise((resolve, reject) => {
       const open = indexedDB.open('frameloom', 1);
       open.onupgradeneeded = () => open.result.createObjectStore('kv');
