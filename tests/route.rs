@@ -5,7 +5,7 @@ use frameloom::container::{ContainerFormat, ProbeInfo, TrackInfo, TrackKind, Vid
 use frameloom::plan;
 use frameloom::project::validate;
 use frameloom::route::{
-    ClientSupport, CodecFamily, DeviceProfile, JobFeatures, NetworkProfile, PIPELINE_SERIAL, RouteOptions,
+    ClientSupport, CodecFamily, DeviceProfile, JobFeatures, NetworkProfile, OVERLAYS_PER_PASS, RouteOptions,
     ServerCapacity, ServerState, Side, client_estimate, decide, server_estimate,
 };
 use serde_json::{Value, json};
@@ -50,7 +50,7 @@ fn features(codec: &str, source_seconds: i64, layers: Value, output: Value) -> J
         ("b".to_owned(), probe(codec, 1920, 1080, source_seconds, size)),
     ]);
     let plan = plan::build(&project, &probes).expect("plan");
-    JobFeatures::from_plan(&plan, &probes)
+    JobFeatures::from_plan(&project, &plan, &probes)
 }
 
 /// A 5-second trim (from 11 s) of a 60-second H.264 source, full frame.
@@ -89,7 +89,7 @@ fn a_full_frame_trim_takes_the_fast_path_and_decodes_from_the_keyframe() {
     assert_eq!(job.copied_frames, 120);
     assert_eq!(job.copied_bytes, 4 * MB);
     assert_eq!(job.output_codec, CodecFamily::H264);
-    assert!(job.output_bytes > 0);
+    assert!(job.output_bytes > job.copied_bytes, "the copied GOPs' bytes and the encoded head's");
 }
 
 #[test]
@@ -120,10 +120,12 @@ fn client_seconds_follow_pixels_and_codecs() {
     let estimate = client_estimate(&job, &device);
     let pixels = 1920.0 * 1080.0;
     let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
-    // Decoding overlaps the slower encoding: only its serial share counts.
-    assert!(near(estimate.breakdown["decode"], PIPELINE_SERIAL * 180.0 * pixels / 100e6));
-    assert!(near(estimate.breakdown["encode"], 150.0 * pixels / 50e6));
+    // The browser copies the 4 s of whole GOPs (their bytes); it decodes and encodes the rest.
+    assert!(near(estimate.breakdown["decode"], 180.0 * pixels * (30.0 / 150.0) / 100e6));
+    assert!(near(estimate.breakdown["encode"], 30.0 * pixels / 50e6));
+    assert!(estimate.breakdown["copy"] > 0.0);
     assert!(near(estimate.breakdown["composite"], 0.0), "the fast path skips compositing");
+    assert!(near(estimate.breakdown["overlays"], 0.0));
     assert!(near(estimate.seconds, estimate.breakdown.values().sum()));
     let av1 = features(
         "avc1.640028",
@@ -164,7 +166,35 @@ fn server_seconds_add_upload_queue_render_and_download() {
     assert!(estimate.breakdown["copy"] > 0.0);
     let encoded = JobFeatures { copied_frames: 0, copied_bytes: 0, ..job.clone() };
     let full = server_estimate(&encoded, &network, &capacity);
-    assert!(full.breakdown["render"] - 0.75 > 4.9 * (estimate.breakdown["render"] - 0.75), "4 of 5 seconds are copied");
+    assert!(full.breakdown["render"] - 1.0 > 4.9 * (estimate.breakdown["render"] - 1.0), "4 of 5 seconds are copied");
+}
+
+#[test]
+fn overlays_cost_each_side_per_cue_and_the_server_per_pass() {
+    let cues: Vec<Value> = (0..1000).map(|i| json!({ "start": i as f64 * 0.01, "end": (i + 1) as f64 * 0.01, "text": "a line" })).collect();
+    let layers = json!([
+        { "type": "video", "source": "a", "trimEnd": 10 },
+        { "type": "subtitles", "cues": cues },
+        { "type": "text", "text": "title", "duration": 2 },
+    ]);
+    let job = features("avc1.640028", 10, layers, json!({ "width": 1280, "height": 720 }));
+    assert_eq!(job.overlay_items, 1001, "every cue and the text block");
+    let plain = features("avc1.640028", 10, json!([{ "type": "video", "source": "a", "trimEnd": 10 }]), json!({ "width": 1280, "height": 720 }));
+    assert_eq!(plain.overlay_items, 0);
+    let device = DeviceProfile::default();
+    let (client, bare) = (client_estimate(&job, &device), client_estimate(&plain, &device));
+    // At most one overlay is drawn per output frame: 300 of the 1,001.
+    let per_frame = client.breakdown["overlays"] / 300.0;
+    assert!(per_frame > 0.005 && per_frame < 0.02, "{per_frame}");
+    assert!(client.seconds > bare.seconds + 300.0 * 0.005);
+    let network = NetworkProfile::default();
+    let capacity = ServerCapacity { throughput_mpps: 20.0, ..ServerCapacity::default() };
+    let server = server_estimate(&job, &network, &capacity);
+    let passes = job.overlay_items.div_ceil(OVERLAYS_PER_PASS);
+    assert_eq!(passes, 21);
+    let fifty = JobFeatures { overlay_items: OVERLAYS_PER_PASS, ..job.clone() };
+    let one_pass = server_estimate(&fifty, &network, &capacity);
+    assert!(server.breakdown["overlays"] > one_pass.breakdown["overlays"] + 20.0 * 0.4, "20 more ffmpeg passes");
 }
 
 #[test]

@@ -174,6 +174,7 @@ async function main() {
   await makeInputs();
   const wanted = process.env.BENCH_ROUTER_JOBS?.split(',').map(Number);
   const jobs = JOBS.filter((j) => !wanted || wanted.includes(j.id));
+  const loadBefore = os.loadavg()[0];
   const site = await serveStatic({ '/': SITE, '/fixtures/': FIXTURES });
   const browser = await launchChromium();
   const results = [];
@@ -203,11 +204,11 @@ async function main() {
     await browser.close();
     await site.close();
   }
-  report(results);
+  report(results, [loadBefore, os.loadavg()[0]]);
 }
 
-/** Prints the table and the two shares. */
-function report(results) {
+/** Prints the table and the two shares; `load` is the 1-minute load average before and after the run. */
+function report(results, load) {
   let chosen = 0;
   let decided = 0;
   let within = 0;
@@ -231,7 +232,7 @@ function report(results) {
       fmt(predicted?.server), server.error ? 'fails' : fmt(measured.server), pct(errors.server), predicted?.choice ?? '—', faster ?? '—', mark];
   });
   const cpus = os.cpus().length;
-  console.log(`## router accuracy (headless Chromium and frameloom-server on loopback, ${cpus} cores; one run per job and side)`);
+  console.log(`## router accuracy (headless Chromium and frameloom-server on loopback, ${cpus} cores, load average ${load.map((l) => l.toFixed(1)).join(' → ')}; one run per job and side)`);
   console.log(table(['job', 'client predicted s', 'client measured s', 'client error', 'server predicted s', 'server measured s',
     'server error', 'router chose', 'faster', 'target'], rows));
   if (decided === 0) {

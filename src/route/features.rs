@@ -1,9 +1,11 @@
 //! The work a render plan asks for, in the units the cost model prices: decoded pixels per
-//! codec, composited and encoded output pixels, fast-path frames, audio seconds, bytes to move.
+//! codec, composited and encoded output pixels, fast-path frames, audio seconds, bytes to move,
+//! overlays to rasterize.
 
 use super::codec::CodecFamily;
 use crate::container::ProbeInfo;
 use crate::plan::{RenderPlan, Visual};
+use crate::project::{Layer, Project, SubtitlesContent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -54,17 +56,21 @@ pub struct JobFeatures {
     pub decode: Vec<DecodeWork>,
     /// Seconds of source audio decoded, mixed and encoded (summed over clips).
     pub audio_seconds: f64,
+    /// Text blocks and inline subtitle cues, each rasterized once (a subtitles layer read from
+    /// an SRT/WebVTT source counts as one: its cues are not read before the render).
+    pub overlay_items: u64,
     /// Bytes to send a server that has none of the sources (whole files).
     pub upload_bytes: u64,
-    /// Expected output size in bytes (from the encoder bitrates).
+    /// Expected output size in bytes (copied GOPs' bytes, and the encoder bitrates for the rest).
     pub output_bytes: u64,
     /// Peak bytes of decoded and composited frames in flight in the browser.
     pub memory_bytes: u64,
 }
 
 impl JobFeatures {
-    /// The features of `plan`, whose sources were probed into `probes` (by source id).
-    pub fn from_plan(plan: &RenderPlan, probes: &BTreeMap<String, ProbeInfo>) -> JobFeatures {
+    /// The features of `plan`, built from `project`, whose sources were probed into `probes`
+    /// (by source id).
+    pub fn from_plan(project: &Project, plan: &RenderPlan, probes: &BTreeMap<String, ProbeInfo>) -> JobFeatures {
         let out = &plan.output;
         let output_pixels = u64::from(out.width) * u64::from(out.height);
         let decode: Vec<DecodeWork> = plan.visuals.iter().filter_map(|layer| decode_work(layer, probes)).collect();
@@ -93,9 +99,13 @@ impl JobFeatures {
             plan.audio.iter().map(|clip| (clip.source_out_us - clip.decode_from_us).max(0) as f64 / 1e6).sum();
         let upload_bytes = plan.sources.keys().filter_map(|id| probes.get(id)).map(|p| p.size).sum();
         let seconds = out.duration_us.max(0) as f64 / 1e6;
-        let bitrate = plan.encoding.video.bitrate_bps + plan.encoding.audio.as_ref().map_or(0, |a| a.bitrate_bps);
-        let output_bytes = if bitrate > 0 {
-            (bitrate as f64 * seconds / 8.0) as u64
+        let copied_frames = copied_frames.min(out.frame_count);
+        // Copied GOPs keep their bytes; the encoded frames take the encoders' bitrates.
+        let encoded_share = out.frame_count.saturating_sub(copied_frames) as f64 / out.frame_count.max(1) as f64;
+        let video = plan.encoding.video.bitrate_bps as f64 * seconds / 8.0;
+        let audio = plan.encoding.audio.as_ref().map_or(0, |a| a.bitrate_bps) as f64 * seconds / 8.0;
+        let output_bytes = if video > 0.0 {
+            copied_bytes + (video * encoded_share + audio) as u64
         } else {
             out.frame_count.saturating_mul(output_pixels) / 8
         };
@@ -108,15 +118,29 @@ impl JobFeatures {
             output_pixels,
             output_codec: CodecFamily::of_output(plan.encoding.video.codec),
             passthrough_frames,
-            copied_frames: copied_frames.min(out.frame_count),
+            copied_frames,
             copied_bytes,
             decode,
             audio_seconds,
+            overlay_items: overlay_items(project),
             upload_bytes,
             output_bytes,
             memory_bytes,
         }
     }
+}
+
+/// Text blocks and inline cues in `project` (a subtitles source counts as one item).
+fn overlay_items(project: &Project) -> u64 {
+    let items = |layer: &Layer| match layer {
+        Layer::Text(_) => 1,
+        Layer::Subtitles(s) => match &s.content {
+            SubtitlesContent::Cues(cues) => cues.len(),
+            SubtitlesContent::Source(_) => 1,
+        },
+        _ => 0,
+    };
+    project.scenes.iter().flat_map(|scene| &scene.layers).map(items).sum::<usize>() as u64
 }
 
 /// The decoding a video layer needs: from its decode-start keyframe to the source time of its

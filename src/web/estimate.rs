@@ -44,7 +44,7 @@ pub fn estimate_route(project_json: String, files: JsValue, inputs_json: String)
     wasm_bindgen_futures::future_to_promise(async move {
         let inputs: Inputs = serde_json::from_str(&inputs_json)
             .map_err(|e| error_object(INTERNAL, &format!("the router inputs are malformed ({e}); this is an engine bug")))?;
-        let (_, media, plan) = prepare(&project_json, &files).map_err(|e| e.to_js())?;
+        let (project, media, plan) = prepare(&project_json, &files).map_err(|e| e.to_js())?;
         let support = ClientSupport {
             undecodable: undecodable(&plan, &media).await.map_err(|e| e.to_js())?,
             // GIF is encoded by the core, so this browser can always make it.
@@ -58,7 +58,7 @@ pub fn estimate_route(project_json: String, files: JsValue, inputs_json: String)
                 }
             },
         };
-        let features = JobFeatures::from_plan(&plan, &media.probes());
+        let features = JobFeatures::from_plan(&project, &plan, &media.probes());
         let decision = decide(&features, &inputs.device, &inputs.network, &inputs.server, &support, &inputs.options);
         let json = serde_json::to_string(&Answer { decision, features, needs: plan.sources })
             .map_err(|e| error_object(INTERNAL, &format!("could not convert the estimate: {e}")))?;

@@ -165,10 +165,7 @@ test('with the server stopped the job renders in the browser', async () => {
   await page.close();
 });
 
-// todo: on a quiet machine a retry PATCH that the server turns away (the cut request still holds
-// the upload, or HEAD gave a stale offset) has already sent ~2 MB: 1.25–1.28× the file goes out.
-// The worker's tus client must not send a body until the server's offset is final.
-test('an upload cut at about 50 % resumes without sending the finished bytes again', { todo: 'a turned-away retry sends its body (1.28× on a quiet machine)' }, async () => {
+test('an upload cut at about 50 % resumes without sending the finished bytes again', async () => {
   const size = (await stat(path.join(world.fixtures.dir, 'noisy.mp4'))).size;
   assert.ok(size > 1_000_000, `the noisy fixture is only ${size} bytes`);
   const proxy = await cuttingProxy(server.url, Math.floor(size / 2));
@@ -176,10 +173,12 @@ test('an upload cut at about 50 % resumes without sending the finished bytes aga
   const outcome = await render(page, NOISY, { clip: 'noisy.mp4' }, 'server');
   assert.equal(outcome.route, 'server');
   assert.equal(proxy.cuts, 1, 'the proxy cut one upload request');
-  assert.ok(proxy.patchOffsets.length >= 2 && proxy.patchOffsets.at(-1) >= size / 2 * 0.9,
-    `resumed from the server's offset: ${proxy.patchOffsets}`);
+  // One PATCH after the cut, from the offset HEAD confirmed (the server's tus responses close
+  // their connection, so Chromium does not silently re-send the cut PATCH from offset 0).
+  assert.equal(proxy.patchOffsets.length, 2, `PATCH offsets: ${proxy.patchOffsets}`);
+  assert.ok(proxy.patchOffsets[1] >= size / 2 * 0.9, `resumed from the server's offset: ${proxy.patchOffsets}`);
   // Only what was in flight when the connection dropped is sent twice.
-  assert.ok(proxy.patchBytes < size * 1.2, `${proxy.patchBytes} bytes sent for a ${size}-byte file`);
+  assert.ok(proxy.patchBytes < size * 1.05, `${proxy.patchBytes} bytes sent for a ${size}-byte file`);
   assert.ok(outcome.events.some((e) => /interrupted/.test(e.message ?? '')), 'progress events say the upload is resuming');
   await checkOutput(outcome, 'noisy-server.mp4', 2);
   await page.close();
@@ -250,7 +249,7 @@ test('aborting a server render deletes the server job', async () => {
 async function slowDevice(page) {
   const run = (action) => page.evaluate(async (action) => {
     const key = `device:v3:${navigator.userAgent}|${navigator.hardwareConcurrency}`;
-    const slow = { decodePps: 1e4, encodePps: 1e4, compositePps: 1e4, setupSeconds: 0, memoryBudgetBytes: 2 ** 31 };
+    const slow = { decodePps: 1e4, encodePps: 1e4, compositePps: 1e4, setupSeconds: 60, memoryBudgetBytes: 2 ** 31 };
     const db = await new Promise((resolve, reject) => {
       const open = indexedDB.open('frameloom', 1);
       open.onupgradeneeded = () => open.result.createObjectStore('kv');

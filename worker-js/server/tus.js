@@ -16,24 +16,43 @@ const base64 = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(te
 /**
  * Uploads `blob` (whose SHA-256 is `sha256`) to `api`'s `/files/`, resuming a stored upload.
  * `onProgress(offset, size, message?)` follows the server's offset.
+ *
+ * A body is only sent from an offset the server confirmed: after any failed or refused PATCH
+ * (cut connection, 409, 423, 5xx) the client backs off and asks `HEAD` again (the server answers
+ * once the request it may still be writing has stopped), so finished bytes are never re-sent
+ * and no body goes out that the server would turn away.
  * @returns {Promise<{ uploadedBytes: number }>} bytes the server stored in this call (not those of an earlier, resumed session)
  */
 export async function upload(api, blob, { sha256, filename = 'source', chunkSize = DEFAULT_CHUNK_SIZE, signal, onProgress }) {
   const key = `upload:${api.url}|${sha256}`;
+  const start = async () => {
+    const location = await create(api, blob.size, { filename, sha256 }, signal);
+    await store.put(key, location);
+    return location;
+  };
   let location = await store.get(key);
   let offset = location ? await serverOffset(api, location, signal) : null;
   if (offset == null) {
-    location = await create(api, blob.size, { filename, sha256 }, signal);
-    await store.put(key, location);
+    location = await start();
     offset = 0;
   }
   const startOffset = offset;
+  let confirmed = true;
   let failures = 0;
   onProgress?.(offset, blob.size);
   while (offset < blob.size) {
-    const end = Math.min(blob.size, offset + chunkSize);
-    const started = performance.now();
     try {
+      if (!confirmed) {
+        const resumed = await serverOffset(api, location, signal);
+        if (resumed == null) {
+          location = await start(); // the upload expired meanwhile: start over
+        }
+        offset = resumed ?? 0;
+        confirmed = true;
+        continue;
+      }
+      const end = Math.min(blob.size, offset + chunkSize);
+      const started = performance.now();
       const response = await api.fetch(location, {
         method: 'PATCH',
         headers: { ...TUS, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset) },
@@ -52,15 +71,13 @@ export async function upload(api, blob, { sha256, filename = 'source', chunkSize
     } catch (error) {
       if (signal?.aborted || (error instanceof ServerError && error.code !== 'server_unavailable')) throw error;
     }
+    confirmed = false;
     if (++failures > MAX_RETRIES) {
       throw new ServerError('server_unavailable', `the upload to ${api.url} failed ${MAX_RETRIES} times in a row; check the connection and try again (it will resume)`);
     }
     const wait = Math.min(8000, 250 * 2 ** (failures - 1));
     onProgress?.(offset, blob.size, `the upload was interrupted; resuming in ${(wait / 1000).toFixed(1)} s`);
     await sleep(wait, signal);
-    const resumed = await serverOffset(api, location, signal).catch(() => null);
-    if (resumed == null) continue;
-    offset = resumed;
   }
   await store.remove(key);
   return { uploadedBytes: blob.size - startOffset };
@@ -77,10 +94,16 @@ async function create(api, size, { filename, sha256 }, signal) {
   return new URL(response.headers.get('Location'), `${api.url}/`).href;
 }
 
-/** `HEAD` of an upload: the server's offset, or `null` when it is gone (expired, deleted). */
+/**
+ * `HEAD` of an upload: the server's offset, or `null` when it is gone (expired, deleted). A
+ * server still writing the upload (423) or failing (5xx) is `server_unavailable`, to retry.
+ */
 async function serverOffset(api, location, signal) {
   const response = await api.fetch(location, { method: 'HEAD', headers: TUS, signal });
   if (response.status === 404 || response.status === 410) return null;
+  if (response.status === 423 || response.status >= 500) {
+    throw new ServerError('server_unavailable', `the upload at ${api.url} is busy (HTTP ${response.status}); retrying`);
+  }
   if (!response.ok) await api.fail(response, 'the upload lookup');
   return Number(response.headers.get('Upload-Offset'));
 }

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The operations routes (state: the job service).
 pub fn routes() -> Router<Arc<Jobs>> {
@@ -26,7 +27,11 @@ async fn metrics(State(jobs): State<Arc<Jobs>>) -> Response {
     }
 }
 
+/// Longest `/capacity` waits for the server's start-up encode (about 1 s on 2 busy cores).
+const CALIBRATION_WAIT: Duration = Duration::from_secs(5);
+
 async fn capacity(State(jobs): State<Arc<Jobs>>) -> Response {
+    jobs.calibrated(CALIBRATION_WAIT).await;
     match jobs.store.counts() {
         Ok(c) => Json(json!({
             "queueDepth": c.queued,

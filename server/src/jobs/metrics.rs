@@ -28,13 +28,16 @@ struct Timings {
     count: u64,
     /// (megapixels, seconds) of the last [`WINDOW`] successful renders.
     recent: VecDeque<(f64, f64)>,
+    /// Megapixels per second of the start-up encode, used before any render encoded.
+    calibrated_mpps: f64,
 }
 
 /// Recent speed, for `/capacity` and `Retry-After`.
 #[derive(Debug, Clone, Copy)]
 pub struct Throughput {
     /// Megapixels encoded per second of render time, over recent jobs that encoded their frames
-    /// (copies, recorded with 0 megapixels, are left out; 0 before any).
+    /// (copies, recorded with 0 megapixels, are left out); before any, the start-up encode's
+    /// (0 until it finished).
     pub mpps: f64,
     /// Mean render seconds of recent jobs (None before any).
     pub mean_seconds: Option<f64>,
@@ -55,6 +58,11 @@ impl Metrics {
             t.recent.pop_front();
         }
         t.recent.push_back((megapixels, seconds));
+    }
+
+    /// Records the start-up encode: `megapixels` in `seconds`.
+    pub fn calibrated(&self, megapixels: f64, seconds: f64) {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner).calibrated_mpps = megapixels / seconds;
     }
 
     /// Records a job that failed for good.
@@ -79,7 +87,8 @@ impl Metrics {
             t.recent.iter().filter(|(jm, _)| *jm > 0.0).fold((0.0, 0.0), |(m, s), (jm, js)| (m + jm, s + js));
         let all: f64 = t.recent.iter().map(|(_, js)| js).sum();
         let n = t.recent.len();
-        Throughput { mpps: if secs > 0.0 { mp / secs } else { 0.0 }, mean_seconds: (n > 0).then(|| all / n as f64) }
+        let mpps = if secs > 0.0 { mp / secs } else { t.calibrated_mpps };
+        Throughput { mpps, mean_seconds: (n > 0).then(|| all / n as f64) }
     }
 
     /// The Prometheus text format (0.0.4) of every metric, given the current queue depth and running count.
@@ -138,6 +147,9 @@ mod tests {
     #[test]
     fn histogram_is_cumulative_and_throughput_is_windowed() {
         let m = Metrics::default();
+        assert_eq!(m.throughput().mpps, 0.0);
+        m.calibrated(6.9, 0.5);
+        assert!((m.throughput().mpps - 13.8).abs() < 1e-9, "the start-up encode before any job");
         m.succeeded(10.0, 0.4);
         m.succeeded(30.0, 3.0);
         let text = m.prometheus(2, 1);

@@ -7,6 +7,7 @@
 //! `out.tmp.<ext>` there and the file is renamed into `outputs/` only once complete).
 //! One server process owns a data dir at a time.
 
+mod calibrate;
 pub mod events;
 pub mod janitor;
 pub mod metrics;
@@ -65,6 +66,8 @@ pub struct Jobs {
     pub metrics: Metrics,
     /// Running renders and the wake-up signal for idle workers.
     pub pool: Pool,
+    /// False while the start-up encode (see `calibrate`) runs.
+    calibration: tokio::sync::watch::Sender<bool>,
 }
 
 /// What `DELETE /jobs/{id}` did.
@@ -98,14 +101,31 @@ impl Jobs {
             events: EventHub::default(),
             metrics: Metrics::default(),
             pool: Pool::new(workers),
+            calibration: tokio::sync::watch::Sender::new(true),
         }))
     }
 
-    /// Starts the workers on the current tokio runtime.
+    /// Starts the workers on the current tokio runtime, and measures the encoding speed
+    /// `/capacity` reports until the first job finishes (see `calibrate`).
     pub fn start(self: &Arc<Self>) {
         for _ in 0..self.pool.workers() {
             tokio::spawn(pool::worker(Arc::clone(self)));
         }
+        let jobs = Arc::clone(self);
+        self.calibration.send_replace(false);
+        tokio::task::spawn_blocking(move || {
+            if let Some((megapixels, seconds)) = calibrate::measure() {
+                jobs.metrics.calibrated(megapixels, seconds);
+            }
+            jobs.calibration.send_replace(true);
+        });
+    }
+
+    /// Waits up to `wait` for the start-up encode to finish, so a fresh server's first
+    /// `/capacity` reports a measured throughput (and the encode does not slow its first job).
+    pub async fn calibrated(&self, wait: Duration) {
+        let mut done = self.calibration.subscribe();
+        let _ = tokio::time::timeout(wait, done.wait_for(|done| *done)).await;
     }
 
     /// A job's scratch folder.

@@ -43,6 +43,7 @@ mod validate;
 
 pub use copy::{SMART_CUT, STREAM_COPY};
 pub use error::RenderError;
+pub use ffmpeg::ffmpeg_program;
 pub use lookup::sources_in_dir;
 pub use output::ExtraOutput;
 pub use progress::Progress;

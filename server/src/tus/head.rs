@@ -1,15 +1,17 @@
 //! `HEAD /files/{id}`: where an upload stands.
 
 use super::headers::{self, UPLOAD_LENGTH, UPLOAD_METADATA};
-use super::{TusError, TusState, load_live};
+use super::{TusError, TusState, lock_live};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// Offset, length, metadata, expiry, and the SHA-256 once complete.
+/// Offset, length, metadata, expiry, and the SHA-256 once complete. The offset is final: a
+/// client asks `HEAD` when it gave up on a request, so a request still writing to the upload
+/// is asked to stop, and `HEAD` answers once it has (see `lock_live`).
 pub async fn head(State(state): State<TusState>, Path(id): Path<String>) -> Result<Response, TusError> {
     let id = crate::storage::UploadId::parse(&id).ok_or(TusError::NotFound)?;
-    let upload = load_live(&state, &id, false).await?;
+    let (_settled, upload) = lock_live(&state, &id).await?;
     let mut response = StatusCode::OK.into_response();
     let out = response.headers_mut();
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -20,7 +20,7 @@ use crate::storage::Upload;
 use crate::storage::{Storage, UploadId};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{head, post};
@@ -28,6 +28,10 @@ use headers::{TUS_CHECKSUM_ALGORITHM, TUS_EXTENSION, TUS_MAX_SIZE, TUS_RESUMABLE
 use slots::{SlotGuard, Slots};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long a request waits for an upload another request holds (after asking it to let go)
+/// before answering 423.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
 
 /// Upload limits, from the command line.
 #[derive(Clone, Copy)]
@@ -70,7 +74,8 @@ pub fn routes(state: TusState) -> Router {
 }
 
 /// Middleware, outside CORS (which answers every `OPTIONS` itself): adds what this server
-/// supports to `OPTIONS` responses under `/files`, tus's discovery request.
+/// supports to `OPTIONS` responses under `/files`, tus's discovery request (and a browser's
+/// preflight), and closes their connection like every tus response.
 pub async fn discovery(State(config): State<TusConfig>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let discovering = request.method() == Method::OPTIONS && (path == "/files" || path.starts_with("/files/"));
@@ -82,23 +87,34 @@ pub async fn discovery(State(config): State<TusConfig>, request: Request, next: 
         out.insert(TUS_EXTENSION, HeaderValue::from_static(headers::EXTENSIONS));
         out.insert(TUS_MAX_SIZE, HeaderValue::from(config.max_upload_bytes));
         out.insert(TUS_CHECKSUM_ALGORITHM, HeaderValue::from_static(checksum::ALGORITHM));
+        // A browser's CORS preflight goes just before its PATCH: see `protocol` for why.
+        out.insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     response
 }
 
 /// Middleware: requires `Tus-Resumable: 1.0.0`, and names the protocol version on every response.
+///
+/// Every tus response also closes its connection, so the client's next `PATCH` goes out on a
+/// fresh one: browsers silently send a request again when the kept-alive connection it went out
+/// on is reset before the answer, and for a `PATCH` cut mid-body that means its whole body
+/// again, from an offset the server has passed (a `409` it only reads once the body is sent).
+/// On a fresh connection the cut reaches the client's code, which asks `HEAD` first.
 async fn protocol(request: Request, next: Next) -> Response {
     let speaks_tus = request.headers().get(TUS_RESUMABLE).is_some_and(|v| v == headers::VERSION);
     let mut response = if speaks_tus { next.run(request).await } else { TusError::Version.into_response() };
-    response.headers_mut().insert(TUS_RESUMABLE, HeaderValue::from_static(headers::VERSION));
+    let out = response.headers_mut();
+    out.insert(TUS_RESUMABLE, HeaderValue::from_static(headers::VERSION));
+    out.insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 
-/// Takes an upload's lock and loads it (404 for unknown ids, 410 when expired, which deletes
-/// it). An unknown id leaves no lock entry behind.
+/// Takes an upload's lock (asking a request that holds it to let go, and waiting up to
+/// `LOCK_WAIT`) and loads it (404 for unknown ids, 410 when expired, which deletes it). An
+/// unknown id leaves no lock entry behind.
 async fn lock_live(state: &TusState, id: &UploadId) -> Result<(SlotGuard, Upload), TusError> {
-    let slot = state.slots.try_lock(id)?;
-    match load_live(state, id, true).await {
+    let slot = state.slots.lock(id, LOCK_WAIT).await?;
+    match load_live(state, id).await {
         Ok(upload) => Ok((slot, upload)),
         Err(e) => {
             if matches!(e, TusError::NotFound) {
@@ -109,21 +125,13 @@ async fn lock_live(state: &TusState, id: &UploadId) -> Result<(SlotGuard, Upload
     }
 }
 
-/// Loads an upload that exists and has not expired. An expired one is deleted (410) unless
-/// another request is writing to it; `locked` says the caller already holds its lock.
-async fn load_live(state: &TusState, id: &UploadId, locked: bool) -> Result<Upload, TusError> {
+/// Loads an upload, whose lock the caller holds, that exists and has not expired. An expired
+/// one is deleted (410).
+async fn load_live(state: &TusState, id: &UploadId) -> Result<Upload, TusError> {
     let upload = state.storage.load_upload(id).await?.ok_or(TusError::NotFound)?;
     if !expiration::is_expired(&upload.info) {
         return Ok(upload);
     }
-    let _lock = if locked {
-        None
-    } else {
-        match state.slots.try_lock(id) {
-            Ok(guard) => Some(guard),
-            Err(_) => return Ok(upload),
-        }
-    };
     state.storage.remove_upload(id).await?;
     state.slots.forget(id);
     Err(TusError::Expired)

@@ -2,7 +2,7 @@
 
 use super::TusError;
 use super::checksum::Checksum;
-use super::slots::Slot;
+use super::slots::SlotGuard;
 use axum::body::Body;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
@@ -17,7 +17,7 @@ const WRITE_BUFFER: usize = 1 << 20;
 enum Stop {
     /// The body ended normally.
     End,
-    /// The client went away mid-body.
+    /// The client went away mid-body, or another request for the upload asked for it.
     Cut,
     /// The body carried more than `Upload-Length` allows.
     TooLong,
@@ -29,9 +29,10 @@ enum Stop {
 ///
 /// Returns the new offset. Without `checksum`, bytes that arrived before the client went away
 /// are kept (so it can resume after them); with it, the request's data is kept only when whole
-/// and matching. On any error the file is cut back to `offset`.
+/// and matching. On any error the file is cut back to `offset`. A release request from another
+/// request for the upload (see `Slots::lock`) ends the body as if its client had gone away.
 pub async fn append(
-    slot: &mut Slot,
+    slot: &mut SlotGuard,
     data: &Path,
     offset: u64,
     length: u64,
@@ -47,8 +48,16 @@ pub async fn append(
     let room = length.saturating_sub(offset);
     let mut received = 0u64;
     let mut body = body;
+    let release = slot.release_requests();
+    let released = release.notified();
+    tokio::pin!(released);
+    released.as_mut().enable();
     let stop = loop {
-        let chunk = match body.frame().await {
+        let frame = tokio::select! {
+            frame = body.frame() => frame,
+            () = released.as_mut() => break Stop::Cut,
+        };
+        let chunk = match frame {
             None => break Stop::End,
             Some(Err(_)) => break Stop::Cut,
             Some(Ok(frame)) => match frame.into_data() {

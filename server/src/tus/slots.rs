@@ -1,4 +1,8 @@
-//! One lock per upload (concurrent writers get 423), and the running SHA-256 of its bytes.
+//! One lock per upload, and the running SHA-256 of its bytes.
+//!
+//! A request that finds the lock held asks the holder to stop (a client only sends a new request
+//! for an upload once it has given up on its previous one, so the holder is most likely writing a
+//! body whose sender is gone) and waits a bounded time for it; only then does it get 423.
 
 use super::TusError;
 use crate::storage::UploadId;
@@ -6,16 +10,29 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+use std::time::Duration;
+use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard};
+use tokio::time::{Instant, timeout};
 
 /// Read size when re-hashing an upload from disk.
 const REHASH_CHUNK: usize = 1 << 20;
+/// How often a waiting request repeats its release request (a holder between two bodies, or
+/// not yet reading one, may miss a single one).
+const RELEASE_REPEAT: Duration = Duration::from_millis(50);
 
 /// The per-upload locks of one server.
 #[derive(Default)]
 pub struct Slots {
-    map: Mutex<HashMap<UploadId, Arc<AsyncMutex<Slot>>>>,
+    map: Mutex<HashMap<UploadId, Arc<Entry>>>,
+}
+
+/// One upload's lock and the channel that asks its holder to let go.
+#[derive(Default)]
+struct Entry {
+    slot: Arc<AsyncMutex<Slot>>,
+    release: Arc<Notify>,
 }
 
 /// What the server keeps in memory for one upload, behind its lock.
@@ -25,19 +42,71 @@ pub struct Slot {
     hashed: Option<(u64, Sha256)>,
 }
 
-/// Exclusive access to one upload.
-pub type SlotGuard = OwnedMutexGuard<Slot>;
+/// Exclusive access to one upload; derefs to its [`Slot`].
+pub struct SlotGuard {
+    guard: OwnedMutexGuard<Slot>,
+    release: Arc<Notify>,
+}
 
 impl Slots {
     /// Takes the upload's lock, or fails with 423 when another request holds it.
     pub fn try_lock(&self, id: &UploadId) -> Result<SlotGuard, TusError> {
-        let slot = self.map.lock().unwrap_or_else(PoisonError::into_inner).entry(id.clone()).or_default().clone();
-        slot.try_lock_owned().map_err(|_| TusError::Locked)
+        let entry = self.entry(id);
+        let guard = entry.slot.clone().try_lock_owned().map_err(|_| TusError::Locked)?;
+        Ok(SlotGuard { guard, release: entry.release.clone() })
+    }
+
+    /// Takes the upload's lock; when another request holds it, asks that one to let go (see
+    /// [`SlotGuard::release_requests`]) and waits up to `wait` before failing with 423.
+    pub async fn lock(&self, id: &UploadId, wait: Duration) -> Result<SlotGuard, TusError> {
+        let entry = self.entry(id);
+        let deadline = Instant::now() + wait;
+        let guard = loop {
+            if let Ok(guard) = entry.slot.clone().try_lock_owned() {
+                break guard;
+            }
+            entry.release.notify_waiters();
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(TusError::Locked);
+            }
+            if let Ok(guard) = timeout(left.min(RELEASE_REPEAT), entry.slot.clone().lock_owned()).await {
+                break guard;
+            }
+        };
+        Ok(SlotGuard { guard, release: entry.release.clone() })
+    }
+
+    /// The upload's entry, made on first use.
+    fn entry(&self, id: &UploadId) -> Arc<Entry> {
+        self.map.lock().unwrap_or_else(PoisonError::into_inner).entry(id.clone()).or_default().clone()
     }
 
     /// Drops the upload's entry (once the upload is deleted).
     pub fn forget(&self, id: &UploadId) {
         self.map.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+    }
+}
+
+impl SlotGuard {
+    /// Where requests that want this upload ask the holder to let go: a holder streaming a body
+    /// waits on `notified()` and stops reading when it fires.
+    pub fn release_requests(&self) -> Arc<Notify> {
+        self.release.clone()
+    }
+}
+
+impl Deref for SlotGuard {
+    type Target = Slot;
+
+    fn deref(&self) -> &Slot {
+        &self.guard
+    }
+}
+
+impl DerefMut for SlotGuard {
+    fn deref_mut(&mut self) -> &mut Slot {
+        &mut self.guard
     }
 }
 

@@ -44,11 +44,15 @@ impl Server {
         Self::start_raw(TempDir::new(tag), &args, &[])
     }
 
-    /// Starts a server on `data` (which it does not remove) with `--api-key KEY` plus `extra` flags.
+    /// Starts a server on `data` (which it does not remove) with `--api-key KEY` plus `extra`
+    /// flags, once its start-up encode is done (`/capacity` waits for it), so the only ffmpeg
+    /// children from then on are renders.
     pub fn start_in(data: &Path, extra: &[&str]) -> Self {
         let mut args = vec!["--api-key", KEY];
         args.extend_from_slice(extra);
-        Self::start_on(data, &args, &[])
+        let server = Self::start_on(data, &args, &[]);
+        assert_eq!(server.get("/capacity").status, 200);
+        server
     }
 
     /// Starts a server on a data dir in `dir` with exactly `args` after `serve --listen --data-dir`, and `env`.
