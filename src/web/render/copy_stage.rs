@@ -103,12 +103,13 @@ impl Sound {
         }
     }
 
-    /// Samples per packet (for the muxer's index reservation) and the stream's rate and channels.
-    pub(crate) fn shape(&self, plan: &RenderPlan) -> Option<(u32, AudioInfo)> {
+    /// The stream's shape, for the muxer (its index reservation, rate and channels).
+    pub(crate) fn shape(&self, plan: &RenderPlan) -> Option<AudioShape> {
         let mixed = AudioInfo { sample_rate: OUTPUT_RATE, channels: OUTPUT_CHANNELS as u16 };
         match self {
-            Sound::Mix(_) => plan.encoding.audio.as_ref().map(|a| (a.frame_samples, mixed)),
-            Sound::Copy(c) => Some((c.frame_samples, c.info.clone())),
+            Sound::Mix(_) => plan.encoding.audio.as_ref().map(|a| AudioShape { frame_samples: a.frame_samples, info: mixed, extra_packets: 0 }),
+            // Each splice may start and end with a partly used packet (and the first its priming).
+            Sound::Copy(c) => Some(AudioShape { frame_samples: c.frame_samples, info: c.info.clone(), extra_packets: 3 * c.splices.len() as u64 }),
         }
     }
 
@@ -146,6 +147,16 @@ impl Sound {
     }
 }
 
+/// What the muxer needs to know of the sound before its first packet.
+pub(crate) struct AudioShape {
+    /// Samples per packet (the shortest expected; for the index reservation).
+    pub frame_samples: u32,
+    /// Sample rate and channels.
+    pub info: AudioInfo,
+    /// Packets beyond duration ÷ packet length the stream may hold.
+    pub extra_packets: u64,
+}
+
 /// Copies the audio packets of the plan's audio splices, placed by [`AudioPlacer`].
 pub(crate) struct AudioCopier {
     splices: Vec<AudioSplice>,
@@ -165,7 +176,9 @@ impl AudioCopier {
         let first = splices.first().ok_or_else(|| RenderError::Internal("an audio copy without splices".into()))?;
         let (_, track) = media.track(&first.source, first.track_id)?;
         let info = track.audio.clone().unwrap_or(AudioInfo { sample_rate: OUTPUT_RATE, channels: 2 });
-        let frame_samples = if track.codec == "opus" { 960 } else { 1024 };
+        // The shortest packets the index is reserved for: Opus 10 ms (at 48 kHz; its common 20 ms
+        // then uses half), AAC's fixed 1024 samples.
+        let frame_samples = if track.codec == "opus" { 480 } else { 1024 };
         Ok(AudioCopier {
             splices: splices.to_vec(),
             current: None,

@@ -7,6 +7,7 @@
 
 use super::error::RenderError;
 use super::sink::Sink;
+use super::copy_stage::AudioShape;
 use super::encoded_output::StreamConfig;
 use crate::audio::{OUTPUT_CHANNELS, OUTPUT_RATE};
 use crate::container::mp4::{Mp4Muxer, Mp4Options};
@@ -50,15 +51,14 @@ fn mux_error(e: ContainerError) -> RenderError {
 }
 
 impl MuxStage {
-    /// A stage writing `output` to `sink`; with an audio track, its samples per packet and
-    /// its rate and channels.
-    pub(crate) fn new(sink: Sink, output: &OutputSpec, audio: Option<(u32, AudioInfo)>) -> Self {
+    /// A stage writing `output` to `sink`, with an audio track when `audio` is given.
+    pub(crate) fn new(sink: Sink, output: &OutputSpec, audio: Option<AudioShape>) -> Self {
         let audio_info = audio
             .as_ref()
-            .map_or(AudioInfo { sample_rate: OUTPUT_RATE, channels: OUTPUT_CHANNELS as u16 }, |a| a.1.clone());
-        let expected_audio_packets = audio.map(|(n, info)| {
-            let samples = u128::from(info.sample_rate) * output.duration_us.max(0) as u128 / 1_000_000;
-            (samples / u128::from(n.max(1))) as u64 + 1
+            .map_or(AudioInfo { sample_rate: OUTPUT_RATE, channels: OUTPUT_CHANNELS as u16 }, |a| a.info.clone());
+        let expected_audio_packets = audio.map(|a| {
+            let samples = u128::from(a.info.sample_rate) * output.duration_us.max(0) as u128 / 1_000_000;
+            (samples / u128::from(a.frame_samples.max(1))) as u64 + 1 + a.extra_packets
         });
         MuxStage {
             state: State::Pending { sink, queue: Vec::new() },
