@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'codec_unsupported'
   | 'decode_failed'
   | 'encode_failed'
+  | 'target_size_unreachable'
   | 'output_failed'
   | 'overlay_failed'
   // From the server route:

@@ -206,8 +206,13 @@ async function runTargets(spec, targets) {
   engine ??= await Engine.create();
   const out = [];
   for (const target of targets) {
-    const r = await runEngine({ ...spec, output: { ...spec.output, targetSizeBytes: target } });
-    out.push({ target, bytes: r.bytes, passes: r.passes, seconds: r.seconds });
+    try {
+      const r = await runEngine({ ...spec, output: { ...spec.output, targetSizeBytes: target } });
+      out.push({ target, bytes: r.bytes, passes: r.passes, seconds: r.seconds });
+    } catch (error) {
+      if (error?.code !== 'target_size_unreachable') throw error;
+      out.push({ target, bytes: error.bytes, passes: 2, seconds: NaN, unreachable: true });
+    }
   }
   return out;
 }

@@ -204,3 +204,14 @@ test('a target size lands at or under the target and above 90 % of it', async ()
   assert.ok(got.stats.bytes >= target * 0.9, `${got.stats.bytes} bytes < 90 % of ${target} (after ${got.stats.passes} passes)`);
   console.log(`target size: ${got.stats.bytes} of ${target} bytes in ${got.stats.passes} pass(es), video at ${got.stats.videoBitrate} bit/s`);
 });
+
+test('a target size below the browser encoder\'s floor fails with target_size_unreachable instead of a file over the target', async () => {
+  // 90 kB for 4 s of 360p: video at about 48 kbit/s (0.007 bits per pixel), which the plan
+  // accepts (its floor is 0.005) but Chromium's H.264 encoder cannot get down to.
+  const target = 90_000;
+  const scenes = [[{ type: 'video', source: 'a', trimStart: 0, trimEnd: 4 }]];
+  const got = await renderPage(page, OUT, project({ ...MP4, targetSizeBytes: target }, { a: 'p1.mp4' }, scenes), { a: 'p1.mp4' });
+  assert.equal(got.ok, false, `rendered ${got.stats?.bytes} bytes for a ${target}-byte target`);
+  assert.equal(got.code, 'target_size_unreachable', `${got.code}: ${got.message}`);
+  assert.match(got.message, /targetSizeBytes 90000 .*render on the server/);
+});

@@ -12,9 +12,9 @@ import { deviceProfile, networkProfile } from './device.js';
 /**
  * Client errors that send an `auto` job to the server: a codec this browser lacks, or one it
  * claimed to support that failed on the file (ffmpeg decodes damaged or unusual streams that
- * WebCodecs rejects).
+ * WebCodecs rejects), or a size target below its encoder's floor (libx264's two passes reach it).
  */
-const CODEC_FAILURES = ['codec_unsupported', 'decode_failed', 'encode_failed'];
+const SERVER_FALLBACKS = ['codec_unsupported', 'decode_failed', 'encode_failed', 'target_size_unreachable'];
 
 /** Attempts of an unreachable server when the browser cannot render the job itself. */
 const UNREACHABLE_RETRIES = 4;
@@ -85,10 +85,12 @@ export class Router {
     try {
       return await this.#client(runClient, reason);
     } catch (error) {
-      if (!CODEC_FAILURES.includes(error?.code) || !this.api || signal?.aborted) throw error;
+      if (!SERVER_FALLBACKS.includes(error?.code) || !this.api || signal?.aborted) throw error;
       const why = error.code === 'codec_unsupported'
         ? `this browser cannot ${error.action ?? 'handle'} ${error.codec ?? 'a codec of the job'}`
-        : `this browser's ${error.code === 'decode_failed' ? 'decoder' : 'encoder'} failed (${error.message})`;
+        : error.code === 'target_size_unreachable'
+          ? `this browser's encoder cannot reach targetSizeBytes (${error.bytes} bytes at best)`
+          : `this browser's ${error.code === 'decode_failed' ? 'decoder' : 'encoder'} failed (${error.message})`;
       progress({ stage: 'upload', fraction: 0, fps: 0, eta: null, message: `${why}; rendering on the server instead` });
       return this.#server(job, `${why}; rendered on the server instead`, true);
     }

@@ -71,6 +71,20 @@ pub(crate) enum RenderError {
     /// The browser's encoder failed.
     #[error("encoding failed: {0}; try a lower resolution or another codec")]
     EncodeFailed(String),
+    /// `output.targetSizeBytes` is below what this browser's encoder can make of the video.
+    #[error(
+        "this browser's encoder cannot make the {width}×{height} video small enough for targetSizeBytes {target_bytes} (its smallest try: {bytes} bytes); raise output.targetSizeBytes, lower the resolution or frame rate, or render on the server"
+    )]
+    TargetSizeUnreachable {
+        /// `output.targetSizeBytes`.
+        target_bytes: u64,
+        /// The size of the corrected (second) encode.
+        bytes: u64,
+        /// Output width.
+        width: u32,
+        /// Output height.
+        height: u32,
+    },
     /// The output could not be written.
     #[error("could not write the output: {0}")]
     Output(String),
@@ -107,6 +121,7 @@ impl RenderError {
             Self::CodecUnsupported { .. } => "codec_unsupported",
             Self::DecodeFailed { .. } => "decode_failed",
             Self::EncodeFailed(_) => "encode_failed",
+            Self::TargetSizeUnreachable { .. } => "target_size_unreachable",
             Self::Output(_) => "output_failed",
             Self::Overlay(_) => "overlay_failed",
             Self::Aborted => "aborted",
@@ -146,6 +161,10 @@ impl RenderError {
                 if let Some(id) = source_id {
                     set("sourceId", id.as_str().into());
                 }
+            }
+            Self::TargetSizeUnreachable { target_bytes, bytes, .. } => {
+                set("targetBytes", (*target_bytes as f64).into());
+                set("bytes", (*bytes as f64).into());
             }
             Self::Overlay(error) => {
                 set("path", error.path().into());

@@ -94,7 +94,12 @@ pub(crate) async fn run(
         let bytes = rendered.sink.len();
         let video = &mut plan.encoding.video;
         // Over the target at all is a miss too (the plan aims 2 % under it), not only past 3 %.
-        if let Some(target) = video.target.filter(|t| !resized && (t.needs_retry(bytes) || bytes > t.target_bytes)) {
+        if let Some(target) = video.target.filter(|t| t.needs_retry(bytes) || bytes > t.target_bytes) {
+            if resized {
+                // The corrected encode is still too big: the encoder's floor is above the target.
+                let (width, height) = (plan.output.width, plan.output.height);
+                return Err(RenderError::TargetSizeUnreachable { target_bytes: target.target_bytes, bytes, width, height });
+            }
             video.bitrate_bps = target.corrected_bitrate(video.bitrate_bps, bytes);
             resized = true;
             continue;
