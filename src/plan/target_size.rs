@@ -2,9 +2,11 @@
 //!
 //! The plan sets the video bitrate to `(target × 8 × 0.98) / duration − audio bitrate` (see
 //! `encode`). The server encodes in two passes at that bitrate. The client encodes once in the
-//! encoder's bitrate mode; when the file overshoots by more than [`RETRY_OVERSHOOT_PERCENT`] it
-//! encodes once more at [`SizeTarget::corrected_bitrate`]. Either way the result must be at or
-//! under `target_bytes` and at least [`SizeTarget::min_bytes`].
+//! encoder's bitrate mode; when the file is over the target (past [`RETRY_OVERSHOOT_PERCENT`],
+//! or at all: the result must not exceed it) it encodes once more at
+//! [`SizeTarget::corrected_bitrate`], and fails with `target_size_unreachable` when that encode
+//! is still over. Either way the result must be at or under `target_bytes` and at least
+//! [`SizeTarget::min_bytes`].
 
 use serde::{Deserialize, Serialize};
 
