@@ -163,7 +163,7 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** Called with progress events while the job runs. */
   onProgress?: (event: RenderProgress) => void;
-  /** `auto` (default) writes the output to the origin-private file system where available, else memory; `memory` always keeps it in memory. */
+  /** `auto` (default) keeps the output's first 16 MiB in memory and writes a larger one to the origin-private file system where available (else memory); `memory` always keeps it in memory. */
   storage?: 'auto' | 'memory';
 }
 
@@ -207,7 +207,7 @@ export interface RenderStats {
   videoBitrate?: number | null;
   /** Size of the output in bytes. */
   bytes: number;
-  /** Where the output was written (on the server route: where the download was written): `opfs` (origin-private file system) or `memory`. */
+  /** Where the output is (on the server route: the download): `opfs` (origin-private file system; outputs past 16 MiB) or `memory`. */
   storage: 'opfs' | 'memory';
   /** Bytes uploaded to the server for this job (0 in the browser, or when the server had every source). */
   uploadedBytes: number;

@@ -30,7 +30,7 @@ impl OutputFile {
         })
     }
 
-    /// Where the bytes go: `opfs` or `memory` (also once finished).
+    /// Where the bytes are: `opfs` (spilled to a file) or `memory`; final once finished.
     pub fn storage(&self) -> String {
         self.storage.to_owned()
     }
@@ -46,6 +46,9 @@ impl OutputFile {
     /// Closes the file; resolves to its bytes as a `Blob` of type `mime`.
     pub fn finish(&mut self, mime: String) -> Promise {
         let sink = self.sink.take();
+        if let Some(sink) = &sink {
+            self.storage = sink.kind();
+        }
         wasm_bindgen_futures::future_to_promise(async move {
             let sink = sink.ok_or_else(closed)?;
             Ok(sink.finish(&mime).await.map_err(|e| e.to_js())?.into())

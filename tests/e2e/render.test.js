@@ -38,6 +38,9 @@ const RECIPES = {
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
   'tone440.m4a': ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4', '-ac', '2', '-c:a', 'aac'],
   'tone880.m4a': ['-f', 'lavfi', '-i', 'sine=frequency=880:sample_rate=48000:duration=4', '-ac', '2', '-c:a', 'aac'],
+  // Near-lossless 720p (about 2 MB a second): a copy of it is past the sink's 16 MiB in memory.
+  'big720.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=10', '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-qp', '2', '-g', '30', '-pix_fmt', 'yuv420p'],
   'hevc.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=1', '-c:v', 'libx265', '-preset', 'ultrafast',
     '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
 };
@@ -129,7 +132,8 @@ describe('render in a worker', () => {
     // The cuts fall on the source's keyframes: its packets are copied, nothing is encoded.
     assert.equal(got.stats.fastPath, 'copy');
     assert.deepEqual(got.stats.treatments, ['copy']);
-    assert.equal(got.stats.storage, 'opfs');
+    // A short output never touches the disk (the sink holds 16 MiB before it spills to OPFS).
+    assert.equal(got.stats.storage, 'memory');
     assert.equal(got.route, 'client');
     // The router's reason is prose for people: only check that it names the missing server.
     assert.match(got.reason, /\bserver\b/i);
@@ -153,6 +157,15 @@ describe('render in a worker', () => {
 });
 
 describe('timeline', () => {
+  test('an output past 16 MiB spills to OPFS (a long render holds only the last MiB in memory)', async () => {
+    const got = await renderInPage(project(MP4_720, { clip: 'big720.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 10 }]]), { clip: 'big720.mp4' });
+    assertRendered(got);
+    assert.equal(got.stats.fastPath, 'copy');
+    assert.ok(got.stats.bytes > 16 * 2 ** 20, `only ${got.stats.bytes} bytes`);
+    assert.equal(got.stats.storage, 'opfs');
+    await assertStreams(got, { codec: 'h264', frames: 300, seconds: 10, width: 1280, height: 720, audio: null });
+  });
+
   test('(b) splice clipA[0–4] + clipB[2–6] to MP4: scenes in sequence', async () => {
     const got = await renderInPage(project(MP4_360, { clipA: 'a360.mp4', clipB: 'b360.mp4' }, SPLICE), { clipA: 'a360.mp4', clipB: 'b360.mp4' });
     assertRendered(got);

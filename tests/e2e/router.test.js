@@ -122,7 +122,7 @@ test('auto routing sends a HEVC source to the server and a 5-second trim to the 
   assert.equal(remote.stats.downloadedBytes, Buffer.from(remote.base64, 'base64').length);
   assert.equal(remote.stats.frames, 60);
   assert.equal(remote.stats.encoder, 'libx264', 'the server job stats name its encoder');
-  assert.equal(remote.stats.storage, 'opfs', 'the download is stored in OPFS like a client render');
+  assert.equal(remote.stats.storage, 'memory', 'a small download stays in memory like a small client render (16 MiB, then OPFS)');
   assert.ok(remote.events.some((e) => e.stage === 'upload') && remote.events.some((e) => e.stage === 'server'));
   await checkOutput(remote, 'hevc-server.mp4', 2);
   // The same source again: the server has it (HEAD /sources/{sha256}), nothing is uploaded.

@@ -34,7 +34,6 @@ pub(crate) async fn run(
     check_decoders(plan, media).await?;
     signal.check()?;
     let mut sink = Sink::open(&options.dir, &format!("{}.gif", options.name), options.memory).await;
-    let storage = sink.kind();
     let mut video = VideoStage::new(None, signal);
     let encode_failed = |e: EncodeError| RenderError::EncodeFailed(e.to_string());
     let options = gif_options(project, plan);
@@ -68,7 +67,7 @@ pub(crate) async fn run(
     video.close_inputs();
     let summary = gif.finish(plan.output.frame_time_us(done)).map_err(encode_failed)?;
     progress.report(Stage::Mux, 0.99, done, total);
-    let bytes = sink.len();
+    let (bytes, storage) = (sink.len(), sink.kind());
     let blob = sink.finish("image/gif").await?;
     progress.report(Stage::Mux, 1.0, done, total);
     let stats = Stats {

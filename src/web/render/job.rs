@@ -74,7 +74,6 @@ pub(crate) async fn run(
             Some(sink) => sink,
             None => Sink::open(&options.dir, &format!("{}-{pass}.{extension}", options.name), options.memory).await,
         };
-        let storage = sink.kind();
         let inputs = Inputs { plan: &plan, media: &media, encoders: &encoders, signal };
         let mut rendered = match timeline::render(inputs, sink, overlays.as_mut(), progress, now_ms() - job_started).await {
             Ok(rendered) => rendered,
@@ -105,6 +104,7 @@ pub(crate) async fn run(
             continue;
         }
         let mime = mime_type(plan.output.format, &rendered.video_codec, rendered.audio_codec.as_deref());
+        let storage = rendered.sink.kind();
         let blob = rendered.sink.finish(&mime).await?;
         progress.report(Stage::Mux, 1.0, rendered.frames, plan.output.frame_count);
         let stats = Stats {

@@ -3,9 +3,11 @@
 //! unavailable, a list of in-memory parts. Both are seekable, as the MP4 fast-start and the
 //! WebM seekable layouts need.
 //!
-//! Each `FileSystemSyncAccessHandle.write` costs about as much as encoding a frame, so OPFS
-//! writes are gathered in a [`BATCH_BYTES`] buffer (patches of bytes still in it land there
-//! too) and written in one call.
+//! An OPFS file holds its first [`SPILL_BYTES`] in memory and writes nothing until the output
+//! grows past them: a short render's file never touches the disk (writing costs the worker
+//! about 10 ms per MB, as much as encoding several frames) and comes back as an in-memory
+//! `Blob`, while a long render's memory stays flat. Once spilled, writes are gathered in a
+//! [`BATCH_BYTES`] buffer (patches of bytes still in it land there too) and written in one call.
 //!
 //! A sink dropped before [`Sink::finish`] (a failed or cancelled job) removes its file.
 
@@ -22,7 +24,9 @@ use web_sys::{
 
 /// Size of one in-memory part.
 const PART_BYTES: usize = 1 << 20;
-/// Bytes gathered before one OPFS write.
+/// Bytes an OPFS file keeps in memory before its first write (a smaller output is never written).
+const SPILL_BYTES: usize = 16 << 20;
+/// Bytes gathered before one OPFS write, once the file has spilled.
 const BATCH_BYTES: usize = 1 << 20;
 
 /// Where the muxer writes.
@@ -43,11 +47,11 @@ impl Sink {
         Sink::Memory(MemoryParts::default())
     }
 
-    /// `opfs` or `memory`.
+    /// Where the bytes are now: `opfs` (a file that spilled to disk) or `memory`.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
-            Sink::Opfs(_) => "opfs",
-            Sink::Memory(_) => "memory",
+            Sink::Opfs(f) if f.spilled => "opfs",
+            Sink::Opfs(_) | Sink::Memory(_) => "memory",
         }
     }
 
@@ -63,6 +67,10 @@ impl Sink {
     pub(crate) async fn finish(self, mime: &str) -> Result<Blob, RenderError> {
         let parts = Array::new();
         match self {
+            Sink::Opfs(f) if !f.spilled => {
+                // Never written: the bytes are all pending (from offset 0); the file goes on drop.
+                parts.push(&Uint8Array::from(f.pending.as_slice()));
+            }
             Sink::Opfs(mut f) => {
                 parts.push(&f.close().await?.into());
             }
@@ -106,6 +114,8 @@ pub(crate) struct OpfsFile {
     /// Bytes not written yet, for file offset `pending_at` onwards.
     pending: Vec<u8>,
     pending_at: u64,
+    /// Bytes were written to the file (the output outgrew [`SPILL_BYTES`]).
+    spilled: bool,
     finished: bool,
 }
 
@@ -126,7 +136,7 @@ impl OpfsFile {
         let handle: FileSystemSyncAccessHandle = resolve(file.create_sync_access_handle()).await?;
         handle.truncate_with_f64(0.0)?;
         let pending = Vec::with_capacity(BATCH_BYTES);
-        Ok(OpfsFile { dir, name: name.to_owned(), file, handle, len: 0, pending, pending_at: 0, finished: false })
+        Ok(OpfsFile { dir, name: name.to_owned(), file, handle, len: 0, pending, pending_at: 0, spilled: false, finished: false })
     }
 
     /// Buffers `data` for `offset` when it starts inside or right after the pending bytes;
@@ -143,7 +153,7 @@ impl OpfsFile {
         };
         overwrite(&mut self.pending, within, data);
         self.len = self.len.max(offset + data.len() as u64);
-        if self.pending.len() >= BATCH_BYTES {
+        if self.pending.len() >= if self.spilled { BATCH_BYTES } else { SPILL_BYTES } {
             self.flush()?;
         }
         Ok(())
@@ -165,6 +175,7 @@ impl OpfsFile {
         }
         self.pending_at += self.pending.len() as u64;
         self.pending.clear();
+        self.spilled = true;
         Ok(())
     }
 
