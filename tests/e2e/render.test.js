@@ -41,6 +41,8 @@ const RECIPES = {
   // Near-lossless 720p (about 2 MB a second): a copy of it is past the sink's 16 MiB in memory.
   'big720.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=10', '-c:v', 'libx264', '-preset', 'ultrafast',
     '-qp', '2', '-g', '30', '-pix_fmt', 'yuv420p'],
+  'mp3.mp4': ['-f', 'lavfi', '-i', 'color=c=blue:s=320x240:r=30:d=2', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=2',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'libmp3lame', '-shortest'],
   'hevc.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=1', '-c:v', 'libx265', '-preset', 'ultrafast',
     '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
 };
@@ -154,9 +156,7 @@ describe('render in a worker', () => {
     assert.ok(Math.abs(rendering.at(-1).fraction - 0.95) < 1e-9, `the last render event is at ${rendering.at(-1).fraction}, not 0.95`);
     console.log(`(a) 720p trim: ${got.stats.fps.toFixed(1)} fps, ${got.stats.frames} frames in ${got.stats.seconds.toFixed(2)} s`);
   });
-});
 
-describe('timeline', () => {
   test('an output past 16 MiB spills to OPFS (a long render holds only the last MiB in memory)', async () => {
     const got = await renderInPage(project(MP4_720, { clip: 'big720.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 10 }]]), { clip: 'big720.mp4' });
     assertRendered(got);
@@ -165,7 +165,9 @@ describe('timeline', () => {
     assert.equal(got.stats.storage, 'opfs');
     await assertStreams(got, { codec: 'h264', frames: 300, seconds: 10, width: 1280, height: 720, audio: null });
   });
+});
 
+describe('timeline', () => {
   test('(b) splice clipA[0–4] + clipB[2–6] to MP4: scenes in sequence', async () => {
     const got = await renderInPage(project(MP4_360, { clipA: 'a360.mp4', clipB: 'b360.mp4' }, SPLICE), { clipA: 'a360.mp4', clipB: 'b360.mp4' });
     assertRendered(got);
@@ -286,6 +288,13 @@ describe('timeline', () => {
     assert.ok(both > steady * 1.05, `both layers: ${both} vs ${steady}`);
     assert.ok(end < both && end > steady * 0.9, `the 880 Hz layer fades out: ${end}`);
     assert.ok(Math.abs(frequency(pcm, 1.2, 1.9) - 440) < 10, 'only the 440 Hz layer before 2 s');
+  });
+
+  test('MP3 sound in MP4 (mp4a.6B, as phones and screen recorders write it) is decoded and mixed', async () => {
+    const got = await renderInPage(project(MP4_360, { clip: 'mp3.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2, volume: 0.8 }]]), { clip: 'mp3.mp4' });
+    assertRendered(got);
+    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 60, seconds: 2 });
+    assert.ok(Math.abs(frequency(await samples(got.file), 0.5, 1.5) - 440) < 10, 'the tone stays at 440 Hz');
   });
 });
 

@@ -107,12 +107,13 @@ pub(in crate::container::mp4) fn build_esds(track_id: u16, object_type: u8, spec
     body
 }
 
-/// The WebCodecs codec string for an `esds`: `mp4a.40.2` for AAC-LC, `mp4a.6b` for MP3, …
+/// The WebCodecs codec string for an `esds`: `mp4a.40.2` for AAC-LC, `mp4a.6B` for MP3, …
+/// (upper-case hex: Chromium's `AudioDecoder` takes `mp4a.6B` and `mp4a.69` but not `mp4a.6b`).
 pub(in crate::container::mp4) fn codec_string(esds: &Esds) -> String {
     let aot = esds.specific_info.as_deref().and_then(aac::object_type);
     match (esds.object_type, aot) {
         (MPEG4_AUDIO, Some(aot)) => format!("mp4a.40.{aot}"),
-        (oti, _) => format!("mp4a.{oti:02x}"),
+        (oti, _) => format!("mp4a.{oti:02X}"),
     }
 }
 
@@ -148,6 +149,8 @@ mod tests {
         assert!(parse_esds(&[0, 0, 0, 0, 3, 0x80]).is_err());
         assert_eq!(parse_codec_string("mp4a.40.5").unwrap(), (0x40, Some(5)));
         assert!(parse_codec_string("mp4a.zz").is_err());
+        assert_eq!(codec_string(&Esds { object_type: 0x6B, specific_info: None }), "mp4a.6B");
+        assert_eq!(parse_codec_string("mp4a.6B").unwrap(), (0x6B, None));
     }
 
     fn hex(s: &str) -> Vec<u8> {
