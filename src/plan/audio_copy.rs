@@ -12,7 +12,9 @@
 //! [`AudioPlacer`] decides which packets of each [`AudioSplice`] are written and when:
 //! - the first splice also copies the packet that starts before it (the one ending at or after
 //!   its start: AAC priming or a trim's pre-roll); it lands before zero, where the MP4 muxer's
-//!   edit list hides it, and every packet keeps its source time shifted by the splice offset;
+//!   edit list hides it, and every packet keeps its source time shifted by the splice offset.
+//!   WebM cannot hold a block before zero, so there ([`AudioPlacer::from_zero`]) the first
+//!   splice starts as a later one does after audio ending at 0;
 //! - a later splice skips the packets whose middle lies before the audio written so far and
 //!   shifts the rest so the first lands exactly there: the audio stays gapless, each splice
 //!   moved by at most half a packet against its video;
@@ -239,9 +241,16 @@ pub struct AudioPlacer {
 }
 
 impl AudioPlacer {
-    /// A placer for a timeline that has no audio yet.
+    /// A placer for a timeline that has no audio yet, whose container keeps a packet before
+    /// zero (MP4: the edit list hides it).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A placer for a container that cannot hold audio before zero (WebM): the first splice
+    /// starts at 0 with the packet whose middle lies at or after its start, moved there.
+    pub fn from_zero() -> Self {
+        AudioPlacer { end_us: Some(0), shift_us: None }
     }
 
     /// Starts the next splice.
@@ -325,6 +334,19 @@ mod tests {
         assert!((at - (pts - s.offset_us)).abs() <= d / 2, "moved by at most half a packet");
         assert!(second.windows(2).all(|w| w[1].0 - w[0].0 == d));
         assert!((p.end_us().unwrap() - 2_000_000).abs() <= d / 2);
+    }
+
+    #[test]
+    fn from_zero_never_places_a_packet_before_zero_and_stays_within_half_a_packet() {
+        let d = 20_000;
+        // A cut at source 0.5 s: packets at 0.485 s (middle before the cut) and 0.505 s.
+        let s = splice(500_000, 1_500_000, 0);
+        let placed = run(&mut AudioPlacer::from_zero(), &s, 485_000 - 24 * d, d);
+        assert_eq!(placed[0], (0, 505_000), "the first packet whose middle is past the cut, moved to 0");
+        assert!(placed.iter().all(|&(at, _)| at >= 0));
+        assert!(placed.windows(2).all(|w| w[1].0 == w[0].0 + d), "gapless");
+        let end = placed.last().unwrap().0 + d;
+        assert!((end - 1_000_000).abs() <= d / 2, "ends within half a packet: {end}");
     }
 
     #[test]

@@ -31,6 +31,9 @@ function clip(video, seconds) {
 const RECIPES = {
   'p1.mp4': clip('testsrc2', 4),
   'p2.mp4': clip('testsrc', 4),
+  // Opus in fragmented MP4, as Chrome's MediaRecorder writes it.
+  'rec.mp4': ['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=30:duration=4`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'libopus', '-movflags', 'frag_keyframe+empty_moov+default_base_moof'],
   'q720.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=6', '-c:v', 'libx264', '-preset', 'ultrafast',
     '-pix_fmt', 'yuv420p'],
 };
@@ -156,6 +159,19 @@ test('an AAC splice copies its audio packets too, each clip\'s sound within half
   assert.equal(mixed.stats.fastPath, 'copy');
   assert.deepEqual([mixed.stats.audio, mixed.stats.audioReason, mixed.stats.audioEncoder], ['encode', 'edited', 'opus']);
   assert.match(mixed.stats.audioFallback, /cannot encode mp4a\.40\.2/);
+});
+
+test('Opus copied into WebM from a mid-stream cut starts at zero (WebM has no edit list) and stays in sync', async () => {
+  const files = { r: 'rec.mp4' };
+  const got = await render(project({ ...MP4, format: 'webm', videoCodec: 'vp9' }, files, [[{ type: 'video', source: 'r', trimStart: 0.5, trimEnd: 3.5 }]]), files);
+  assert.equal(got.stats.audio, 'copy', `audio encoded: ${got.stats.audioReason}`);
+  const out = await audioPackets(got.file);
+  const d = out[1].duration;
+  assert.ok(out[0].pts >= 0 && out[0].pts <= d / 2, `the sound starts at ${out[0].pts} s`);
+  const end = out.at(-1).pts + out.at(-1).duration;
+  assert.ok(Math.abs(end - 3) <= d / 2 + 7e-3, `the sound ends at ${end} s`);
+  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', got.file, '-f', 'null', '-']);
+  assert.equal(stderr.trim(), '');
 });
 
 test('mid-GOP cuts of an x264 source are frame-accurate; the browser encoder\'s parameters differ, so it encodes and says so', async () => {

@@ -19,6 +19,7 @@ use super::media::Media;
 use super::packets::TrackPackets;
 use crate::audio::{OUTPUT_CHANNELS, OUTPUT_RATE};
 use crate::container::{AudioInfo, Packet};
+use crate::project::Format;
 use crate::plan::{AudioPlace, AudioPlacer, AudioSplice, AudioTreatment, RenderPlan, SourceSpan, Splice};
 use web_sys::AudioEncoderConfig;
 
@@ -95,7 +96,9 @@ impl Sound {
         signal: &Signal,
     ) -> Result<Option<Sound>, RenderError> {
         if let AudioTreatment::Copy { splices, .. } = &plan.audio_treatment {
-            return AudioCopier::open(media, splices).map(|c| Some(Sound::Copy(c)));
+            // WebM holds no block before zero: its first splice starts there (see AudioPlacer).
+            let placer = if plan.output.format == Format::Webm { AudioPlacer::from_zero() } else { AudioPlacer::new() };
+            return AudioCopier::open(media, splices, placer).map(|c| Some(Sound::Copy(c)));
         }
         match encoder {
             Some(config) => Ok(AudioPipeline::new(plan, AudioOut::open(config, signal)?, signal)?.map(Sound::Mix)),
@@ -172,7 +175,7 @@ pub(crate) struct AudioCopier {
 
 impl AudioCopier {
     /// A copier of `splices` (they share one decoder configuration: the plan checks it).
-    fn open(media: &Media, splices: &[AudioSplice]) -> Result<Self, RenderError> {
+    fn open(media: &Media, splices: &[AudioSplice], placer: AudioPlacer) -> Result<Self, RenderError> {
         let first = splices.first().ok_or_else(|| RenderError::Internal("an audio copy without splices".into()))?;
         let (_, track) = media.track(&first.source, first.track_id)?;
         let info = track.audio.clone().unwrap_or(AudioInfo { sample_rate: OUTPUT_RATE, channels: 2 });
@@ -183,7 +186,7 @@ impl AudioCopier {
             splices: splices.to_vec(),
             current: None,
             next: 0,
-            placer: AudioPlacer::new(),
+            placer,
             ready: Vec::new(),
             config: (track.codec.clone(), track.description.clone()),
             info,
