@@ -43,6 +43,8 @@ const RECIPES = {
     '-qp', '2', '-g', '30', '-pix_fmt', 'yuv420p'],
   'mp3.mp4': ['-f', 'lavfi', '-i', 'color=c=blue:s=320x240:r=30:d=2', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=2',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'libmp3lame', '-shortest'],
+  'pcm.mov': ['-f', 'lavfi', '-i', 'color=c=blue:s=320x240:r=30:d=2', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=2',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'pcm_s16le', '-ac', '2', '-shortest', '-f', 'mov'],
   'hevc.mp4': ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=1', '-c:v', 'libx265', '-preset', 'ultrafast',
     '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
 };
@@ -290,12 +292,15 @@ describe('timeline', () => {
     assert.ok(Math.abs(frequency(pcm, 1.2, 1.9) - 440) < 10, 'only the 440 Hz layer before 2 s');
   });
 
-  test('MP3 sound in MP4 (mp4a.6B, as phones and screen recorders write it) is decoded and mixed', async () => {
-    const got = await renderInPage(project(MP4_360, { clip: 'mp3.mp4' }, [[{ type: 'video', source: 'clip', trimEnd: 2, volume: 0.8 }]]), { clip: 'mp3.mp4' });
-    assertRendered(got);
-    await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 60, seconds: 2 });
-    assert.ok(Math.abs(frequency(await samples(got.file), 0.5, 1.5) - 440) < 10, 'the tone stays at 440 Hz');
-  });
+  for (const [name, what] of [['mp3.mp4', 'MP3 sound in MP4 (mp4a.6B, as phones and screen recorders write it)'],
+    ['pcm.mov', 'PCM sound in MOV (as cameras write it; its one-frame samples are read 1024 to a packet)']]) {
+    test(`${what} is decoded and mixed`, async () => {
+      const got = await renderInPage(project(MP4_360, { clip: name }, [[{ type: 'video', source: 'clip', trimEnd: 2, volume: 0.8 }]]), { clip: name });
+      assertRendered(got);
+      await assertStreams(got, { codec: 'h264', audio: 'opus', frames: 60, seconds: 2 });
+      assert.ok(Math.abs(frequency(await samples(got.file), 0.5, 1.5) - 440) < 10, 'the tone stays at 440 Hz');
+    });
+  }
 });
 
 describe('failures and cancelling', () => {

@@ -61,6 +61,11 @@ pub(super) struct SampleTable {
     chunks: Vec<Chunk>,
 }
 
+/// Largest frame of raw audio merged into packets (32 channels of 32-bit samples).
+const MAX_RAW_FRAME_BYTES: u32 = 128;
+/// Longest frame of raw audio merged into packets, in media ticks (one is usual: the timescale is the rate).
+const MAX_RAW_FRAME_TICKS: u32 = 1 << 16;
+
 /// The most samples a track may hold in a file of `file_len` bytes: real samples take at least a byte each.
 pub(super) fn sample_limit(file_len: u64) -> u64 {
     MAX_SAMPLES_PER_TRACK.min(file_len)
@@ -154,6 +159,45 @@ impl SampleTable {
                 .sum::<i64>();
         }
         Ok(Self { records, chunks })
+    }
+}
+
+impl SampleTable {
+    /// Builds the table of a raw audio track (PCM, µ-law, A-law: every sample one frame of a
+    /// constant size and duration) with up to `frames` samples of a chunk merged into one
+    /// packet, as ffmpeg reads them: one packet per frame would cost one decoder call per
+    /// frame. `None` when the sizes or durations vary (the caller reads the table as it is).
+    pub fn from_raw_audio_stbl(stbl: &Mp4Box, file_len: u64, frames: u32) -> Result<Option<Self>, ContainerError> {
+        let (Some(stsz), Some(stts)) = (child(stbl, b"stsz")?, child(stbl, b"stts")?) else { return Ok(None) };
+        let mut c = Cursor::new(stsz.body, "stsz");
+        c.full_header()?;
+        let (size, count) = (c.u32()?, c.u32()?);
+        let mut c = Cursor::new(stts.body, "stts");
+        c.full_header()?;
+        let runs = c.u32()?;
+        let (run, duration) = if runs == 1 { (c.u32()?, c.u32()?) } else { (0, 0) };
+        let plausible = (1..=MAX_RAW_FRAME_BYTES).contains(&size) && (1..=MAX_RAW_FRAME_TICKS).contains(&duration);
+        if !plausible || run < count || child(stbl, b"ctts")?.is_some() {
+            return Ok(None);
+        }
+        if u64::from(count).saturating_mul(u64::from(size)) > file_len {
+            return Err(ContainerError::Truncated { what: format!("{count} samples of {size} bytes"), offset: 0, len: file_len });
+        }
+        let frames = frames.max(1);
+        let mut chunks = read_chunks(stbl, count)?;
+        check_count(chunks.iter().map(|c| u64::from(c.count.div_ceil(frames))).sum(), file_len)?;
+        let (mut records, mut dts) = (Vec::new(), 0i64);
+        for chunk in &mut chunks {
+            let (first, mut left, start) = (records.len() as u32, chunk.count, dts);
+            while left > 0 {
+                let n = left.min(frames);
+                records.push(SampleRecord { size: n * size, duration: n * duration, cts_offset: 0, sync: true });
+                dts += i64::from(n) * i64::from(duration);
+                left -= n;
+            }
+            *chunk = Chunk { offset: chunk.offset, dts: start, first, count: records.len() as u32 - first };
+        }
+        Ok(Some(Self { records, chunks }))
     }
 }
 
@@ -352,5 +396,34 @@ mod tests {
         assert!(matches!(table.check_within(304, 1), Err(ContainerError::Truncated { .. })));
         let too_many = SampleTable::from_stbl(&stbl, 4);
         assert!(matches!(too_many, Err(ContainerError::LimitExceeded { .. })), "5 samples cannot fit in 4 bytes");
+    }
+
+    #[test]
+    fn raw_audio_frames_are_merged_per_chunk() {
+        let stbl_bytes = |stts_runs: &[(u32, u32)]| {
+            let mut w = BoxWriter::new();
+            w.start(b"stbl");
+            w.start_full(b"stsz", 0, 0).u32(4).u32(2500).end(); // 2,500 frames of 4 bytes
+            let stts = w.start_full(b"stts", 0, 0).u32(stts_runs.len() as u32);
+            for &(count, duration) in stts_runs {
+                stts.u32(count).u32(duration);
+            }
+            w.end();
+            w.start_full(b"stsc", 0, 0).u32(2).u32(1).u32(2000).u32(1).u32(2).u32(500).u32(1).end();
+            w.start_full(b"stco", 0, 0).u32(2).u32(100).u32(20_000).end();
+            w.end();
+            w.into_bytes()
+        };
+        let bytes = stbl_bytes(&[(2500, 1)]);
+        let stbl = Children::new(&bytes, 0).next().unwrap().unwrap();
+        let table = SampleTable::from_raw_audio_stbl(&stbl, 100_000, 1024).unwrap().unwrap();
+        let got: Vec<_> = table.iter().map(|s| (s.offset, s.dts, s.record.size, s.record.duration)).collect();
+        assert_eq!(got, [(100, 0, 4096, 1024), (4196, 1024, 3904, 976), (20_000, 2000, 2000, 500)]);
+        assert_eq!(table.end_dts(), 2500);
+        // Varying durations: read as it is.
+        let bytes = stbl_bytes(&[(2000, 1), (500, 2)]);
+        let stbl = Children::new(&bytes, 0).next().unwrap().unwrap();
+        assert_eq!(SampleTable::from_raw_audio_stbl(&stbl, 100_000, 1024).unwrap(), None);
+        assert_eq!(SampleTable::from_stbl(&stbl, 100_000).unwrap().len(), 2500);
     }
 }

@@ -8,6 +8,9 @@ use super::sample_entry::{SampleEntry, parse_stsd};
 use super::sample_table::SampleTable;
 use crate::container::{ContainerError, TrackKind};
 
+/// Frames of raw audio (PCM, µ-law, A-law) read as one packet (21 ms at 48 kHz).
+const RAW_AUDIO_PACKET_FRAMES: u32 = 1024;
+
 /// Everything the index says about one audio or video track.
 #[derive(Debug, Clone)]
 pub(super) struct Track {
@@ -51,7 +54,12 @@ pub(super) fn parse_trak(
     }
     let stbl = required(&required(&mdia, b"minf")?, b"stbl")?;
     let entry = parse_stsd(&required(&stbl, b"stsd")?, kind, quicktime)?;
-    let table = SampleTable::from_stbl(&stbl, file_len)?;
+    let raw = matches!(entry.setup.codec.as_str(), "pcm-s16" | "ulaw" | "alaw");
+    let grouped = if raw { SampleTable::from_raw_audio_stbl(&stbl, file_len, RAW_AUDIO_PACKET_FRAMES)? } else { None };
+    let table = match grouped {
+        Some(table) => table,
+        None => SampleTable::from_stbl(&stbl, file_len)?,
+    };
     let timeline = Timeline::from_trak(trak, movie_timescale, timescale)?;
     Ok(Some(Track {
         id,
