@@ -15,7 +15,7 @@ mod render;
 mod sha256;
 mod subtitles;
 
-pub use blob_source::BlobSource;
+pub use blob_source::{BlobReads, BlobSource, SharedReads};
 pub use extract::extract_ranges;
 pub use fonts::load_font;
 pub use output_file::OutputFile;

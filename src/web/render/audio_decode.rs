@@ -10,6 +10,7 @@ use super::packets::TrackPackets;
 use crate::audio::AudioBlock;
 use crate::container::{Packet, TrackInfo};
 use crate::time::us_to_ticks;
+use crate::web::SharedReads;
 use crate::web::error::js_message;
 use js_sys::{Float32Array, Uint8Array};
 use std::cell::{Cell, RefCell};
@@ -17,7 +18,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    AudioData, AudioDataCopyToOptions, AudioDecoder, AudioDecoderConfig, AudioSampleFormat, Blob,
+    AudioData, AudioDataCopyToOptions, AudioDecoder, AudioDecoderConfig, AudioSampleFormat,
     EncodedAudioChunk, EncodedAudioChunkInit, EncodedAudioChunkType,
 };
 
@@ -51,16 +52,16 @@ pub(crate) struct AudioSource {
 }
 
 impl AudioSource {
-    /// Opens track `track` of `blob` to decode source time `[from_us, to_us)`.
+    /// Opens track `track` of the source's file (through `reads`) to decode source time `[from_us, to_us)`.
     pub(crate) fn open(
-        blob: &Blob,
+        reads: SharedReads,
         source_id: &str,
         track: &TrackInfo,
         from_us: i64,
         to_us: i64,
         signal: &Signal,
     ) -> Result<Self, RenderError> {
-        let packets = TrackPackets::open(blob, source_id, track.id, from_us)?;
+        let packets = TrackPackets::open(reads, source_id, track.id, from_us)?;
         let decoded: Rc<RefCell<VecDeque<Audio>>> = Rc::default();
         let (queue, woken) = (decoded.clone(), signal.clone());
         let output = Closure::new(move |data: AudioData| {

@@ -103,8 +103,8 @@ impl AudioPipeline {
                 let source = match &mut slot.source {
                     Some(source) => source,
                     none => {
-                        let (blob, track) = media.track(&clip.source, clip.track_id)?;
-                        let opened = AudioSource::open(blob, &clip.source, track, clip.decode_from_us, clip.source_out_us, &self.signal)?;
+                        let track = media.track(&clip.source, clip.track_id)?;
+                        let opened = AudioSource::open(media.reads(&clip.source)?, &clip.source, track, clip.decode_from_us, clip.source_out_us, &self.signal)?;
                         none.insert(opened)
                     }
                 };

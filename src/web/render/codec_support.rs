@@ -77,14 +77,14 @@ impl DecoderCheck {
         let mut asked = Vec::new();
         for visual in &plan.visuals {
             let Visual::Video(video) = &visual.content else { continue };
-            let (_, track) = media.track(&video.source, video.track_id)?;
+            let track = media.track(&video.source, video.track_id)?;
             if checked.insert((video.source.clone(), video.track_id)) {
                 let question = Question::ask("VideoDecoder", &video_decode::decoder_config(track), VideoDecoder::is_config_supported);
                 asked.push((video.source.clone(), track.codec.clone(), question));
             }
         }
         for clip in &plan.audio {
-            let (_, track) = media.track(&clip.source, clip.track_id)?;
+            let track = media.track(&clip.source, clip.track_id)?;
             if checked.insert((clip.source.clone(), clip.track_id)) {
                 let question = Question::ask("AudioDecoder", &audio_decode::decoder_config(track), AudioDecoder::is_config_supported);
                 asked.push((clip.source.clone(), track.codec.clone(), question));

@@ -27,7 +27,7 @@ use web_sys::AudioEncoderConfig;
 /// description (`avcC`), shared by every copied segment (the plan checks they match).
 pub(crate) fn copy_config(plan: &RenderPlan, media: &Media) -> Result<Option<StreamConfig>, RenderError> {
     let Some(splice) = plan.segments.iter().find_map(|s| s.treatment.splice()) else { return Ok(None) };
-    let (_, track) = media.track(&splice.source, splice.track_id)?;
+    let track = media.track(&splice.source, splice.track_id)?;
     Ok(Some((track.codec.clone(), track.description.clone())))
 }
 
@@ -43,8 +43,8 @@ pub(crate) struct CopyReader {
 impl CopyReader {
     /// Opens the source at the keyframe starting `span`.
     pub(crate) fn open(media: &Media, splice: &Splice, span: SourceSpan) -> Result<Self, RenderError> {
-        let (blob, track) = media.track(&splice.source, splice.track_id)?;
-        let packets = TrackPackets::open(blob, &splice.source, track.id, span.from_us)?;
+        let track = media.track(&splice.source, splice.track_id)?;
+        let packets = TrackPackets::open(media.reads(&splice.source)?, &splice.source, track.id, span.from_us)?;
         Ok(CopyReader { packets, span, offset_us: splice.offset_us, held: None, done: false })
     }
 
@@ -177,7 +177,7 @@ impl AudioCopier {
     /// A copier of `splices` (they share one decoder configuration: the plan checks it).
     fn open(media: &Media, splices: &[AudioSplice], placer: AudioPlacer) -> Result<Self, RenderError> {
         let first = splices.first().ok_or_else(|| RenderError::Internal("an audio copy without splices".into()))?;
-        let (_, track) = media.track(&first.source, first.track_id)?;
+        let track = media.track(&first.source, first.track_id)?;
         let info = track.audio.clone().unwrap_or(AudioInfo { sample_rate: OUTPUT_RATE, channels: 2 });
         // The shortest packets the index is reserved for: Opus 10 ms (at 48 kHz; its common 20 ms
         // then uses half), AAC's fixed 1024 samples.
@@ -199,9 +199,8 @@ impl AudioCopier {
         while until_us.is_none_or(|t| self.placer.end_us().is_none_or(|end| end < t)) {
             let Some((index, packets)) = &mut self.current else {
                 let Some(splice) = self.splices.get(self.next) else { return Ok(()) };
-                let (blob, _) = media.track(&splice.source, splice.track_id)?;
                 let from_us = splice.from_us - AUDIO_SEEK_BACK_US;
-                let packets = TrackPackets::open(blob, &splice.source, splice.track_id, from_us)?;
+                let packets = TrackPackets::open(media.reads(&splice.source)?, &splice.source, splice.track_id, from_us)?;
                 self.placer.start_splice();
                 self.current = Some((self.next, packets));
                 self.next += 1;

@@ -165,7 +165,7 @@ fn probe_sources(project: &Project, files: &JsValue) -> Result<Media, RenderErro
         let corrupt = |error| RenderError::CorruptSource { source_id: id.clone(), error };
         let mut source = BlobSource::new(blob.clone()).map_err(corrupt)?;
         let probe = container::probe(&mut source).map_err(corrupt)?;
-        media.0.insert(id.clone(), SourceFile { blob, probe });
+        media.0.insert(id.clone(), SourceFile::new(blob, probe));
     }
     Ok(media)
 }

@@ -2,8 +2,7 @@
 
 use super::error::RenderError;
 use crate::container::{Demuxer, Packet, open_demuxer};
-use crate::web::BlobSource;
-use web_sys::Blob;
+use crate::web::{BlobSource, SharedReads};
 
 /// Packets of one track, in decode order.
 pub(crate) struct TrackPackets {
@@ -13,11 +12,11 @@ pub(crate) struct TrackPackets {
 }
 
 impl TrackPackets {
-    /// Opens `blob` (source `source_id`) and reads track `track_id` from its last keyframe
-    /// at or before `from_us` (found through the sample tables or Cues, not by reading).
-    pub(crate) fn open(blob: &Blob, source_id: &str, track_id: u32, from_us: i64) -> Result<Self, RenderError> {
+    /// Opens the file of source `source_id` through `reads` and reads track `track_id` from its
+    /// last keyframe at or before `from_us` (found through the sample tables or Cues, not by reading).
+    pub(crate) fn open(reads: SharedReads, source_id: &str, track_id: u32, from_us: i64) -> Result<Self, RenderError> {
         let corrupt = |error| RenderError::CorruptSource { source_id: source_id.to_owned(), error };
-        let source = BlobSource::new(blob.clone()).map_err(corrupt)?;
+        let source = BlobSource::shared(reads);
         let mut demuxer = open_demuxer(Box::new(source)).map_err(corrupt)?;
         demuxer.seek(track_id, from_us).map_err(corrupt)?;
         Ok(TrackPackets { demuxer, track_id, source_id: source_id.to_owned() })

@@ -15,13 +15,14 @@ use super::owned::Frame;
 use super::owned_codec::OwnedCodec;
 use super::packets::TrackPackets;
 use crate::container::{Packet, TrackInfo};
+use crate::web::SharedReads;
 use js_sys::{Reflect, Uint8Array};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    Blob, EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoFrame,
+    EncodedVideoChunk, EncodedVideoChunkInit, EncodedVideoChunkType, VideoDecoder, VideoDecoderConfig, VideoFrame,
 };
 
 /// Chunks queued in the decoder before the cursor waits for a `dequeue` event.
@@ -33,8 +34,8 @@ const MAX_DECODED: usize = 8;
 
 /// What the cursor reads: a track of a source from a keyframe up to a source time.
 pub(crate) struct VideoInput<'a> {
-    /// The source file.
-    pub blob: &'a Blob,
+    /// The source file's reads (shared with its other demuxers).
+    pub reads: SharedReads,
     /// The source id, for errors.
     pub source_id: &'a str,
     /// The probed track.
@@ -79,7 +80,7 @@ pub(crate) struct VideoCursor {
 impl VideoCursor {
     /// Opens the source and configures a decoder for its track.
     pub(crate) fn open(input: VideoInput<'_>, signal: &Signal) -> Result<Self, RenderError> {
-        let packets = TrackPackets::open(input.blob, input.source_id, input.track.id, input.decode_from_us)?;
+        let packets = TrackPackets::open(input.reads, input.source_id, input.track.id, input.decode_from_us)?;
         let decoded: Rc<RefCell<VecDeque<Frame>>> = Rc::default();
         let (queue, woken) = (decoded.clone(), signal.clone());
         let output = Closure::new(move |frame: VideoFrame| {

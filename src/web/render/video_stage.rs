@@ -154,9 +154,9 @@ impl VideoStage {
         decode_from_us: Option<i64>,
     ) -> Result<(), RenderError> {
         let (layer, Some(video)) = video_of(plan, index)? else { return Ok(()) };
-        let (blob, track) = media.track(&video.source, video.track_id)?;
+        let track = media.track(&video.source, video.track_id)?;
         let input = VideoInput {
-            blob,
+            reads: media.reads(&video.source)?,
             source_id: &video.source,
             track,
             decode_from_us: decode_from_us.unwrap_or(video.decode_from_us),
