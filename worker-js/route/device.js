@@ -1,23 +1,34 @@
-// The device profile: a short WebCodecs micro-benchmark at first use (640×360 H.264: encode,
-// decode, composite), cached in IndexedDB per browser and core count; plus the network as the
-// browser sees it, with the uplink and downlink measured from real transfers (EWMA).
+// The device profile: a short micro-benchmark at first use, cached in IndexedDB per browser
+// and core count; plus the network as the browser sees it, with the uplink and downlink
+// measured from real transfers (EWMA).
 //
-// The rates are steady-state: each codec first runs a warm-up batch (opening the codec and
-// its first frames cost a fixed time, reported as `setupSeconds`, not a per-pixel one), then
-// a timed batch. A 30-frame run timed from `configure` measured about half the real speed.
+// The benchmark runs the render pipeline's parts at a render's size (1280×720 H.264): decode,
+// encode, the canvas path (draw, wrap the canvas as a frame, encode: its cost beyond the
+// encode alone), the YUV overlay path (copy the planes out, wrap them as a frame), the
+// overlay rasterizer (wasm `rasterOverlays`) and the Opus encoder. Each codec first runs a
+// warm-up batch (opening it and its first frames cost a fixed time, reported as
+// `setupSeconds`), then a timed batch fed at once and flushed once, as a render feeds it: at
+// 640×360, flushing every 10 frames, the rates came out at half the pipelined ones.
+import { rasterOverlays } from '../wasm/frameloom.js';
 import * as store from './store.js';
 
-const WIDTH = 640;
-const HEIGHT = 360;
+const WIDTH = 1280;
+const HEIGHT = 720;
 /** Frames of the warm-up batch (its time, minus its frames at the measured rate, is set-up). */
-const WARMUP = 10;
+const WARMUP = 6;
 /** Frames of the timed batch. */
-const FRAMES = 40;
-const CODEC = 'avc1.42e01e';
+const FRAMES = 30;
+const CODEC = 'avc1.42e01f';
+/** Cues rasterized for the overlay figure (distinct texts: the worker's text cache misses). */
+const CUES = 8;
+/** Seconds of audio the Opus encoder is timed on, in blocks of `AUDIO_BLOCK` samples. */
+const AUDIO_SECONDS = 2;
+const AUDIO_RATE = 48_000;
+const AUDIO_BLOCK = 4800;
 /** Weight of the newest measurement in the uplink and downlink averages. */
 const EWMA_WEIGHT = 0.3;
 /** Bump when the benchmark changes, so stale profiles are measured again. */
-const VERSION = 3;
+const VERSION = 4;
 
 function deviceKey() {
   return `device:v${VERSION}:${self.navigator?.userAgent ?? ''}|${self.navigator?.hardwareConcurrency ?? 0}`;
@@ -25,12 +36,16 @@ function deviceKey() {
 
 let cached = null;
 
-/** The profile for `route::DeviceProfile` (camelCase), measured once and then read from IndexedDB. */
-export function deviceProfile() {
+/**
+ * The profile for `route::DeviceProfile` (camelCase), measured once and then read from
+ * IndexedDB; `loadFonts()` makes the overlay rasterizer's fonts available.
+ */
+export function deviceProfile(loadFonts = async () => {}) {
   cached ??= (async () => {
     const stored = await store.get(deviceKey());
     if (stored) return stored;
-    const measured = { ...(await benchmark().catch(() => ({}))), memoryBudgetBytes: memoryBudget() };
+    const measured = { ...(await benchmark().catch(() => ({}))), ...(await overlayCost(loadFonts).catch(() => ({}))),
+      memoryBudgetBytes: memoryBudget() };
     await store.put(deviceKey(), measured);
     return measured;
   })();
@@ -53,23 +68,34 @@ async function timed(action) {
 /** An H.264 encoder at the benchmark's size; `chunks` receives its output. */
 function openEncoder(chunks, onError) {
   const encoder = new VideoEncoder({ output: (chunk) => chunks.push(chunk), error: onError });
-  encoder.configure({ codec: CODEC, width: WIDTH, height: HEIGHT, bitrate: 1_000_000, framerate: 30, avc: { format: 'annexb' } });
+  encoder.configure({ codec: CODEC, width: WIDTH, height: HEIGHT, bitrate: 4_000_000, framerate: 30, avc: { format: 'annexb' } });
   return encoder;
 }
 
-/** Seconds to encode `frames[from..to]` (the first as a keyframe) and flush; closes nothing. */
-function encodeBatch(encoder, frames, from, to) {
+/** Seconds to encode the frames `frame(i)` for `i` in `from..to` (the first a keyframe) and flush. */
+function encodeBatch(encoder, from, to, frame) {
   return timed(async () => {
-    for (let i = from; i < to; i++) encoder.encode(frames[i], { keyFrame: i === from });
+    for (let i = from; i < to; i++) {
+      const input = frame(i);
+      encoder.encode(input.frame, { keyFrame: i === from });
+      input.done?.();
+    }
     await encoder.flush();
   });
 }
 
+/** The test picture `i`: a moving block on a changing colour, drawn on `ctx`'s canvas. */
+function drawTestPicture(ctx, i) {
+  ctx.fillStyle = `hsl(${i * 12} 80% 50%)`;
+  ctx.fillRect(0, 0, WIDTH, HEIGHT);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect((i * 37) % WIDTH, (i * 23) % HEIGHT, 240, 160);
+}
+
 /**
- * Makes test frames on a canvas and encodes them, decodes them (a warm-up batch, then a timed
- * batch), encodes the decoded frames again as the fast path does (the canvas frames' colour
- * conversion belongs to compositing), and composites them; returns the timed batches' pixel
- * rates (pixels per second) and the codecs' set-up seconds.
+ * Encodes test pictures, decodes them, encodes the decoded frames as the fast path does, then
+ * through the canvas, and through the YUV path's copies; returns pixel rates (pixels per
+ * second), the codecs' set-up seconds and the audio cost.
  */
 async function benchmark() {
   if (typeof VideoEncoder === 'undefined' || typeof OffscreenCanvas === 'undefined') return {};
@@ -77,21 +103,18 @@ async function benchmark() {
   const ctx = canvas.getContext('2d');
   let failure = null;
   const fail = (e) => (failure = e);
-  const drawn = [];
-  for (let i = 0; i < WARMUP + FRAMES; i++) {
-    ctx.fillStyle = `hsl(${i * 12} 80% 50%)`;
-    ctx.fillRect(0, 0, WIDTH, HEIGHT);
-    ctx.fillStyle = '#fff';
-    ctx.fillRect((i * 17) % WIDTH, (i * 11) % HEIGHT, 120, 80);
-    drawn.push(new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 }));
-  }
+  const total = WARMUP + FRAMES;
   // Each batch starts on a keyframe: a decoder needs one after flush().
   const chunks = [];
   const source = openEncoder(chunks, fail);
-  await encodeBatch(source, drawn, 0, WARMUP);
-  await encodeBatch(source, drawn, WARMUP, WARMUP + FRAMES);
+  const picture = (i) => {
+    drawTestPicture(ctx, i);
+    const frame = new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 });
+    return { frame, done: () => frame.close() };
+  };
+  await encodeBatch(source, 0, WARMUP, picture);
+  await encodeBatch(source, WARMUP, total, picture);
   source.close();
-  for (const frame of drawn) frame.close();
   if (failure) throw failure;
   const decoded = [];
   const decoder = new VideoDecoder({ output: (frame) => decoded.push(frame), error: fail });
@@ -100,54 +123,109 @@ async function benchmark() {
     for (let i = from; i < to; i++) decoder.decode(chunks[i]);
     await decoder.flush();
   });
-  const decodeWarmup = await decodeBatch(0, WARMUP);
-  const decodeSeconds = await decodeBatch(WARMUP, chunks.length);
-  decoder.close();
-  if (failure) throw failure;
   try {
+    const decodeWarmup = await decodeBatch(0, WARMUP);
+    const decodeSeconds = await decodeBatch(WARMUP, total);
+    decoder.close();
+    if (failure) throw failure;
     const encoder = openEncoder([], fail);
-    const encodeWarmup = await encodeBatch(encoder, decoded, 0, WARMUP);
-    const encodeSeconds = await encodeBatch(encoder, decoded, WARMUP, decoded.length);
+    const frame = (i) => ({ frame: decoded[i] });
+    const encodeWarmup = await encodeBatch(encoder, 0, WARMUP, frame);
+    const encodeSeconds = await encodeBatch(encoder, WARMUP, total, frame);
+    // The canvas path: draw the decoded frame, wrap the canvas as a frame, encode it.
+    const canvasSeconds = await encodeBatch(encoder, WARMUP, total, (i) => {
+      ctx.drawImage(decoded[i], 0, 0);
+      const out = new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 });
+      return { frame: out, done: () => out.close() };
+    });
     encoder.close();
     if (failure) throw failure;
-    // Compositing as the engine does it: draw the decoded frame, wrap the canvas as a frame,
-    // and read it back (what an encoder does with it).
-    const buffer = new Uint8Array(WIDTH * HEIGHT * 4);
-    const compositeSeconds = await timed(async () => {
-      for (const frame of decoded.slice(WARMUP)) {
-        ctx.drawImage(frame, 0, 0);
-        const out = new VideoFrame(canvas, { timestamp: 0 });
-        await out.copyTo(buffer, { format: 'RGBA' }).catch(() => out.copyTo(buffer));
-        out.close();
-      }
-    });
+    const yuvSeconds = await yuvCopies(decoded.slice(WARMUP));
     const pixels = WIDTH * HEIGHT * FRAMES;
     const rate = (seconds) => pixels / Math.max(seconds, 1e-3);
     const warm = (seconds, batch) => Math.max(0, seconds - (batch * WARMUP) / FRAMES);
     return {
       encodePps: rate(encodeSeconds),
       decodePps: rate(decodeSeconds),
-      compositePps: rate(compositeSeconds),
+      // What the canvas adds to the encode (at least a tenth of the path: it is never free).
+      compositePps: rate(Math.max(canvasSeconds - encodeSeconds, canvasSeconds / 10)),
+      ...(yuvSeconds > 0 && { yuvPps: rate(yuvSeconds) }),
       setupSeconds: warm(encodeWarmup, encodeSeconds) + warm(decodeWarmup, decodeSeconds),
+      ...(await audioCost(fail)),
     };
   } finally {
     for (const frame of decoded) frame.close();
   }
 }
 
+/** Seconds to copy `frames`' planes out and wrap them as new frames (0 when they have no CPU-readable 4:2:0 format). */
+async function yuvCopies(frames) {
+  if (!frames.every((f) => f.format === 'I420' || f.format === 'NV12')) return 0;
+  const buffer = new Uint8Array(frames[0].allocationSize());
+  return timed(async () => {
+    for (const frame of frames) {
+      const layout = await frame.copyTo(buffer);
+      const { width, height } = frame.visibleRect;
+      const init = { format: frame.format, codedWidth: width, codedHeight: height, timestamp: frame.timestamp, layout };
+      new VideoFrame(buffer, init).close();
+    }
+  });
+}
+
+/** `{ audioCost }`: seconds the Opus encoder takes per second of 48 kHz stereo (after a warm-up block), or nothing without one. */
+async function audioCost(fail) {
+  if (typeof AudioEncoder === 'undefined') return {};
+  const encoder = new AudioEncoder({ output: () => {}, error: fail });
+  encoder.configure({ codec: 'opus', sampleRate: AUDIO_RATE, numberOfChannels: 2, bitrate: 128_000 });
+  const samples = new Float32Array(AUDIO_BLOCK * 2);
+  const block = (n) => {
+    for (let i = 0; i < AUDIO_BLOCK; i++) samples[i] = samples[i + AUDIO_BLOCK] = Math.sin(((n * AUDIO_BLOCK + i) * 2 * Math.PI * 440) / AUDIO_RATE);
+    const data = new AudioData({ format: 'f32-planar', sampleRate: AUDIO_RATE, numberOfFrames: AUDIO_BLOCK, numberOfChannels: 2, timestamp: (n * AUDIO_BLOCK * 1e6) / AUDIO_RATE, data: samples });
+    encoder.encode(data);
+    data.close();
+  };
+  block(0);
+  await encoder.flush();
+  const blocks = (AUDIO_SECONDS * AUDIO_RATE) / AUDIO_BLOCK;
+  const seconds = await timed(async () => {
+    for (let n = 1; n <= blocks; n++) block(n);
+    await encoder.flush();
+  });
+  encoder.close();
+  return { audioCost: seconds / AUDIO_SECONDS };
+}
+
+/** `{ overlaySeconds }`: seconds to rasterize one cue for 1280×720, as a render does (distinct texts). */
+async function overlayCost(loadFonts) {
+  await loadFonts();
+  const tag = Date.now().toString(36);
+  const cues = Array.from({ length: CUES }, (_, i) => ({ start: i, end: i + 1, text: `Device profile ${tag} line ${i}: the quick brown fox` }));
+  const project = JSON.stringify({
+    version: 1,
+    output: { width: WIDTH, height: HEIGHT, fps: 30, format: 'mp4', videoCodec: 'h264', audioCodec: 'none' },
+    scenes: [{ layers: [{ type: 'subtitles', cues }] }],
+  });
+  let drawn = 0;
+  const seconds = await timed(() => { drawn = rasterOverlays(project).drawn; });
+  return drawn > 0 ? { overlaySeconds: seconds / drawn } : {};
+}
+
 /**
  * The network for `route::NetworkProfile`: online state, the uplink and downlink measured from
- * real transfers, and the browser's RTT hint. Before a download was measured the downlink is
- * the browser's hint (`navigator.connection.downlink`, capped at 10 Mbit/s by the spec) or the
- * measured uplink when that is faster (downlinks are rarely slower than uplinks).
+ * real transfers, and the browser's RTT hint (the router replaces it with a measured round
+ * trip). Before a download was measured the downlink is the measured uplink (downlinks are
+ * rarely slower than uplinks), else the cost model's default line. The browser's bandwidth
+ * hint (`navigator.connection.downlink`) is not used: it is the browser's estimate over all
+ * its recent traffic, capped at 10 Mbit/s, and before much traffic a default (headless
+ * Chromium said 1.6 Mbit/s on loopback, which predicted a 0.8 MB download at 5 s instead of
+ * 0.01 s).
  */
 export async function networkProfile() {
   const connection = self.navigator?.connection;
   const profile = { online: self.navigator?.onLine ?? true };
   const [uplink, downlink] = await Promise.all([store.get('uplink'), store.get('downlink')]);
   if (uplink > 0) profile.uplinkBps = uplink;
-  const hint = connection?.downlink > 0 ? (connection.downlink * 1e6) / 8 : 0;
-  const down = downlink > 0 ? downlink : Math.max(hint, uplink > 0 ? uplink : 0);
+  const down = downlink > 0 ? downlink : uplink;
   if (down > 0) profile.downlinkBps = down;
   if (connection?.rtt > 0) profile.rttSeconds = connection.rtt / 1000;
   return profile;
