@@ -19,16 +19,20 @@ const WARMUP = 6;
 /** Frames of the timed batch. */
 const FRAMES = 30;
 const CODEC = 'avc1.42e01f';
-/** Cues rasterized for the overlay figure (distinct texts: the worker's text cache misses). */
+/** Cues rasterized for the overlay figure (distinct texts of a typical subtitle line's length, ~30 characters: the worker's text cache misses). */
 const CUES = 8;
 /** Seconds of audio the Opus encoder is timed on, in blocks of `AUDIO_BLOCK` samples. */
 const AUDIO_SECONDS = 2;
 const AUDIO_RATE = 48_000;
 const AUDIO_BLOCK = 4800;
-/** Weight of the newest measurement in the uplink and downlink averages. */
+/** Weight of the newest measurement in the uplink, downlink and device-correction averages. */
 const EWMA_WEIGHT = 0.3;
+/** Client renders predicted shorter than this say more about fixed costs than about the device's speed. */
+const CORRECTION_MIN_SECONDS = 0.5;
+/** Bounds of one render's correction sample (a render stalled by other work says little more). */
+const CORRECTION_RANGE = [0.5, 2];
 /** Bump when the benchmark changes, so stale profiles are measured again. */
-const VERSION = 4;
+const VERSION = 5;
 
 function deviceKey() {
   return `device:v${VERSION}:${self.navigator?.userAgent ?? ''}|${self.navigator?.hardwareConcurrency ?? 0}`;
@@ -50,6 +54,38 @@ export function deviceProfile(loadFonts = async () => {}) {
     return measured;
   })();
   return cached;
+}
+
+/**
+ * The profile with its speeds scaled by the correction learnt from real client renders
+ * (measured ÷ predicted seconds, EWMA, stored next to the profile): the benchmark ran once,
+ * the device's speed under its current load is what renders see.
+ */
+export async function correctedProfile(loadFonts) {
+  const [profile, correction] = await Promise.all([deviceProfile(loadFonts), store.get(correctionKey())]);
+  if (!(correction > 0)) return profile;
+  const scaled = { ...profile };
+  for (const rate of ['decodePps', 'encodePps', 'compositePps', 'yuvPps']) if (profile[rate] > 0) scaled[rate] = profile[rate] / correction;
+  for (const cost of ['overlaySeconds', 'audioCost']) if (profile[cost] > 0) scaled[cost] = profile[cost] * correction;
+  return scaled;
+}
+
+/** Whether the profile was measured already (in this worker or an earlier page). */
+export async function hasDeviceProfile() {
+  return cached !== null || (await store.get(deviceKey())) !== undefined;
+}
+
+/** Folds a client render that took `measured` seconds, predicted at `predicted` with the corrected profile, into the correction. */
+export async function recordRender(predicted, measured) {
+  if (!(predicted >= CORRECTION_MIN_SECONDS) || !(measured > 0)) return;
+  const previous = (await store.get(correctionKey())) || 1;
+  const [low, high] = CORRECTION_RANGE;
+  const sample = Math.min(high, Math.max(low, (previous * measured) / predicted));
+  await store.put(correctionKey(), previous + EWMA_WEIGHT * (sample - previous));
+}
+
+function correctionKey() {
+  return `correction:${deviceKey()}`;
 }
 
 /** A quarter of the device memory (`navigator.deviceMemory` GB, 4 when unknown) for frames in flight. */
@@ -199,7 +235,7 @@ async function audioCost(fail) {
 async function overlayCost(loadFonts) {
   await loadFonts();
   const tag = Date.now().toString(36);
-  const cues = Array.from({ length: CUES }, (_, i) => ({ start: i, end: i + 1, text: `Device profile ${tag} line ${i}: the quick brown fox` }));
+  const cues = Array.from({ length: CUES }, (_, i) => ({ start: i, end: i + 1, text: `Line ${i} of the ${tag} subtitles` }));
   const project = JSON.stringify({
     version: 1,
     output: { width: WIDTH, height: HEIGHT, fps: 30, format: 'mp4', videoCodec: 'h264', audioCodec: 'none' },
