@@ -40,14 +40,15 @@ use std::collections::BTreeMap;
 /// Overlays one server ffmpeg pass composites (`server/src/render/overlays.rs`).
 pub const OVERLAYS_PER_PASS: u64 = 50;
 /// Share of the non-slowest pipeline stages' work that adds to the slowest one's (0: perfect
-/// overlap, 1: none). Fitted on the bench's encoding jobs (measured ÷ the stages' sum and max).
-pub const CLIENT_OVERLAP: f64 = 0.5;
+/// overlap, 1: none). Fitted on the bench's encoding jobs, (measured − setup − slowest) ÷ the
+/// others: 0–0.4 at load average 2–3, 0.5–1 at 4–6.
+pub const CLIENT_OVERLAP: f64 = 0.4;
 /// Cost of a source pixel drawn into the canvas relative to an output pixel composited (read
 /// back and converted for the encoder).
 const SOURCE_DRAW_COST: f64 = 0.5;
 /// Fixed client cost per job besides codec set-up: opening the sources, muxing, the Blob
-/// (a 10 s stream copy took 0.10 s, a 60 s one 0.48 s: 0.024 s plus the audio).
-const CLIENT_START_SECONDS: f64 = 0.03;
+/// (5–10 s stream copies took 0.12–0.13 s, of which audio 0.04–0.08 s).
+const CLIENT_START_SECONDS: f64 = 0.06;
 /// Bytes per second the client copies packets at (Blob reads, remux in wasm, OPFS writes).
 const CLIENT_COPY_BPS: f64 = 200e6;
 /// Output pixels the device's overlay figure was measured for (1280×720).

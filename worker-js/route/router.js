@@ -61,7 +61,9 @@ export class Router {
 
   /** `{ client, server, choice, reasons, clientFeasible, serverFeasible, features }` for the project. */
   async estimate(projectJson, files) {
-    const [device, network, { rttSeconds, ...server }] = await Promise.all([correctedProfile(this.loadFonts), networkProfile(), this.serverState()]);
+    // The device first: its benchmark holds this worker's thread, which would lengthen the round trip timed next.
+    const device = await correctedProfile(this.loadFonts);
+    const [network, { rttSeconds, ...server }] = await Promise.all([networkProfile(), this.serverState()]);
     // The capacity request's round trip is a real measurement; the browser's RTT hint is coarse.
     if (rttSeconds > 0) network.rttSeconds = rttSeconds;
     return estimateRoute(projectJson, files, JSON.stringify({ device, network, server, options: this.options }));
