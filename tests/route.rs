@@ -201,8 +201,16 @@ fn captions_over_a_full_size_video_take_the_yuv_path() {
     let layers = json!([{ "type": "video", "source": "a", "trimEnd": 10 }, { "type": "subtitles", "cues": cues }]);
     let yuv = features("avc1.640028", 10, layers.clone(), json!({}));
     assert_eq!((yuv.yuv_frames, yuv.passthrough_frames), (300, 0), "a 1080p source under captions at 1080p");
-    let canvas = features("avc1.640028", 10, layers, json!({ "width": 1280, "height": 720 }));
+    let canvas = features("avc1.640028", 10, layers.clone(), json!({ "width": 1280, "height": 720 }));
     assert_eq!(canvas.yuv_frames, 0, "a scaled video is drawn on the canvas");
+    // An SD source (BT.601 colours in Chromium when untagged) at its own size: the canvas too.
+    let source = json!({ "kind": "video", "name": "a.mp4", "size": 1 });
+    let sd = json!({ "width": 854, "height": 480, "fps": 30, "audioCodec": "none" });
+    let project = validate(&json!({ "version": 1, "output": sd, "sources": { "a": source }, "scenes": [{ "layers": layers }] }).to_string())
+        .expect("valid project");
+    let probes = BTreeMap::from([("a".to_owned(), probe("avc1.640028", 854, 480, 10, 10 * MB))]);
+    let plan = plan::build(&project, &probes).expect("plan");
+    assert_eq!(JobFeatures::from_plan(&project, &plan, &probes).yuv_frames, 0);
     let device = DeviceProfile::default();
     let (on_yuv, on_canvas) = (client_estimate(&yuv, &device), client_estimate(&canvas, &device));
     let pixels = 300.0 * 1920.0 * 1080.0;

@@ -9,6 +9,11 @@ use crate::project::{Layer, Project, SubtitlesContent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Frames shorter than this are SD: Chromium gives an untagged SD frame BT.601 colours, which
+/// the YUV path does not take (the output is BT.709), and probes do not read colour tags, so SD
+/// frames count as drawn on the canvas (measured: an untagged 854×480 or 640×480 H.264 source
+/// under captions took the canvas, the same source tagged BT.709 the YUV path).
+const HD_HEIGHT: u32 = 720;
 /// Frame rate assumed for a source track that does not state one.
 const DEFAULT_SOURCE_FPS: f64 = 30.0;
 /// Decoded frames a video layer holds in flight (the decode queue).
@@ -143,7 +148,7 @@ enum Drawing {
 }
 
 /// How `segment`'s frames are made: its bottom layer an opaque video exactly covering the
-/// frame, alone (passthrough) or under overlays only and at output size (YUV); else the canvas.
+/// frame, alone (passthrough) or under overlays only, at output size and HD (YUV); else the canvas.
 fn drawing(plan: &RenderPlan, segment: &crate::plan::Segment) -> Drawing {
     let out = &plan.output;
     let Some((bottom, rest)) = segment.layers.split_first() else { return Drawing::Canvas };
@@ -156,7 +161,7 @@ fn drawing(plan: &RenderPlan, segment: &crate::plan::Segment) -> Drawing {
     let overlays_only = rest.iter().all(|i| plan.visuals.get(*i).is_some_and(|v| !matches!(v.content, Visual::Video(_))));
     match rest {
         [] => Drawing::Passthrough,
-        _ if overlays_only && (video.width, video.height) == (out.width, out.height) => Drawing::Yuv,
+        _ if overlays_only && (video.width, video.height) == (out.width, out.height) && video.height >= HD_HEIGHT => Drawing::Yuv,
         _ => Drawing::Canvas,
     }
 }
