@@ -171,7 +171,10 @@ fn server_seconds_add_upload_queue_render_and_download() {
     let idle = JobFeatures { output_frames: 0, copied_frames: 0, audio_seconds: 0.0, ..job.clone() };
     let fixed = server_estimate(&idle, &network, &capacity).breakdown["render"];
     assert!(fixed > 0.0);
-    assert!(full.breakdown["render"] - fixed > 4.9 * (estimate.breakdown["render"] - fixed), "4 of 5 seconds are copied");
+    assert!(
+        full.breakdown["render"] - fixed > 4.9 * (estimate.breakdown["render"] - fixed),
+        "4 of 5 seconds are copied"
+    );
     // Fixed costs are counted in the server's measured ffmpeg start-ups: a slower server pays more.
     let slow = ServerCapacity { setup_seconds: 0.3, ..capacity.clone() };
     assert!((server_estimate(&idle, &network, &slow).breakdown["render"] - 3.0 * fixed).abs() < 1e-9);
@@ -181,8 +184,14 @@ fn server_seconds_add_upload_queue_render_and_download() {
 
 #[test]
 fn client_pipeline_stages_overlap() {
-    let device = DeviceProfile { decode_pps: 100e6, encode_pps: 50e6, composite_pps: 200e6, ..DeviceProfile::default() };
-    let job = features("avc1.640028", 10, json!([{ "type": "video", "source": "a", "trimEnd": 10, "fadeIn": 10 }]), json!({}));
+    let device =
+        DeviceProfile { decode_pps: 100e6, encode_pps: 50e6, composite_pps: 200e6, ..DeviceProfile::default() };
+    let job = features(
+        "avc1.640028",
+        10,
+        json!([{ "type": "video", "source": "a", "trimEnd": 10, "fadeIn": 10 }]),
+        json!({}),
+    );
     assert_eq!(job.copied_frames, 0, "a fade encodes every frame");
     let estimate = client_estimate(&job, &device);
     let stages = ["decode", "composite", "encode", "overlays", "audio"].map(|s| estimate.breakdown[s]);
@@ -206,8 +215,11 @@ fn captions_over_a_full_size_video_take_the_yuv_path() {
     // An SD source (BT.601 colours in Chromium when untagged) at its own size: the canvas too.
     let source = json!({ "kind": "video", "name": "a.mp4", "size": 1 });
     let sd = json!({ "width": 854, "height": 480, "fps": 30, "audioCodec": "none" });
-    let project = validate(&json!({ "version": 1, "output": sd, "sources": { "a": source }, "scenes": [{ "layers": layers }] }).to_string())
-        .expect("valid project");
+    let project = validate(
+        &json!({ "version": 1, "output": sd, "sources": { "a": source }, "scenes": [{ "layers": layers }] })
+            .to_string(),
+    )
+    .expect("valid project");
     let probes = BTreeMap::from([("a".to_owned(), probe("avc1.640028", 854, 480, 10, 10 * MB))]);
     let plan = plan::build(&project, &probes).expect("plan");
     assert_eq!(JobFeatures::from_plan(&project, &plan, &probes).yuv_frames, 0);
@@ -220,7 +232,9 @@ fn captions_over_a_full_size_video_take_the_yuv_path() {
 
 #[test]
 fn overlays_cost_each_side_per_cue_and_the_server_per_pass() {
-    let cues: Vec<Value> = (0..1000).map(|i| json!({ "start": i as f64 * 0.01, "end": (i + 1) as f64 * 0.01, "text": "a line" })).collect();
+    let cues: Vec<Value> = (0..1000)
+        .map(|i| json!({ "start": i as f64 * 0.01, "end": (i + 1) as f64 * 0.01, "text": "a line" }))
+        .collect();
     let layers = json!([
         { "type": "video", "source": "a", "trimEnd": 10 },
         { "type": "subtitles", "cues": cues },
@@ -228,7 +242,12 @@ fn overlays_cost_each_side_per_cue_and_the_server_per_pass() {
     ]);
     let job = features("avc1.640028", 10, layers, json!({ "width": 1280, "height": 720 }));
     assert_eq!(job.overlay_items, 1001, "every cue and the text block");
-    let plain = features("avc1.640028", 10, json!([{ "type": "video", "source": "a", "trimEnd": 10 }]), json!({ "width": 1280, "height": 720 }));
+    let plain = features(
+        "avc1.640028",
+        10,
+        json!([{ "type": "video", "source": "a", "trimEnd": 10 }]),
+        json!({ "width": 1280, "height": 720 }),
+    );
     assert_eq!(plain.overlay_items, 0);
     let device = DeviceProfile::default();
     let (client, bare) = (client_estimate(&job, &device), client_estimate(&plain, &device));

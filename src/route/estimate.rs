@@ -136,7 +136,8 @@ pub fn client_estimate(job: &JobFeatures, device: &DeviceProfile) -> Estimate {
     let drawn = SOURCE_DRAW_COST * (canvas as f64 / encoded.max(1) as f64) * decoded_pixels;
     let composite = ((canvas * job.output_pixels) as f64 + drawn) / device.composite_pps.max(MIN_RATE)
         + (yuv * job.output_pixels) as f64 / device.yuv_pps.max(MIN_RATE);
-    let encode = (encoded * job.output_pixels) as f64 * job.output_codec.encode_factor() / device.encode_pps.max(MIN_RATE);
+    let encode =
+        (encoded * job.output_pixels) as f64 * job.output_codec.encode_factor() / device.encode_pps.max(MIN_RATE);
     let size = job.output_pixels as f64 / OVERLAY_REFERENCE_PIXELS;
     let overlays = job.overlay_items.min(job.output_frames) as f64
         * device.overlay_seconds
@@ -162,13 +163,17 @@ pub fn server_estimate(job: &JobFeatures, network: &NetworkProfile, capacity: &S
     let encoded = job.output_frames.saturating_sub(job.copied_frames);
     let pixels = (encoded * job.output_pixels) as f64 * job.output_codec.server_encode_factor();
     let extra_passes = job.overlay_items.div_ceil(OVERLAYS_PER_PASS).saturating_sub(1);
-    let overlays = (job.overlay_items as f64 * SERVER_OVERLAY_STARTUPS + extra_passes as f64 * SERVER_PASS_STARTUPS) * startup;
+    let overlays =
+        (job.overlay_items as f64 * SERVER_OVERLAY_STARTUPS + extra_passes as f64 * SERVER_PASS_STARTUPS) * startup;
     Estimate::from_parts(&[
         ("latency", SERVER_ROUND_TRIPS * network.rtt_seconds),
         ("prepare", SERVER_CLIENT_SECONDS + job.upload_bytes as f64 / HASH_BPS),
         ("upload", job.upload_bytes as f64 / network.uplink_bps.max(MIN_RATE)),
         ("queue", capacity.estimated_wait_seconds),
-        ("render", (SERVER_JOB_STARTUPS + SERVER_SOURCE_STARTUPS * job.sources as f64) * startup + pixels / (mpps * 1e6)),
+        (
+            "render",
+            (SERVER_JOB_STARTUPS + SERVER_SOURCE_STARTUPS * job.sources as f64) * startup + pixels / (mpps * 1e6),
+        ),
         ("copy", job.copied_bytes as f64 / SERVER_COPY_BPS),
         ("overlays", overlays),
         ("audio", job.audio_seconds * SERVER_AUDIO_STARTUPS * startup),

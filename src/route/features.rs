@@ -85,7 +85,11 @@ impl JobFeatures {
         let output_pixels = u64::from(out.width) * u64::from(out.height);
         let decode: Vec<DecodeWork> = plan.visuals.iter().filter_map(|layer| decode_work(layer, probes)).collect();
         let frames_drawn = |how: Drawing| {
-            plan.segments.iter().filter(|segment| drawing(plan, segment) == how).map(|segment| segment.frame_count).sum()
+            plan.segments
+                .iter()
+                .filter(|segment| drawing(plan, segment) == how)
+                .map(|segment| segment.frame_count)
+                .sum()
         };
         let passthrough_frames = frames_drawn(Drawing::Passthrough);
         let yuv_frames = frames_drawn(Drawing::Yuv);
@@ -158,10 +162,13 @@ fn drawing(plan: &RenderPlan, segment: &crate::plan::Segment) -> Drawing {
     if !opaque || !video.placement.covers_exactly(video.width, video.height, out.width, out.height) {
         return Drawing::Canvas;
     }
-    let overlays_only = rest.iter().all(|i| plan.visuals.get(*i).is_some_and(|v| !matches!(v.content, Visual::Video(_))));
+    let overlays_only =
+        rest.iter().all(|i| plan.visuals.get(*i).is_some_and(|v| !matches!(v.content, Visual::Video(_))));
     match rest {
         [] => Drawing::Passthrough,
-        _ if overlays_only && (video.width, video.height) == (out.width, out.height) && video.height >= HD_HEIGHT => Drawing::Yuv,
+        _ if overlays_only && (video.width, video.height) == (out.width, out.height) && video.height >= HD_HEIGHT => {
+            Drawing::Yuv
+        }
         _ => Drawing::Canvas,
     }
 }
