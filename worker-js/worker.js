@@ -8,7 +8,7 @@ import { Router } from './route/router.js';
 
 let ready = false;
 /** Routes jobs between this browser and the server (set by `init`). */
-let router = new Router();
+let router = new Router({ loadFonts: () => loadDefaultFonts() });
 /** Running jobs' abort controllers, by job id. */
 const jobs = new Map();
 /** This worker's OPFS folder for render outputs (removed by the next engine once this one is gone). */
@@ -31,7 +31,7 @@ async function handle(request) {
   if (request.type === 'init') {
     await load(request.wasmUrl);
     if (Array.isArray(request.fontUrls)) fontUrls = request.fontUrls;
-    router = new Router(request.config ?? {});
+    router = new Router({ ...request.config, loadFonts: () => loadDefaultFonts() });
     outputDir = await claimOutputDir();
     return null;
   }

@@ -1,28 +1,35 @@
 //! Seconds per side, with the breakdown that explains them.
 //!
-//! **Client** = start (the job's fixed cost plus the codecs' measured set-up), video, overlays
-//! and audio. The client copies the same GOPs the server copies (`copy` and `smartCut`
-//! segments), at a cost of their bytes; the other frames are decoded (pixels × codec factor ÷
-//! the device's H.264 decode rate, per layer, in the share of frames not copied), composited
-//! when they cannot take the fast path (their output pixels, and half the source pixels drawn
-//! into them, ÷ the canvas rate) and encoded (output pixels × codec factor ÷ the encode rate).
-//! Decoding and encoding run on their own threads, but they add up: on 2 busy cores even their
-//! sum came short of the measured time (an earlier model let the faster one overlap). Each
-//! overlay drawn (a text block or cue on at least one frame: at most one per output frame)
-//! costs its rasterization and upload, which grows with the output size (text is sized to the
-//! frame).
-//! Rates are the device micro-benchmark's steady-state figures at 640×360.
+//! **Client** = start (the job's fixed cost plus, when it encodes, the codecs' measured set-up)
+//! and packet copy,
+//! then the pipeline: decode, draw, encode, overlays and audio. The client copies the same
+//! GOPs the server copies (`copy` and `smartCut` segments), at a cost of their bytes; the
+//! other frames are decoded (pixels × codec factor ÷ the device's H.264 decode rate, per layer,
+//! in the share of frames not copied), drawn (on the canvas: their output pixels, and half the
+//! source pixels drawn into them, ÷ the canvas rate; on the YUV overlay path: output pixels ÷
+//! the YUV rate; the passthrough costs nothing) and encoded (output pixels × codec factor ÷ the
+//! encode rate). Each overlay drawn (a text block or cue on at least one frame: at most one per
+//! output frame) costs the measured rasterization of a cue for 720p, half fixed and half
+//! growing with the output pixels (text is sized to the frame). Audio costs the measured Opus
+//! encode time per second.
+//! The pipeline's stages run at once (decoder and encoder on their own threads, audio beside
+//! them), so its wall time is the slowest stage plus [`CLIENT_OVERLAP`] of the others (the
+//! `overlap` part of the breakdown is the time saved, negative).
+//! Rates are the device micro-benchmark's (`worker-js/route/device.js`): 1280×720 frames
+//! pipelined as a render does, so nothing here is specific to one machine but the structure.
 //!
 //! **Server** = round trips + upload (bytes ÷ measured uplink) + queue wait (from `/capacity`) +
-//! render (ffmpeg start-up + output megapixels of the frames it encodes ÷ the server's measured
+//! render (set-up + output megapixels of the frames it encodes ÷ the server's measured
 //! encoding throughput, × the codec factor; frames of copied GOPs cost their bytes ÷ the disk
 //! rate) + overlays (each rasterized to a PNG and read by ffmpeg; every [`OVERLAYS_PER_PASS`]
 //! more take one more ffmpeg pass) + audio + download (expected output bytes ÷ downlink). The
-//! throughput is `/capacity`'s: recent jobs', or before any a start-up encode's, so a fresh
-//! server's speed under the machine's current load is measured too.
+//! throughput is `/capacity`'s: recent jobs', or before any a start-up encode's. The fixed
+//! costs (set-up, passes, overlays, audio) are counted in ffmpeg start-ups, which `/capacity`
+//! reports as measured at the server's start (`setupSeconds`): they scale with the server's
+//! speed and load like the work they stand for.
 //!
-//! The constants were calibrated with `bench/browser/router.mjs` (headless Chromium and the
-//! server on loopback, 2 cores shared with other work: load average 6–9).
+//! The ratios were fitted with `bench/browser/router.mjs` (headless Chromium and the server on
+//! loopback, 2 cores shared with other work; see each constant).
 
 use super::codec::CodecFamily;
 use super::features::JobFeatures;
@@ -32,33 +39,48 @@ use std::collections::BTreeMap;
 
 /// Overlays one server ffmpeg pass composites (`server/src/render/overlays.rs`).
 pub const OVERLAYS_PER_PASS: u64 = 50;
-/// Seconds of client work per second of audio (decode, resample, mix, Opus encode in wasm).
-const CLIENT_AUDIO_COST: f64 = 0.02;
+/// Share of the non-slowest pipeline stages' work that adds to the slowest one's (0: perfect
+/// overlap, 1: none). Fitted on the bench's encoding jobs, (measured − setup − slowest) ÷ the
+/// others: 0–0.4 at load average 2–3, 0.5–1 at 4–6.
+pub const CLIENT_OVERLAP: f64 = 0.4;
 /// Cost of a source pixel drawn into the canvas relative to an output pixel composited (read
 /// back and converted for the encoder).
 const SOURCE_DRAW_COST: f64 = 0.5;
-/// Fixed client cost per job besides codec set-up: opening the sources, muxing, the Blob.
-const CLIENT_START_SECONDS: f64 = 0.05;
+/// Fixed client cost per job besides codec set-up: opening the sources, muxing, the Blob
+/// (5–10 s stream copies took 0.12–0.13 s, of which audio 0.04–0.08 s).
+const CLIENT_START_SECONDS: f64 = 0.06;
 /// Bytes per second the client copies packets at (Blob reads, remux in wasm, OPFS writes).
 const CLIENT_COPY_BPS: f64 = 200e6;
-/// Client seconds per overlay drawn, plus per output pixel of the frame it is drawn on
-/// (measured: 7 ms per cue at 480p, 10 ms at 720p, 16 ms at 1080p).
-const CLIENT_OVERLAY_SECONDS: f64 = 5e-3;
-const CLIENT_OVERLAY_PIXEL_SECONDS: f64 = 5e-9;
+/// Output pixels the device's overlay figure was measured for (1280×720).
+const OVERLAY_REFERENCE_PIXELS: f64 = 1280.0 * 720.0;
+/// Share of an overlay's cost that does not grow with the output size (measured: 7 ms per cue
+/// at 480p, 10 ms at 720p, 16 ms at 1080p).
+const OVERLAY_FIXED_SHARE: f64 = 0.5;
 /// Server encoding throughput assumed when `/capacity` reports none (output megapixels per
 /// second: libx264 `medium` on two idle cores does 40–60 at 720p, 12–20 when they are busy).
 const DEFAULT_SERVER_MPPS: f64 = 40.0;
-/// ffmpeg start-up, probing, validation and the final rename, per server job (measured: 1.0–1.2 s
-/// for a stream copy on 2 busy cores).
-const SERVER_SETUP_SECONDS: f64 = 1.0;
-/// Seconds of server work per second of audio (decode, mix, encode, and the copy's checks).
-const SERVER_AUDIO_COST: f64 = 0.02;
-/// Server seconds per overlay (rasterized, PNG-encoded, decoded by ffmpeg) and per extra pass
-/// (ffmpeg start-up, and decoding from the keyframe before the part; measured: 0.45 s busy).
-const SERVER_OVERLAY_SECONDS: f64 = 2e-3;
-const SERVER_PASS_SECONDS: f64 = 0.45;
+/// One ffmpeg start-up assumed when `/capacity` reports none (two idle cores: 0.05 s).
+const DEFAULT_SERVER_STARTUP_SECONDS: f64 = 0.1;
+/// Server fixed costs in ffmpeg start-ups (fitted at load 2–5, start-up measured 0.05–0.13 s):
+/// a job's render set-up, validation and rename (a one-source stream copy's whole render took
+/// 0.4–0.6 s, a two-source splice 0.7 s);
+const SERVER_JOB_STARTUPS: f64 = 4.0;
+/// each source's probing (streams, keyframe index);
+const SERVER_SOURCE_STARTUPS: f64 = 2.0;
+/// each extra overlay pass (its own ffmpeg, decoding from the keyframe before its part);
+const SERVER_PASS_STARTUPS: f64 = 2.0;
+/// each overlay (rasterized, PNG-encoded, decoded by ffmpeg);
+const SERVER_OVERLAY_STARTUPS: f64 = 0.03;
+/// each second of audio (decode, mix, encode and the copy's checks: a 60 s copy took 0.5 s
+/// more than a 10 s one).
+const SERVER_AUDIO_STARTUPS: f64 = 0.15;
 /// Round trips of a server job: source lookup, upload creation, job post, events, output.
 const SERVER_ROUND_TRIPS: f64 = 6.0;
+/// The worker's fixed work per server job besides round trips (requests, event stream, the
+/// result's Blob: 0.1–0.2 s more than render, transfers and round trips on loopback), and the
+/// rate it hashes the sources at (streaming SHA-256).
+const SERVER_CLIENT_SECONDS: f64 = 0.1;
+const HASH_BPS: f64 = 200e6;
 /// Bytes per second the server copies packets at (read, remux, write).
 const SERVER_COPY_BPS: f64 = 200e6;
 /// Floors so a zero or missing measurement cannot divide by zero.
@@ -82,6 +104,17 @@ impl Estimate {
             .collect();
         Estimate { seconds: breakdown.values().sum(), breakdown }
     }
+
+    /// The parts `stages` run at once: the slowest counts whole, the others `share` of
+    /// theirs; the time saved is the (negative) `overlap` part.
+    fn overlapped(mut self, stages: &[&str], share: f64) -> Estimate {
+        let times: Vec<f64> = stages.iter().filter_map(|s| self.breakdown.get(*s).copied()).collect();
+        let slowest = times.iter().copied().fold(0.0, f64::max);
+        let saved = (1.0 - share) * (times.iter().sum::<f64>() - slowest);
+        self.breakdown.insert("overlap".to_owned(), -saved);
+        self.seconds -= saved;
+        self
+    }
 }
 
 /// Seconds to render `job` in this browser.
@@ -98,39 +131,52 @@ pub fn client_estimate(job: &JobFeatures, device: &DeviceProfile) -> Estimate {
             pixels * CodecFamily::of_codec_string(&d.codec).decode_factor() / device.decode_pps.max(MIN_RATE)
         })
         .sum();
-    let composited = job.output_frames.saturating_sub(job.passthrough_frames).min(encoded);
-    let drawn = SOURCE_DRAW_COST * (composited as f64 / encoded.max(1) as f64) * decoded_pixels;
-    let composite = ((composited * job.output_pixels) as f64 + drawn) / device.composite_pps.max(MIN_RATE);
-    let encode = (encoded * job.output_pixels) as f64 * job.output_codec.encode_factor() / device.encode_pps.max(MIN_RATE);
+    let yuv = job.yuv_frames.min(encoded);
+    let canvas = job.output_frames.saturating_sub(job.passthrough_frames + yuv).min(encoded - yuv);
+    let drawn = SOURCE_DRAW_COST * (canvas as f64 / encoded.max(1) as f64) * decoded_pixels;
+    let composite = ((canvas * job.output_pixels) as f64 + drawn) / device.composite_pps.max(MIN_RATE)
+        + (yuv * job.output_pixels) as f64 / device.yuv_pps.max(MIN_RATE);
+    let encode =
+        (encoded * job.output_pixels) as f64 * job.output_codec.encode_factor() / device.encode_pps.max(MIN_RATE);
+    let size = job.output_pixels as f64 / OVERLAY_REFERENCE_PIXELS;
     let overlays = job.overlay_items.min(job.output_frames) as f64
-        * (CLIENT_OVERLAY_SECONDS + job.output_pixels as f64 * CLIENT_OVERLAY_PIXEL_SECONDS);
+        * device.overlay_seconds
+        * (OVERLAY_FIXED_SHARE + (1.0 - OVERLAY_FIXED_SHARE) * size);
     Estimate::from_parts(&[
-        ("setup", CLIENT_START_SECONDS + device.setup_seconds),
+        // Video codecs are opened only when frames are encoded (a stream copy opens none).
+        ("setup", CLIENT_START_SECONDS + if encoded > 0 { device.setup_seconds } else { 0.0 }),
         ("decode", decode),
         ("composite", composite),
         ("encode", encode),
         ("copy", job.copied_bytes as f64 / CLIENT_COPY_BPS),
         ("overlays", overlays),
-        ("audio", job.audio_seconds * CLIENT_AUDIO_COST),
+        ("audio", job.audio_seconds * device.audio_cost),
     ])
+    .overlapped(&["decode", "composite", "encode", "overlays", "audio"], CLIENT_OVERLAP)
 }
 
 /// Seconds to render `job` on a server with `capacity`, over `network`, until the output is
 /// downloaded.
 pub fn server_estimate(job: &JobFeatures, network: &NetworkProfile, capacity: &ServerCapacity) -> Estimate {
     let mpps = if capacity.throughput_mpps > 0.0 { capacity.throughput_mpps } else { DEFAULT_SERVER_MPPS };
+    let startup = if capacity.setup_seconds > 0.0 { capacity.setup_seconds } else { DEFAULT_SERVER_STARTUP_SECONDS };
     let encoded = job.output_frames.saturating_sub(job.copied_frames);
-    let pixels = (encoded * job.output_pixels) as f64 * job.output_codec.encode_factor();
+    let pixels = (encoded * job.output_pixels) as f64 * job.output_codec.server_encode_factor();
     let extra_passes = job.overlay_items.div_ceil(OVERLAYS_PER_PASS).saturating_sub(1);
-    let overlays = job.overlay_items as f64 * SERVER_OVERLAY_SECONDS + extra_passes as f64 * SERVER_PASS_SECONDS;
+    let overlays =
+        (job.overlay_items as f64 * SERVER_OVERLAY_STARTUPS + extra_passes as f64 * SERVER_PASS_STARTUPS) * startup;
     Estimate::from_parts(&[
         ("latency", SERVER_ROUND_TRIPS * network.rtt_seconds),
+        ("prepare", SERVER_CLIENT_SECONDS + job.upload_bytes as f64 / HASH_BPS),
         ("upload", job.upload_bytes as f64 / network.uplink_bps.max(MIN_RATE)),
         ("queue", capacity.estimated_wait_seconds),
-        ("render", SERVER_SETUP_SECONDS + pixels / (mpps * 1e6)),
+        (
+            "render",
+            (SERVER_JOB_STARTUPS + SERVER_SOURCE_STARTUPS * job.sources as f64) * startup + pixels / (mpps * 1e6),
+        ),
         ("copy", job.copied_bytes as f64 / SERVER_COPY_BPS),
         ("overlays", overlays),
-        ("audio", job.audio_seconds * SERVER_AUDIO_COST),
+        ("audio", job.audio_seconds * SERVER_AUDIO_STARTUPS * startup),
         ("download", job.output_bytes as f64 / network.downlink_bps.max(MIN_RATE)),
     ])
 }

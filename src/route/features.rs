@@ -9,6 +9,11 @@ use crate::project::{Layer, Project, SubtitlesContent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Frames shorter than this are SD: Chromium gives an untagged SD frame BT.601 colours, which
+/// the YUV path does not take (the output is BT.709), and probes do not read colour tags, so SD
+/// frames count as drawn on the canvas (measured: an untagged 854×480 or 640×480 H.264 source
+/// under captions took the canvas, the same source tagged BT.709 the YUV path).
+const HD_HEIGHT: u32 = 720;
 /// Frame rate assumed for a source track that does not state one.
 const DEFAULT_SOURCE_FPS: f64 = 30.0;
 /// Decoded frames a video layer holds in flight (the decode queue).
@@ -47,6 +52,9 @@ pub struct JobFeatures {
     pub output_codec: CodecFamily,
     /// Output frames that skip the canvas (one opaque layer exactly covering the frame).
     pub passthrough_frames: u64,
+    /// Output frames whose overlays are blended into the decoded frame's planes (an opaque
+    /// video at output size under text and subtitle layers only: the YUV path, no canvas).
+    pub yuv_frames: u64,
     /// Output frames whose packets a renderer that copies (the server) copies unchanged: the
     /// whole GOPs of `copy` and `smartCut` segments.
     pub copied_frames: u64,
@@ -61,6 +69,8 @@ pub struct JobFeatures {
     pub overlay_items: u64,
     /// Bytes to send a server that has none of the sources (whole files).
     pub upload_bytes: u64,
+    /// Probed sources (video and audio files) the job reads.
+    pub sources: u64,
     /// Expected output size in bytes (copied GOPs' bytes, and the encoder bitrates for the rest).
     pub output_bytes: u64,
     /// Peak bytes of decoded and composited frames in flight in the browser.
@@ -74,18 +84,15 @@ impl JobFeatures {
         let out = &plan.output;
         let output_pixels = u64::from(out.width) * u64::from(out.height);
         let decode: Vec<DecodeWork> = plan.visuals.iter().filter_map(|layer| decode_work(layer, probes)).collect();
-        let passthrough_frames = plan
-            .segments
-            .iter()
-            .filter(|segment| match segment.layers.as_slice() {
-                [only] => plan.visuals.get(*only).is_some_and(|layer| {
-                    let opaque = layer.opacity.at(segment.start_us) >= 1.0 && layer.opacity.at(segment.end_us - 1) >= 1.0;
-                    matches!(&layer.content, Visual::Video(v) if opaque && v.placement.covers_exactly(v.width, v.height, out.width, out.height))
-                }),
-                _ => false,
-            })
-            .map(|segment| segment.frame_count)
-            .sum();
+        let frames_drawn = |how: Drawing| {
+            plan.segments
+                .iter()
+                .filter(|segment| drawing(plan, segment) == how)
+                .map(|segment| segment.frame_count)
+                .sum()
+        };
+        let passthrough_frames = frames_drawn(Drawing::Passthrough);
+        let yuv_frames = frames_drawn(Drawing::Yuv);
         let (mut copied_frames, mut copied_bytes) = (0u64, 0u64);
         for splice in plan.segments.iter().filter_map(|segment| segment.treatment.splice()) {
             let copied_us = (splice.copy.to_us - splice.copy.from_us).max(0);
@@ -98,6 +105,7 @@ impl JobFeatures {
         let audio_seconds =
             plan.audio.iter().map(|clip| (clip.source_out_us - clip.decode_from_us).max(0) as f64 / 1e6).sum();
         let upload_bytes = plan.sources.keys().filter_map(|id| probes.get(id)).map(|p| p.size).sum();
+        let sources = plan.sources.keys().filter(|id| probes.contains_key(*id)).count() as u64;
         let seconds = out.duration_us.max(0) as f64 / 1e6;
         let copied_frames = copied_frames.min(out.frame_count);
         // Copied GOPs keep their bytes; the encoded frames take the encoders' bitrates.
@@ -118,15 +126,50 @@ impl JobFeatures {
             output_pixels,
             output_codec: CodecFamily::of_output(plan.encoding.video.codec),
             passthrough_frames,
+            yuv_frames,
             copied_frames,
             copied_bytes,
             decode,
             audio_seconds,
             overlay_items: overlay_items(project),
             upload_bytes,
+            sources,
             output_bytes,
             memory_bytes,
         }
+    }
+}
+
+/// How the browser makes a segment's frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drawing {
+    /// The decoded frame goes to the encoder as is.
+    Passthrough,
+    /// Overlays blended into the decoded frame's planes.
+    Yuv,
+    /// Drawn on the canvas.
+    Canvas,
+}
+
+/// How `segment`'s frames are made: its bottom layer an opaque video exactly covering the
+/// frame, alone (passthrough) or under overlays only, at output size and HD (YUV); else the canvas.
+fn drawing(plan: &RenderPlan, segment: &crate::plan::Segment) -> Drawing {
+    let out = &plan.output;
+    let Some((bottom, rest)) = segment.layers.split_first() else { return Drawing::Canvas };
+    let Some(layer) = plan.visuals.get(*bottom) else { return Drawing::Canvas };
+    let opaque = layer.opacity.at(segment.start_us) >= 1.0 && layer.opacity.at(segment.end_us - 1) >= 1.0;
+    let Visual::Video(video) = &layer.content else { return Drawing::Canvas };
+    if !opaque || !video.placement.covers_exactly(video.width, video.height, out.width, out.height) {
+        return Drawing::Canvas;
+    }
+    let overlays_only =
+        rest.iter().all(|i| plan.visuals.get(*i).is_some_and(|v| !matches!(v.content, Visual::Video(_))));
+    match rest {
+        [] => Drawing::Passthrough,
+        _ if overlays_only && (video.width, video.height) == (out.width, out.height) && video.height >= HD_HEIGHT => {
+            Drawing::Yuv
+        }
+        _ => Drawing::Canvas,
     }
 }
 

@@ -21,6 +21,6 @@ mod profile;
 
 pub use codec::CodecFamily;
 pub use decide::{ClientSupport, Decision, RouteOptions, Side, decide};
-pub use estimate::{Estimate, OVERLAYS_PER_PASS, client_estimate, server_estimate};
+pub use estimate::{CLIENT_OVERLAP, Estimate, OVERLAYS_PER_PASS, client_estimate, server_estimate};
 pub use features::{DecodeWork, JobFeatures};
 pub use profile::{DeviceProfile, NetworkProfile, ServerCapacity, ServerState};

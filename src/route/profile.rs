@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// This device's WebCodecs speed, measured by a short micro-benchmark at first use (H.264
-/// 640×360; other codecs are scaled by [`crate::route::CodecFamily`] factors).
+/// This device's speed, measured by a short micro-benchmark at first use (WebCodecs H.264 at
+/// 1280×720, as a render pipelines it; other codecs are scaled by [`crate::route::CodecFamily`]
+/// factors), plus the overlay rasterizer and the Opus encoder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceProfile {
@@ -14,6 +15,13 @@ pub struct DeviceProfile {
     pub encode_pps: f64,
     /// Composited output pixels per second (canvas draw and read-back as a frame).
     pub composite_pps: f64,
+    /// Output pixels per second of the YUV overlay path (the decoded frame's planes copied
+    /// out and wrapped as a new frame).
+    pub yuv_pps: f64,
+    /// Seconds to rasterize one subtitle cue for a 1280×720 frame (in the worker, as a render does).
+    pub overlay_seconds: f64,
+    /// Seconds of audio work per second of audio (the Opus encoder's time, as measured).
+    pub audio_cost: f64,
     /// Seconds to open codecs and the output before the first frame.
     pub setup_seconds: f64,
     /// Bytes of memory a job may hold in flight (frames in codec queues).
@@ -27,6 +35,9 @@ impl Default for DeviceProfile {
             decode_pps: 150e6,
             encode_pps: 60e6,
             composite_pps: 200e6,
+            yuv_pps: 400e6,
+            overlay_seconds: 5e-3,
+            audio_cost: 0.01,
             setup_seconds: 0.3,
             memory_budget_bytes: 1 << 30,
         }
@@ -68,6 +79,9 @@ pub struct ServerCapacity {
     pub max_queued: u64,
     /// Output megapixels per render second over recent jobs (0 before any).
     pub throughput_mpps: f64,
+    /// Seconds of one ffmpeg start-up on the server, measured at its start-up under the
+    /// machine's load (0 from a server that does not report it).
+    pub setup_seconds: f64,
     /// Seconds a new job waits before it starts.
     pub estimated_wait_seconds: f64,
 }

@@ -248,7 +248,7 @@ test('aborting a server render deletes the server job', async () => {
  */
 async function slowDevice(page) {
   const run = (action) => page.evaluate(async (action) => {
-    const key = `device:v3:${navigator.userAgent}|${navigator.hardwareConcurrency}`;
+    const key = `device:v5:${navigator.userAgent}|${navigator.hardwareConcurrency}`;
     const slow = { decodePps: 1e4, encodePps: 1e4, compositePps: 1e4, setupSeconds: 60, memoryBudgetBytes: 2 ** 31 };
     const db = await new Promise((resolve, reject) => {
       const open = indexedDB.open('frameloom', 1);
@@ -274,15 +274,17 @@ test('a server answering 429 to the job sends it back to the browser, and says s
   const full = await startServer(['--cors-origin', new URL(world.url).origin, '--max-queued', '0']);
   const page = await world.newPage();
   const forget = await slowDevice(page);
+  // A fade makes the browser encode (on a slow device); a plain trim is a packet copy, fast anywhere.
+  const faded = project(OUTPUT, { clip: 'long.mp4' }, [[{ type: 'video', source: 'clip', trimStart: 1, trimEnd: 6, fadeIn: 1 }]]);
   try {
     await page.evaluate(async ({ url, key }) => {
       const { Engine } = await import('/frameloom/index.js');
       window.engine = await Engine.create({ server: { url, apiKey: key } });
     }, { url: full.url, key: KEY });
-    const decision = await estimate(page, TRIM, { clip: 'long.mp4' });
+    const decision = await estimate(page, faded, { clip: 'long.mp4' });
     assert.equal(decision.choice, 'server', JSON.stringify(decision));
     assert.equal(decision.clientFeasible, true);
-    const outcome = await render(page, TRIM, { clip: 'long.mp4' });
+    const outcome = await render(page, faded, { clip: 'long.mp4' });
     assert.equal(outcome.route, 'client');
     assert.match(outcome.reason, /queue|busy|429/i);
     assert.ok(outcome.stats.uploadedBytes === 0, 'the client result reports no upload');

@@ -1,23 +1,43 @@
-// The device profile: a short WebCodecs micro-benchmark at first use (640×360 H.264: encode,
-// decode, composite), cached in IndexedDB per browser and core count; plus the network as the
-// browser sees it, with the uplink and downlink measured from real transfers (EWMA).
+// The device profile: a short micro-benchmark at first use, cached in IndexedDB per browser
+// and core count; plus the network as the browser sees it, with the uplink and downlink
+// measured from real transfers (EWMA).
 //
-// The rates are steady-state: each codec first runs a warm-up batch (opening the codec and
-// its first frames cost a fixed time, reported as `setupSeconds`, not a per-pixel one), then
-// a timed batch. A 30-frame run timed from `configure` measured about half the real speed.
+// The benchmark runs the render pipeline's parts at a render's size (1280×720 H.264): decode,
+// encode, the canvas path (draw, wrap the canvas as a frame, encode: its cost beyond the
+// encode alone), the YUV overlay path (copy the planes out, wrap them as a frame), the
+// overlay rasterizer (wasm `rasterOverlays`) and the Opus encoder. Each codec first runs a
+// warm-up batch (opening it and its first frames cost a fixed time, reported as
+// `setupSeconds`), then a timed batch fed at once and flushed once, as a render feeds it: at
+// 640×360, flushing every 10 frames, the rates came out at half the pipelined ones.
+import { rasterOverlays } from '../wasm/frameloom.js';
 import * as store from './store.js';
 
-const WIDTH = 640;
-const HEIGHT = 360;
+const WIDTH = 1280;
+const HEIGHT = 720;
 /** Frames of the warm-up batch (its time, minus its frames at the measured rate, is set-up). */
-const WARMUP = 10;
-/** Frames of the timed batch. */
-const FRAMES = 40;
-const CODEC = 'avc1.42e01e';
-/** Weight of the newest measurement in the uplink and downlink averages. */
+const WARMUP = 6;
+/** Frames of the timed batch, and how often each timed batch runs (the best run counts). */
+const FRAMES = 30;
+const RUNS = 2;
+const CODEC = 'avc1.42e01f';
+/**
+ * Cues rasterized for the overlay figure, in two calls (distinct texts of a typical subtitle
+ * line's length, ~30 characters, so the worker's text cache misses): the difference leaves out
+ * the call's fixed cost (planning, the timeline), which a render pays once.
+ */
+const CUES = [4, 16];
+/** Seconds of audio the Opus encoder is timed on, in blocks of `AUDIO_BLOCK` samples. */
+const AUDIO_SECONDS = 2;
+const AUDIO_RATE = 48_000;
+const AUDIO_BLOCK = 4800;
+/** Weight of the newest measurement in the uplink, downlink and device-correction averages. */
 const EWMA_WEIGHT = 0.3;
+/** Client renders predicted shorter than this say more about fixed costs than about the device's speed. */
+const CORRECTION_MIN_SECONDS = 0.5;
+/** Bounds of one render's correction sample (a render stalled by other work says little more). */
+const CORRECTION_RANGE = [0.5, 2];
 /** Bump when the benchmark changes, so stale profiles are measured again. */
-const VERSION = 3;
+const VERSION = 5;
 
 function deviceKey() {
   return `device:v${VERSION}:${self.navigator?.userAgent ?? ''}|${self.navigator?.hardwareConcurrency ?? 0}`;
@@ -25,22 +45,68 @@ function deviceKey() {
 
 let cached = null;
 
-/** The profile for `route::DeviceProfile` (camelCase), measured once and then read from IndexedDB. */
-export function deviceProfile() {
+/**
+ * The profile for `route::DeviceProfile` (camelCase), measured once and then read from
+ * IndexedDB; `loadFonts()` makes the overlay rasterizer's fonts available.
+ */
+export function deviceProfile(loadFonts = async () => {}) {
   cached ??= (async () => {
     const stored = await store.get(deviceKey());
     if (stored) return stored;
-    const measured = { ...(await benchmark().catch(() => ({}))), memoryBudgetBytes: memoryBudget() };
+    const measured = { ...(await benchmark().catch(() => ({}))), ...(await overlayCost(loadFonts).catch(() => ({}))),
+      memoryBudgetBytes: memoryBudget() };
     await store.put(deviceKey(), measured);
     return measured;
   })();
   return cached;
 }
 
+/**
+ * The profile with its speeds scaled by the correction learnt from real client renders
+ * (measured ÷ predicted seconds, EWMA, stored next to the profile): the benchmark ran once,
+ * the device's speed under its current load is what renders see.
+ */
+export async function correctedProfile(loadFonts) {
+  const [profile, correction] = await Promise.all([deviceProfile(loadFonts), store.get(correctionKey())]);
+  if (!(correction > 0)) return profile;
+  const scaled = { ...profile };
+  for (const rate of ['decodePps', 'encodePps', 'compositePps', 'yuvPps']) if (profile[rate] > 0) scaled[rate] = profile[rate] / correction;
+  for (const cost of ['overlaySeconds', 'audioCost']) if (profile[cost] > 0) scaled[cost] = profile[cost] * correction;
+  return scaled;
+}
+
+/** Whether the profile was measured already (in this worker or an earlier page). */
+export async function hasDeviceProfile() {
+  return cached !== null || (await store.get(deviceKey())) !== undefined;
+}
+
+/** Folds a client render that took `measured` seconds, predicted at `predicted` with the corrected profile, into the correction. */
+export async function recordRender(predicted, measured) {
+  if (!(predicted >= CORRECTION_MIN_SECONDS) || !(measured > 0)) return;
+  const previous = (await store.get(correctionKey())) || 1;
+  const [low, high] = CORRECTION_RANGE;
+  const sample = Math.min(high, Math.max(low, (previous * measured) / predicted));
+  await store.put(correctionKey(), previous + EWMA_WEIGHT * (sample - previous));
+}
+
+function correctionKey() {
+  return `correction:${deviceKey()}`;
+}
+
 /** A quarter of the device memory (`navigator.deviceMemory` GB, 4 when unknown) for frames in flight. */
 function memoryBudget() {
   const gigabytes = Number(self.navigator?.deviceMemory) || 4;
   return Math.round((gigabytes * 2 ** 30) / 4);
+}
+
+/**
+ * The shorter of `RUNS` timings of `run()`: the device's speed, not that of a moment when
+ * other work held the cores (the correction from real renders follows the load).
+ */
+async function best(run) {
+  let seconds = Infinity;
+  for (let i = 0; i < RUNS; i++) seconds = Math.min(seconds, await run());
+  return seconds;
 }
 
 /** Seconds `action()` takes. */
@@ -53,23 +119,34 @@ async function timed(action) {
 /** An H.264 encoder at the benchmark's size; `chunks` receives its output. */
 function openEncoder(chunks, onError) {
   const encoder = new VideoEncoder({ output: (chunk) => chunks.push(chunk), error: onError });
-  encoder.configure({ codec: CODEC, width: WIDTH, height: HEIGHT, bitrate: 1_000_000, framerate: 30, avc: { format: 'annexb' } });
+  encoder.configure({ codec: CODEC, width: WIDTH, height: HEIGHT, bitrate: 4_000_000, framerate: 30, avc: { format: 'annexb' } });
   return encoder;
 }
 
-/** Seconds to encode `frames[from..to]` (the first as a keyframe) and flush; closes nothing. */
-function encodeBatch(encoder, frames, from, to) {
+/** Seconds to encode the frames `frame(i)` for `i` in `from..to` (the first a keyframe) and flush. */
+function encodeBatch(encoder, from, to, frame) {
   return timed(async () => {
-    for (let i = from; i < to; i++) encoder.encode(frames[i], { keyFrame: i === from });
+    for (let i = from; i < to; i++) {
+      const input = frame(i);
+      encoder.encode(input.frame, { keyFrame: i === from });
+      input.done?.();
+    }
     await encoder.flush();
   });
 }
 
+/** The test picture `i`: a moving block on a changing colour, drawn on `ctx`'s canvas. */
+function drawTestPicture(ctx, i) {
+  ctx.fillStyle = `hsl(${i * 12} 80% 50%)`;
+  ctx.fillRect(0, 0, WIDTH, HEIGHT);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect((i * 37) % WIDTH, (i * 23) % HEIGHT, 240, 160);
+}
+
 /**
- * Makes test frames on a canvas and encodes them, decodes them (a warm-up batch, then a timed
- * batch), encodes the decoded frames again as the fast path does (the canvas frames' colour
- * conversion belongs to compositing), and composites them; returns the timed batches' pixel
- * rates (pixels per second) and the codecs' set-up seconds.
+ * Encodes test pictures, decodes them, encodes the decoded frames as the fast path does, then
+ * through the canvas, and through the YUV path's copies; returns pixel rates (pixels per
+ * second), the codecs' set-up seconds and the audio cost.
  */
 async function benchmark() {
   if (typeof VideoEncoder === 'undefined' || typeof OffscreenCanvas === 'undefined') return {};
@@ -77,21 +154,18 @@ async function benchmark() {
   const ctx = canvas.getContext('2d');
   let failure = null;
   const fail = (e) => (failure = e);
-  const drawn = [];
-  for (let i = 0; i < WARMUP + FRAMES; i++) {
-    ctx.fillStyle = `hsl(${i * 12} 80% 50%)`;
-    ctx.fillRect(0, 0, WIDTH, HEIGHT);
-    ctx.fillStyle = '#fff';
-    ctx.fillRect((i * 17) % WIDTH, (i * 11) % HEIGHT, 120, 80);
-    drawn.push(new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 }));
-  }
+  const total = WARMUP + FRAMES;
   // Each batch starts on a keyframe: a decoder needs one after flush().
   const chunks = [];
   const source = openEncoder(chunks, fail);
-  await encodeBatch(source, drawn, 0, WARMUP);
-  await encodeBatch(source, drawn, WARMUP, WARMUP + FRAMES);
+  const picture = (i) => {
+    drawTestPicture(ctx, i);
+    const frame = new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 });
+    return { frame, done: () => frame.close() };
+  };
+  await encodeBatch(source, 0, WARMUP, picture);
+  await encodeBatch(source, WARMUP, total, picture);
   source.close();
-  for (const frame of drawn) frame.close();
   if (failure) throw failure;
   const decoded = [];
   const decoder = new VideoDecoder({ output: (frame) => decoded.push(frame), error: fail });
@@ -100,54 +174,117 @@ async function benchmark() {
     for (let i = from; i < to; i++) decoder.decode(chunks[i]);
     await decoder.flush();
   });
-  const decodeWarmup = await decodeBatch(0, WARMUP);
-  const decodeSeconds = await decodeBatch(WARMUP, chunks.length);
-  decoder.close();
-  if (failure) throw failure;
   try {
+    const decodeWarmup = await decodeBatch(0, WARMUP);
+    const decodeSeconds = await best(() => decodeBatch(WARMUP, total));
+    decoder.close();
+    if (failure) throw failure;
     const encoder = openEncoder([], fail);
-    const encodeWarmup = await encodeBatch(encoder, decoded, 0, WARMUP);
-    const encodeSeconds = await encodeBatch(encoder, decoded, WARMUP, decoded.length);
+    const frame = (i) => ({ frame: decoded[i] });
+    const encodeWarmup = await encodeBatch(encoder, 0, WARMUP, frame);
+    const encodeSeconds = await best(() => encodeBatch(encoder, WARMUP, total, frame));
+    // The canvas path: draw the decoded frame, wrap the canvas as a frame, encode it.
+    const canvasSeconds = await best(() => encodeBatch(encoder, WARMUP, total, (i) => {
+      ctx.drawImage(decoded[i], 0, 0);
+      const out = new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 });
+      return { frame: out, done: () => out.close() };
+    }));
     encoder.close();
     if (failure) throw failure;
-    // Compositing as the engine does it: draw the decoded frame, wrap the canvas as a frame,
-    // and read it back (what an encoder does with it).
-    const buffer = new Uint8Array(WIDTH * HEIGHT * 4);
-    const compositeSeconds = await timed(async () => {
-      for (const frame of decoded.slice(WARMUP)) {
-        ctx.drawImage(frame, 0, 0);
-        const out = new VideoFrame(canvas, { timestamp: 0 });
-        await out.copyTo(buffer, { format: 'RGBA' }).catch(() => out.copyTo(buffer));
-        out.close();
-      }
-    });
+    const yuvSeconds = await yuvCopies(decoded.slice(WARMUP));
     const pixels = WIDTH * HEIGHT * FRAMES;
     const rate = (seconds) => pixels / Math.max(seconds, 1e-3);
     const warm = (seconds, batch) => Math.max(0, seconds - (batch * WARMUP) / FRAMES);
     return {
       encodePps: rate(encodeSeconds),
       decodePps: rate(decodeSeconds),
-      compositePps: rate(compositeSeconds),
+      // What the canvas adds to the encode (at least a tenth of the path: it is never free).
+      compositePps: rate(Math.max(canvasSeconds - encodeSeconds, canvasSeconds / 10)),
+      ...(yuvSeconds > 0 && { yuvPps: rate(yuvSeconds) }),
       setupSeconds: warm(encodeWarmup, encodeSeconds) + warm(decodeWarmup, decodeSeconds),
+      ...(await audioCost(fail)),
     };
   } finally {
     for (const frame of decoded) frame.close();
   }
 }
 
+/** Seconds to copy `frames`' planes out and wrap them as new frames (0 when they have no CPU-readable 4:2:0 format). */
+async function yuvCopies(frames) {
+  if (!frames.every((f) => f.format === 'I420' || f.format === 'NV12')) return 0;
+  const buffer = new Uint8Array(frames[0].allocationSize());
+  return timed(async () => {
+    for (const frame of frames) {
+      const layout = await frame.copyTo(buffer);
+      const { width, height } = frame.visibleRect;
+      const init = { format: frame.format, codedWidth: width, codedHeight: height, timestamp: frame.timestamp, layout };
+      new VideoFrame(buffer, init).close();
+    }
+  });
+}
+
+/** `{ audioCost }`: seconds the Opus encoder takes per second of 48 kHz stereo (after a warm-up block), or nothing without one. */
+async function audioCost(fail) {
+  if (typeof AudioEncoder === 'undefined') return {};
+  const encoder = new AudioEncoder({ output: () => {}, error: fail });
+  encoder.configure({ codec: 'opus', sampleRate: AUDIO_RATE, numberOfChannels: 2, bitrate: 128_000 });
+  const samples = new Float32Array(AUDIO_BLOCK * 2);
+  const block = (n) => {
+    for (let i = 0; i < AUDIO_BLOCK; i++) samples[i] = samples[i + AUDIO_BLOCK] = Math.sin(((n * AUDIO_BLOCK + i) * 2 * Math.PI * 440) / AUDIO_RATE);
+    const data = new AudioData({ format: 'f32-planar', sampleRate: AUDIO_RATE, numberOfFrames: AUDIO_BLOCK, numberOfChannels: 2, timestamp: (n * AUDIO_BLOCK * 1e6) / AUDIO_RATE, data: samples });
+    encoder.encode(data);
+    data.close();
+  };
+  block(0);
+  await encoder.flush();
+  const blocks = (AUDIO_SECONDS * AUDIO_RATE) / AUDIO_BLOCK;
+  const seconds = await timed(async () => {
+    for (let n = 1; n <= blocks; n++) block(n);
+    await encoder.flush();
+  });
+  encoder.close();
+  return { audioCost: seconds / AUDIO_SECONDS };
+}
+
+/** `{ overlaySeconds }`: seconds to rasterize one cue for 1280×720, as a render does. */
+async function overlayCost(loadFonts) {
+  await loadFonts();
+  const tag = Date.now().toString(36);
+  const call = async (count, round) => {
+    const cues = Array.from({ length: count }, (_, i) => ({ start: i, end: i + 1, text: `Line ${i} of the ${tag}${round} subtitles` }));
+    const project = JSON.stringify({
+      version: 1,
+      output: { width: WIDTH, height: HEIGHT, fps: 30, format: 'mp4', videoCodec: 'h264', audioCodec: 'none' },
+      scenes: [{ layers: [{ type: 'subtitles', cues }] }],
+    });
+    let drawn = 0;
+    const seconds = await timed(() => { drawn = rasterOverlays(project).drawn; });
+    return { seconds, drawn };
+  };
+  const [few, many] = [await call(CUES[0], 'a'), await call(CUES[1], 'b')];
+  const cues = many.drawn - few.drawn;
+  if (!(cues > 0)) return {};
+  // A burst of other work during the short call can leave no difference: then the whole mean.
+  const seconds = many.seconds > few.seconds ? (many.seconds - few.seconds) / cues : many.seconds / many.drawn;
+  return { overlaySeconds: seconds };
+}
+
 /**
  * The network for `route::NetworkProfile`: online state, the uplink and downlink measured from
- * real transfers, and the browser's RTT hint. Before a download was measured the downlink is
- * the browser's hint (`navigator.connection.downlink`, capped at 10 Mbit/s by the spec) or the
- * measured uplink when that is faster (downlinks are rarely slower than uplinks).
+ * real transfers, and the browser's RTT hint (the router replaces it with a measured round
+ * trip). Before a download was measured the downlink is the measured uplink (downlinks are
+ * rarely slower than uplinks), else the cost model's default line. The browser's bandwidth
+ * hint (`navigator.connection.downlink`) is not used: it is the browser's estimate over all
+ * its recent traffic, capped at 10 Mbit/s, and before much traffic a default (headless
+ * Chromium said 1.6 Mbit/s on loopback, which predicted a 0.8 MB download at 5 s instead of
+ * 0.01 s).
  */
 export async function networkProfile() {
   const connection = self.navigator?.connection;
   const profile = { online: self.navigator?.onLine ?? true };
   const [uplink, downlink] = await Promise.all([store.get('uplink'), store.get('downlink')]);
   if (uplink > 0) profile.uplinkBps = uplink;
-  const hint = connection?.downlink > 0 ? (connection.downlink * 1e6) / 8 : 0;
-  const down = downlink > 0 ? downlink : Math.max(hint, uplink > 0 ? uplink : 0);
+  const down = downlink > 0 ? downlink : uplink;
   if (down > 0) profile.downlinkBps = down;
   if (connection?.rtt > 0) profile.rttSeconds = connection.rtt / 1000;
   return profile;

@@ -7,7 +7,7 @@
 import { estimateRoute } from '../wasm/frameloom.js';
 import { ServerApi, ServerError, sleep } from '../server/api.js';
 import { renderOnServer } from '../server/render.js';
-import { deviceProfile, networkProfile } from './device.js';
+import { correctedProfile, hasDeviceProfile, networkProfile, recordRender } from './device.js';
 
 /**
  * Client errors that send an `auto` job to the server: a codec this browser lacks, or one it
@@ -20,8 +20,12 @@ const SERVER_FALLBACKS = ['codec_unsupported', 'decode_failed', 'encode_failed',
 const UNREACHABLE_RETRIES = 4;
 
 export class Router {
-  /** @param {{ server?: { url: string, apiKey?: string, chunkSize?: number } | null, clientBias?: number }} config */
-  constructor({ server = null, clientBias } = {}) {
+  /**
+   * @param {{ server?: { url: string, apiKey?: string, chunkSize?: number } | null, clientBias?: number,
+   *   loadFonts?: () => Promise<void> }} config  `loadFonts` makes the text fonts available (the device benchmark draws captions)
+   */
+  constructor({ server = null, clientBias, loadFonts } = {}) {
+    this.loadFonts = loadFonts;
     this.api = server?.url ? new ServerApi(server) : null;
     this.chunkSize = server?.chunkSize;
     this.options = clientBias > 0 ? { clientBias } : {};
@@ -41,16 +45,25 @@ export class Router {
     }
   }
 
-  /** Seconds of one `/healthz` request to the server (0 when it fails: the browser's hint is used). */
+  /**
+   * Seconds of a `/healthz` round trip to the server (0 when it fails: the browser's hint is
+   * used): the second of two, the first paying for the connection's set-up.
+   */
   async #roundTrip() {
-    const started = performance.now();
-    const ok = await this.api.fetch('healthz').then((r) => r.ok, () => false);
-    return ok ? (performance.now() - started) / 1000 : 0;
+    let seconds = 0;
+    for (let i = 0; i < 2; i++) {
+      const started = performance.now();
+      if (!(await this.api.fetch('healthz').then((r) => r.ok, () => false))) return 0;
+      seconds = (performance.now() - started) / 1000;
+    }
+    return seconds;
   }
 
   /** `{ client, server, choice, reasons, clientFeasible, serverFeasible, features }` for the project. */
   async estimate(projectJson, files) {
-    const [device, network, { rttSeconds, ...server }] = await Promise.all([deviceProfile(), networkProfile(), this.serverState()]);
+    // The device first: its benchmark holds this worker's thread, which would lengthen the round trip timed next.
+    const device = await correctedProfile(this.loadFonts);
+    const [network, { rttSeconds, ...server }] = await Promise.all([networkProfile(), this.serverState()]);
     // The capacity request's round trip is a real measurement; the browser's RTT hint is coarse.
     if (rttSeconds > 0) network.rttSeconds = rttSeconds;
     return estimateRoute(projectJson, files, JSON.stringify({ device, network, server, options: this.options }));
@@ -63,9 +76,9 @@ export class Router {
    * @returns {Promise<{ blob: Blob, mimeType: string, stats: object, route: 'client' | 'server', reason: string }>}
    */
   async render({ projectJson, files, route, runClient, compact, openOutput, signal, progress }) {
-    if (route === 'client') return this.#client(runClient, 'the client route was asked for');
+    if (route === 'client') return this.#client(runClient, 'the client route was asked for', await this.#clientSeconds(projectJson, files));
     if (!this.api) {
-      if (route === 'auto') return this.#client(runClient, 'no server configured: rendering in this browser');
+      if (route === 'auto') return this.#client(runClient, 'no server configured: rendering in this browser', await this.#clientSeconds(projectJson, files));
       throw new ServerError('server_unavailable', 'no server is configured; pass server: { url, apiKey } to Engine.create()');
     }
     const decision = await this.estimate(projectJson, files);
@@ -83,7 +96,7 @@ export class Router {
       }
     }
     try {
-      return await this.#client(runClient, reason);
+      return await this.#client(runClient, reason, decision.client?.seconds);
     } catch (error) {
       if (!SERVER_FALLBACKS.includes(error?.code) || !this.api || signal?.aborted) throw error;
       const why = error.code === 'codec_unsupported'
@@ -96,8 +109,26 @@ export class Router {
     }
   }
 
-  async #client(runClient, reason) {
+  /**
+   * The client's predicted seconds for the project, for the device correction: `null` when it
+   * cannot estimate, or before the device was measured (a client render does not wait for the benchmark).
+   */
+  async #clientSeconds(projectJson, files) {
+    try {
+      if (!(await hasDeviceProfile())) return null;
+      const [device, network] = await Promise.all([correctedProfile(this.loadFonts), networkProfile()]);
+      const decision = estimateRoute(projectJson, files, JSON.stringify({ device, network, server: { state: 'notConfigured' }, options: this.options }));
+      return decision.clientFeasible ? decision.client.seconds : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Renders in this browser; a render that was `predicted` (seconds) corrects the device profile. */
+  async #client(runClient, reason, predicted = null) {
+    const started = performance.now();
     const result = await runClient();
+    if (predicted > 0) await recordRender(predicted, (performance.now() - started) / 1000);
     return { ...result, stats: { ...result.stats, uploadedBytes: 0, downloadedBytes: 0 }, route: 'client', reason };
   }
 

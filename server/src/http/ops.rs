@@ -32,13 +32,15 @@ const CALIBRATION_WAIT: Duration = Duration::from_secs(5);
 
 async fn capacity(State(jobs): State<Arc<Jobs>>) -> Response {
     jobs.calibrated(CALIBRATION_WAIT).await;
+    let throughput = jobs.metrics.throughput();
     match jobs.store.counts() {
         Ok(c) => Json(json!({
             "queueDepth": c.queued,
             "running": c.running,
             "workers": jobs.pool.workers(),
             "maxQueued": jobs.config.max_queued,
-            "throughputMpps": jobs.metrics.throughput().mpps,
+            "throughputMpps": throughput.mpps,
+            "setupSeconds": throughput.setup_seconds,
             "estimatedWaitSeconds": jobs.estimated_wait_seconds(c.queued),
         }))
         .into_response(),

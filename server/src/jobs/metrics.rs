@@ -30,6 +30,8 @@ struct Timings {
     recent: VecDeque<(f64, f64)>,
     /// Megapixels per second of the start-up encode, used before any render encoded.
     calibrated_mpps: f64,
+    /// Seconds of one ffmpeg start-up, measured at start-up (0 until measured).
+    setup_seconds: f64,
 }
 
 /// Recent speed, for `/capacity` and `Retry-After`.
@@ -41,6 +43,8 @@ pub struct Throughput {
     pub mpps: f64,
     /// Mean render seconds of recent jobs (None before any).
     pub mean_seconds: Option<f64>,
+    /// Seconds of one ffmpeg start-up, measured at start-up (0 until measured).
+    pub setup_seconds: f64,
 }
 
 impl Metrics {
@@ -60,9 +64,12 @@ impl Metrics {
         t.recent.push_back((megapixels, seconds));
     }
 
-    /// Records the start-up encode: `megapixels` in `seconds`.
-    pub fn calibrated(&self, megapixels: f64, seconds: f64) {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).calibrated_mpps = megapixels / seconds;
+    /// Records the start-up measurement: `megapixels` encoded in `seconds`, of which
+    /// `setup_seconds` (one ffmpeg start-up) are not encoding (at most half is discounted).
+    pub fn calibrated(&self, megapixels: f64, seconds: f64, setup_seconds: f64) {
+        let mut t = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        t.calibrated_mpps = megapixels / (seconds - setup_seconds).max(seconds / 2.0);
+        t.setup_seconds = setup_seconds;
     }
 
     /// Records a job that failed for good.
@@ -88,7 +95,7 @@ impl Metrics {
         let all: f64 = t.recent.iter().map(|(_, js)| js).sum();
         let n = t.recent.len();
         let mpps = if secs > 0.0 { mp / secs } else { t.calibrated_mpps };
-        Throughput { mpps, mean_seconds: (n > 0).then(|| all / n as f64) }
+        Throughput { mpps, mean_seconds: (n > 0).then(|| all / n as f64), setup_seconds: t.setup_seconds }
     }
 
     /// The Prometheus text format (0.0.4) of every metric, given the current queue depth and running count.
@@ -148,8 +155,9 @@ mod tests {
     fn histogram_is_cumulative_and_throughput_is_windowed() {
         let m = Metrics::default();
         assert_eq!(m.throughput().mpps, 0.0);
-        m.calibrated(6.9, 0.5);
-        assert!((m.throughput().mpps - 13.8).abs() < 1e-9, "the start-up encode before any job");
+        m.calibrated(6.9, 0.6, 0.1);
+        assert!((m.throughput().mpps - 13.8).abs() < 1e-9, "the start-up encode, net of start-up, before any job");
+        assert!((m.throughput().setup_seconds - 0.1).abs() < 1e-9);
         m.succeeded(10.0, 0.4);
         m.succeeded(30.0, 3.0);
         let text = m.prometheus(2, 1);

@@ -114,8 +114,8 @@ impl Jobs {
         let jobs = Arc::clone(self);
         self.calibration.send_replace(false);
         tokio::task::spawn_blocking(move || {
-            if let Some((megapixels, seconds)) = calibrate::measure() {
-                jobs.metrics.calibrated(megapixels, seconds);
+            if let Some(c) = calibrate::measure() {
+                jobs.metrics.calibrated(c.megapixels, c.seconds, c.setup_seconds);
             }
             jobs.calibration.send_replace(true);
         });
