@@ -163,20 +163,30 @@ async function runMediabunny(spec) {
 }
 
 /**
- * Runs `spec` with each contender: `warmup` unmeasured rounds, then `reps` rounds
- * (engine, ceiling, mediabunny interleaved so a slow moment hits all three).
+ * Runs `spec` with each contender: `warmup` unmeasured rounds, then `reps` rounds, the
+ * contenders' order rotating each round (engine, ceiling, mediabunny; then ceiling first; …)
+ * so neither a slow moment nor the garbage the previous run left favours one of them.
  */
 async function runCase(spec, { reps, warmup }) {
   engine ??= await Engine.create();
   const runs = { engine: [], ceiling: [], mediabunny: [] };
+  // The ceiling encodes with the engine's codec string, known after its first render.
+  let codec = null;
+  const contenders = {
+    engine: async () => {
+      const e = await runEngine(spec);
+      codec ??= e.encoder;
+      return e;
+    },
+    ceiling: async () => (spec.compose ? null : runCeiling(spec, codec)),
+    mediabunny: () => runMediabunny(spec),
+  };
+  const names = Object.keys(contenders);
   for (let i = 0; i < warmup + reps; i++) {
-    const e = await runEngine(spec);
-    const c = spec.compose ? null : await runCeiling(spec, e.encoder);
-    const m = await runMediabunny(spec);
-    if (i >= warmup) {
-      runs.engine.push(e);
-      if (c) runs.ceiling.push(c);
-      runs.mediabunny.push(m);
+    const order = i < warmup ? names : names.map((_, k) => names[(k + i) % names.length]);
+    for (const name of order) {
+      const result = await contenders[name]();
+      if (i >= warmup && result) runs[name].push(result);
     }
   }
   return runs;
