@@ -205,6 +205,15 @@ fn client_pipeline_stages_overlap() {
 }
 
 #[test]
+fn a_pages_first_render_pays_its_cold_start() {
+    let cold = client_estimate(&trim(), &DeviceProfile::default());
+    let warm = client_estimate(&trim(), &DeviceProfile { warm: true, ..DeviceProfile::default() });
+    assert!(cold.breakdown["coldStart"] > 0.0);
+    assert_eq!(warm.breakdown["coldStart"], 0.0);
+    assert!((cold.seconds - warm.seconds - cold.breakdown["coldStart"]).abs() < 1e-9);
+}
+
+#[test]
 fn captions_over_a_full_size_video_take_the_yuv_path() {
     let cues: Vec<Value> = (0..10).map(|i| json!({ "start": i, "end": i + 1, "text": "a line" })).collect();
     let layers = json!([{ "type": "video", "source": "a", "trimEnd": 10 }, { "type": "subtitles", "cues": cues }]);

@@ -62,6 +62,12 @@ function stillRequest(method, source, { files = {}, ...options }) {
   return { project: typeof source === 'string' ? source : JSON.stringify(source), files, options };
 }
 
+/**
+ * A render ran in a worker of this page: the browser's codec libraries are loaded (every
+ * engine's router learns it: a page's first render pays for loading them).
+ */
+let codecsWarm = false;
+
 /** A frameloom engine: one worker running the wasm core. Create it with `Engine.create()`. */
 export class Engine {
   #worker;
@@ -134,7 +140,7 @@ export class Engine {
    */
   async estimate(project, files = {}) {
     checkFiles(files);
-    return this.#call('estimate', { project: typeof project === 'string' ? project : JSON.stringify(project), files });
+    return this.#call('estimate', { project: typeof project === 'string' ? project : JSON.stringify(project), files, warm: codecsWarm });
   }
 
   /**
@@ -160,7 +166,10 @@ export class Engine {
       if (signal?.aborted) throw abortError();
       const json = typeof project === 'string' ? project : JSON.stringify(project);
       signal?.addEventListener('abort', cancel, { once: true });
-      return this.#call('render', { project: json, files, storage, route }, { id, onProgress }).catch((error) => {
+      return this.#call('render', { project: json, files, storage, route, warm: codecsWarm }, { id, onProgress }).then((result) => {
+        codecsWarm ||= result?.route === 'client';
+        return result;
+      }, (error) => {
         throw error?.code === 'aborted' ? abortError() : error;
       }).finally(() => {
         settled = true;

@@ -47,8 +47,13 @@ pub const CLIENT_OVERLAP: f64 = 0.4;
 /// back and converted for the encoder).
 const SOURCE_DRAW_COST: f64 = 0.5;
 /// Fixed client cost per job besides codec set-up: opening the sources, muxing, the Blob
-/// (5–10 s stream copies took 0.12–0.13 s, of which audio 0.04–0.08 s).
-const CLIENT_START_SECONDS: f64 = 0.06;
+/// (5–10 s stream copies with Opus sound took 0.08–0.11 s once short outputs stayed in memory
+/// and a file's demuxers shared their reads, of which audio 0.04–0.06 s).
+const CLIENT_START_SECONDS: f64 = 0.04;
+/// What a page's first render pays on top (loading the audio codecs' libraries, which the
+/// device benchmark does not open, and the first `isConfigSupported` answers; measured: the
+/// first 5 s copy with Opus sound took 0.18–0.33 s, the next ones 0.05–0.13 s, also in new workers).
+const CLIENT_COLD_START_SECONDS: f64 = 0.1;
 /// Bytes per second the client copies packets at (Blob reads, remux in wasm, OPFS writes).
 const CLIENT_COPY_BPS: f64 = 200e6;
 /// Output pixels the device's overlay figure was measured for (1280×720).
@@ -145,6 +150,7 @@ pub fn client_estimate(job: &JobFeatures, device: &DeviceProfile) -> Estimate {
     Estimate::from_parts(&[
         // Video codecs are opened only when frames are encoded (a stream copy opens none).
         ("setup", CLIENT_START_SECONDS + if encoded > 0 { device.setup_seconds } else { 0.0 }),
+        ("coldStart", if device.warm { 0.0 } else { CLIENT_COLD_START_SECONDS }),
         ("decode", decode),
         ("composite", composite),
         ("encode", encode),

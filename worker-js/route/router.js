@@ -18,6 +18,19 @@ const SERVER_FALLBACKS = ['codec_unsupported', 'decode_failed', 'encode_failed',
 
 /** Attempts of an unreachable server when the browser cannot render the job itself. */
 const UNREACHABLE_RETRIES = 4;
+/** A server whose round trip is shorter than this is on this machine or the local network… */
+const LAN_RTT_SECONDS = 0.005;
+/** …where the link moves about this many bytes a second (until real transfers are measured). */
+const LAN_BPS = 50e6;
+
+/** True for a loopback or private-network host name or address (`localhost`, 127.x, 10.x, 192.168.x, 172.16–31.x, `::1`, fc00::/7, `.local`). */
+function isLocalHost(host) {
+  const name = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost') || name.endsWith('.local') || name === '::1' || /^f[cd][0-9a-f]{2}:/.test(name)) return true;
+  const ip = name.split('.').map(Number);
+  if (ip.length !== 4 || ip.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return false;
+  return ip[0] === 127 || ip[0] === 10 || (ip[0] === 192 && ip[1] === 168) || (ip[0] === 172 && ip[1] >= 16 && ip[1] <= 31);
+}
 
 export class Router {
   /**
@@ -29,6 +42,8 @@ export class Router {
     this.api = server?.url ? new ServerApi(server) : null;
     this.chunkSize = server?.chunkSize;
     this.options = clientBias > 0 ? { clientBias } : {};
+    /** This page has rendered (here or in another engine's worker): its codec libraries are loaded. */
+    this.warm = false;
   }
 
   /** The server's state for `route::ServerState`, and the round trip of its `/capacity` request in seconds. */
@@ -62,10 +77,16 @@ export class Router {
   /** `{ client, server, choice, reasons, clientFeasible, serverFeasible, features }` for the project. */
   async estimate(projectJson, files) {
     // The device first: its benchmark holds this worker's thread, which would lengthen the round trip timed next.
-    const device = await correctedProfile(this.loadFonts);
+    const device = await this.#device();
     const [network, { rttSeconds, ...server }] = await Promise.all([networkProfile(), this.serverState()]);
     // The capacity request's round trip is a real measurement; the browser's RTT hint is coarse.
     if (rttSeconds > 0) network.rttSeconds = rttSeconds;
+    // Before any transfer was measured, a server on this machine or the local network (a
+    // private address, or a few milliseconds away) has a link far faster than the default's home uplink.
+    if (this.api && (isLocalHost(new URL(this.api.url, self.location?.href).hostname) || (rttSeconds > 0 && rttSeconds < LAN_RTT_SECONDS))) {
+      network.uplinkBps ??= LAN_BPS;
+      network.downlinkBps ??= LAN_BPS;
+    }
     return estimateRoute(projectJson, files, JSON.stringify({ device, network, server, options: this.options }));
   }
 
@@ -116,7 +137,7 @@ export class Router {
   async #clientSeconds(projectJson, files) {
     try {
       if (!(await hasDeviceProfile())) return null;
-      const [device, network] = await Promise.all([correctedProfile(this.loadFonts), networkProfile()]);
+      const [device, network] = await Promise.all([this.#device(), networkProfile()]);
       const decision = estimateRoute(projectJson, files, JSON.stringify({ device, network, server: { state: 'notConfigured' }, options: this.options }));
       return decision.clientFeasible ? decision.client.seconds : null;
     } catch {
@@ -124,10 +145,16 @@ export class Router {
     }
   }
 
+  /** The corrected device profile, and whether this page has rendered before (`warm`). */
+  async #device() {
+    return { ...(await correctedProfile(this.loadFonts)), warm: this.warm };
+  }
+
   /** Renders in this browser; a render that was `predicted` (seconds) corrects the device profile. */
   async #client(runClient, reason, predicted = null) {
     const started = performance.now();
     const result = await runClient();
+    this.warm = true;
     if (predicted > 0) await recordRender(predicted, (performance.now() - started) / 1000);
     return { ...result, stats: { ...result.stats, uploadedBytes: 0, downloadedBytes: 0 }, route: 'client', reason };
   }
