@@ -66,16 +66,17 @@ const OVERLAY_FIXED_SHARE: f64 = 0.5;
 const DEFAULT_SERVER_MPPS: f64 = 40.0;
 /// One ffmpeg start-up assumed when `/capacity` reports none (two idle cores: 0.05 s).
 const DEFAULT_SERVER_STARTUP_SECONDS: f64 = 0.1;
-/// Server fixed costs in ffmpeg start-ups (fitted at load 2–5, start-up measured 0.05–0.13 s):
-/// a job's render set-up, validation and rename (a one-source stream copy's whole render took
-/// 0.4–0.6 s, a two-source splice 0.7 s);
-const SERVER_JOB_STARTUPS: f64 = 4.0;
+/// Server fixed costs in ffmpeg start-ups (fitted at load 1–5, start-up measured 0.05–0.13 s):
+/// a job's render set-up, validation and rename (a one-source stream copy's whole job took
+/// 0.44–0.7 s, a two-source splice 0.76–0.84 s);
+const SERVER_JOB_STARTUPS: f64 = 3.5;
 /// each source's probing (streams, keyframe index);
 const SERVER_SOURCE_STARTUPS: f64 = 2.0;
 /// each extra overlay pass (its own ffmpeg, decoding from the keyframe before its part);
-const SERVER_PASS_STARTUPS: f64 = 2.0;
-/// each overlay (rasterized, PNG-encoded, decoded by ffmpeg);
-const SERVER_OVERLAY_STARTUPS: f64 = 0.03;
+const SERVER_PASS_STARTUPS: f64 = 1.0;
+/// each overlay (rasterized, PNG-encoded, decoded by ffmpeg). With the passes: 1,000 cues over
+/// 10 s of 720p (20 passes) cost the server 2–2.5 s more than the same render without them.
+const SERVER_OVERLAY_STARTUPS: f64 = 0.015;
 /// each second of audio (decode, mix, encode and the copy's checks: a 60 s copy took 0.5 s
 /// more than a 10 s one).
 const SERVER_AUDIO_STARTUPS: f64 = 0.15;
