@@ -47,9 +47,9 @@ pub const CLIENT_OVERLAP: f64 = 0.4;
 /// back and converted for the encoder).
 const SOURCE_DRAW_COST: f64 = 0.5;
 /// Fixed client cost per job besides codec set-up: opening the sources, muxing, the Blob
-/// (5–10 s stream copies with Opus sound took 0.08–0.11 s once short outputs stayed in memory
-/// and a file's demuxers shared their reads, of which audio 0.04–0.06 s).
-const CLIENT_START_SECONDS: f64 = 0.04;
+/// (5–10 s stream copies with Opus sound took 0.07–0.11 s once short outputs stayed in memory
+/// and a file's demuxers shared their reads, of which audio 0.03–0.06 s).
+const CLIENT_START_SECONDS: f64 = 0.03;
 /// What a page's first render pays on top (loading the audio codecs' libraries, which the
 /// device benchmark does not open, and the first `isConfigSupported` answers; measured: the
 /// first 5 s copy with Opus sound took 0.18–0.33 s, the next ones 0.05–0.13 s, also in new workers).
