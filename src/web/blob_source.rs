@@ -54,19 +54,18 @@ impl BlobReads {
     }
 
     /// Copies `offset..offset+buf.len()` from a window that holds all of it (the window
-    /// becomes the most recently used); false when none does.
-    fn copy_cached(&mut self, offset: u64, buf: &mut [u8]) -> bool {
+    /// becomes the most recently used) and returns that window's range; `None` when none does.
+    fn copy_cached(&mut self, offset: u64, buf: &mut [u8]) -> Option<(u64, u64)> {
         let within = |(start, bytes): &(u64, Vec<u8>)| {
             let from = usize::try_from(offset.checked_sub(*start)?).ok()?;
             bytes.get(from..from.checked_add(buf.len())?).map(|_| from)
         };
-        let Some((index, from)) = self.windows.iter().enumerate().find_map(|(i, w)| within(w).map(|f| (i, f))) else {
-            return false;
-        };
-        let Some(window) = self.windows.remove(index) else { return false };
+        let (index, from) = self.windows.iter().enumerate().find_map(|(i, w)| within(w).map(|f| (i, f)))?;
+        let window = self.windows.remove(index)?;
         buf.copy_from_slice(&window.1[from..from + buf.len()]);
+        let range = (window.0, window.0 + window.1.len() as u64);
         self.windows.push_back(window);
-        true
+        Some(range)
     }
 
     /// Reads `start..end` of the blob as a typed array of exactly that length.
@@ -129,7 +128,9 @@ impl ByteSource for BlobSource {
             reads.fetch(offset, offset + want)?.copy_to(buf);
             return Ok(());
         }
-        if reads.copy_cached(offset, buf) {
+        if let Some(window) = reads.copy_cached(offset, buf) {
+            // A window another source fetched counts as this one's for its read-ahead.
+            self.last = window;
             return Ok(());
         }
         let (start, end) = self.last;
