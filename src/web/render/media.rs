@@ -16,7 +16,7 @@ pub(crate) struct SourceFile {
     /// What the probe found.
     pub probe: ProbeInfo,
     /// The reads of the demuxers open on it (dropped with the last of them).
-    pub reads: RefCell<Weak<RefCell<BlobReads>>>,
+    reads: RefCell<Weak<RefCell<BlobReads>>>,
 }
 
 impl SourceFile {
