@@ -35,13 +35,34 @@ pub fn project(value: Value) -> Project {
     validate(&value.to_string()).unwrap_or_else(|e| panic!("invalid test project: {e:?}"))
 }
 
+/// The JSON object `base` with the fields of `extra` added or replaced.
+pub fn with(mut base: Value, extra: Value) -> Value {
+    if let (Some(b), Some(extra)) = (base.as_object_mut(), extra.as_object()) {
+        b.extend(extra.clone());
+    }
+    base
+}
+
 /// A project with `output` fields over a 1280×720 30 fps MP4, the given sources and scenes.
 pub fn project_with(output: Value, sources: Value, scenes: Value) -> Project {
-    let mut out = json!({ "width": 1280, "height": 720, "fps": 30 });
-    if let (Some(o), Some(extra)) = (out.as_object_mut(), output.as_object()) {
-        o.extend(extra.clone());
-    }
+    let out = with(json!({ "width": 1280, "height": 720, "fps": 30 }), output);
     project(json!({ "version": 1, "output": out, "sources": sources, "scenes": scenes }))
+}
+
+/// The plan of one scene of `layers` over a 320×240 output with `output` fields, its sources
+/// the ffmpeg-made fixtures `files` (`(source id, file name)`), probed by the core.
+pub fn plan_fixtures(output: Value, files: &[(&str, &str)], layers: Value) -> RenderPlan {
+    let sources: serde_json::Map<String, Value> =
+        files.iter().map(|&(id, name)| (id.to_owned(), json!({ "kind": "video", "name": name, "size": 1 }))).collect();
+    let out = with(json!({ "width": 320, "height": 240 }), output);
+    let p = project_with(out, Value::Object(sources), json!([{ "layers": layers }]));
+    let probed = probes(files.iter().map(|&(id, name)| (id, media::probe_file(&common::fixture(name)))).collect());
+    plan_ok(&p, &probed)
+}
+
+/// A video layer of source `clip` for its first 2 s, with `extra` fields.
+pub fn clip_layer(extra: Value) -> Value {
+    with(json!({ "type": "video", "source": "clip", "trimEnd": 2 }), extra)
 }
 
 /// A probe of a file with an optional video track (`width × height`, `rotation`, keyframes)

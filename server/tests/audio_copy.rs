@@ -5,10 +5,10 @@
 
 mod support;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::media::{Dir, project, video_source as source};
+use support::media::{Dir, packets, project, seconds, video_source as source};
 
 /// An H.264/AAC clip, 320×240 30 fps, 4 s, a keyframe every second, a `hz` tone.
 fn clip(dir: &Dir, name: &str, hz: u32) -> PathBuf {
@@ -20,17 +20,9 @@ fn clip(dir: &Dir, name: &str, hz: u32) -> PathBuf {
 
 /// The audio packets of `file`: (MD5 of the data, pts in seconds, duration in seconds).
 fn audio_packets(file: &Path) -> Vec<(String, f64, f64)> {
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-of", "json", "-select_streams", "a:0", "-show_data_hash", "md5", "-show_packets"])
-        .arg(file)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let time = |p: &Value, key: &str| p[key].as_str().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    let packets = v["packets"].as_array().unwrap();
-    packets
+    packets(file, "a:0")
         .iter()
-        .map(|p| (p["data_hash"].as_str().unwrap_or("").to_owned(), time(p, "pts_time"), time(p, "duration_time")))
+        .map(|p| (p["data_hash"].as_str().unwrap_or("").to_owned(), seconds(p, "pts_time"), seconds(p, "duration_time")))
         .collect()
 }
 

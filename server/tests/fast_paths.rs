@@ -10,7 +10,7 @@ mod support;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::media::{Dir, pixel, project, psnr, video_source as source};
+use support::media::{Dir, packets, pixel, project, psnr, seconds, video_source as source};
 
 /// An H.264/AAC clip of `pattern` (a lavfi video source) at `size`, 30 fps, 4 s, with a
 /// keyframe exactly every second.
@@ -27,23 +27,14 @@ fn render(dir: &Dir, output: Value, sources: Value, scenes: Value, out: &str) ->
 }
 
 /// The video packets of `file` in decode order: (MD5 of the data, keyframe, pts in seconds).
-fn packets(file: &Path) -> Vec<(String, bool, f64)> {
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-of", "json", "-select_streams", "v:0", "-show_data_hash", "md5", "-show_packets"])
-        .arg(file)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let time = |p: &Value| p["pts_time"].as_str().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    v["packets"]
-        .as_array()
-        .unwrap()
+fn video_packets(file: &Path) -> Vec<(String, bool, f64)> {
+    packets(file, "v:0")
         .iter()
         .map(|p| {
             (
                 p["data_hash"].as_str().unwrap_or("").to_owned(),
                 p["flags"].as_str().unwrap_or("").starts_with('K'),
-                time(p),
+                seconds(p, "pts_time"),
             )
         })
         .collect()
@@ -77,8 +68,8 @@ fn a_keyframe_aligned_splice_copies_packets_byte_for_byte() {
     assert_eq!(stats["fast_path"], "stream-copy", "{stats}");
     assert_eq!(stats["treatments"]["copy"], 2);
     assert_eq!(stats["copy_fallback"], Value::Null);
-    let out = packets(&dir.path("out.mp4"));
-    let (a, b) = (packets(&a), packets(&b));
+    let out = video_packets(&dir.path("out.mp4"));
+    let (a, b) = (video_packets(&a), video_packets(&b));
     let b_from = b.iter().position(|p| p.1 && (p.2 - 1.0).abs() < 1e-3).expect("keyframe at 1 s");
     assert_eq!(out.len(), 120);
     let hashes = |list: &[(String, bool, f64)]| list.iter().map(|p| p.0.clone()).collect::<Vec<_>>();
@@ -107,7 +98,7 @@ fn a_mid_gop_smart_cut_is_frame_accurate() {
     for (n, m) in [(0, 15), (14, 29), (15, 30), (59, 74), (60, 39), (80, 59), (110, 89)] {
         same_frame(&out, n, &src, m);
     }
-    assert_eq!(packets(&out).len(), 111);
+    assert_eq!(video_packets(&out).len(), 111);
 }
 
 #[test]
@@ -294,5 +285,5 @@ fn a_webm_smart_cut_shows_the_frame_at_or_before_each_output_time() {
     for (n, m) in [(0, 14), (15, 29), (16, 30), (45, 59), (46, 60), (59, 73)] {
         same_frame(&out, n, &src, m);
     }
-    assert_eq!(packets(&out).len(), 60);
+    assert_eq!(video_packets(&out).len(), 60);
 }

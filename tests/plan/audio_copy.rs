@@ -2,25 +2,12 @@
 //! configuration copy their packets (one splice per clip, aligned to its video); anything that
 //! needs the mixer or another codec encodes, with its reason in the stats.
 
-use super::media::probe_file;
 use super::*;
-use crate::common::fixture;
 use frameloom::plan::{AudioEncodeReason, AudioSplice, AudioTreatment};
 
 /// Plans `layers` (one scene) over `clip` (H.264/AAC 320×240) and `webm` (VP9/Opus) with `output`.
 fn plan_layers(output: Value, layers: Value) -> RenderPlan {
-    let sources = json!({
-        "clip": { "kind": "video", "name": "h264_aac.mp4", "size": 1 },
-        "webm": { "kind": "video", "name": "vp9_opus.webm", "size": 1 }
-    });
-    let mut out = json!({ "width": 320, "height": 240 });
-    if let (Some(o), Some(extra)) = (out.as_object_mut(), output.as_object()) {
-        o.extend(extra.clone());
-    }
-    let p = project_with(out, sources, json!([{ "layers": layers }]));
-    let probed =
-        probes(vec![("clip", probe_file(&fixture("h264_aac.mp4"))), ("webm", probe_file(&fixture("vp9_opus.webm")))]);
-    plan_ok(&p, &probed)
+    plan_fixtures(output, &[("clip", "h264_aac.mp4"), ("webm", "vp9_opus.webm")], layers)
 }
 
 fn reason(plan: &RenderPlan) -> Option<AudioEncodeReason> {
@@ -50,32 +37,25 @@ fn back_to_back_untouched_clips_copy_their_audio() {
 
 #[test]
 fn sound_the_mixer_must_make_is_encoded_with_its_reason() {
-    let clip = |extra: Value| {
-        let mut layer = json!({ "type": "video", "source": "clip", "trimEnd": 2 });
-        if let (Some(l), Some(extra)) = (layer.as_object_mut(), extra.as_object()) {
-            l.extend(extra.clone());
-        }
-        layer
-    };
-    let at = |start: f64| clip(json!({ "start": start }));
+    let at = |start: f64| clip_layer(json!({ "start": start }));
     assert_eq!(
-        reason(&plan_layers(json!({}), json!([clip(json!({ "volume": 0.5 }))]))),
+        reason(&plan_layers(json!({}), json!([clip_layer(json!({ "volume": 0.5 }))]))),
         Some(AudioEncodeReason::Edited)
     );
     assert_eq!(
-        reason(&plan_layers(json!({}), json!([clip(json!({ "fadeIn": 0.5 }))]))),
+        reason(&plan_layers(json!({}), json!([clip_layer(json!({ "fadeIn": 0.5 }))]))),
         Some(AudioEncodeReason::Edited)
     );
-    assert_eq!(reason(&plan_layers(json!({}), json!([clip(json!({ "speed": 2 }))]))), Some(AudioEncodeReason::Edited));
+    assert_eq!(reason(&plan_layers(json!({}), json!([clip_layer(json!({ "speed": 2 }))]))), Some(AudioEncodeReason::Edited));
     assert_eq!(reason(&plan_layers(json!({}), json!([at(0.0), at(1.0)]))), Some(AudioEncodeReason::Mixed));
     assert_eq!(reason(&plan_layers(json!({}), json!([at(1.0)]))), Some(AudioEncodeReason::Gap));
-    let target = plan_layers(json!({ "targetSizeBytes": 200_000 }), json!([clip(json!({}))]));
+    let target = plan_layers(json!({ "targetSizeBytes": 200_000 }), json!([clip_layer(json!({}))]));
     assert_eq!(reason(&target), Some(AudioEncodeReason::TargetSize));
-    let opus = plan_layers(json!({ "audioCodec": "opus" }), json!([clip(json!({}))]));
+    let opus = plan_layers(json!({ "audioCodec": "opus" }), json!([clip_layer(json!({}))]));
     assert_eq!(reason(&opus), Some(AudioEncodeReason::CodecMismatch));
     let mixed_codecs = json!([at(0.0), { "type": "video", "source": "webm", "start": 2, "trimEnd": 1 }]);
     assert_eq!(reason(&plan_layers(json!({}), mixed_codecs)), Some(AudioEncodeReason::CodecMismatch));
-    let silent = plan_layers(json!({ "audioCodec": "none" }), json!([clip(json!({}))]));
+    let silent = plan_layers(json!({ "audioCodec": "none" }), json!([clip_layer(json!({}))]));
     assert_eq!(silent.audio_treatment, AudioTreatment::None);
     // Opus sources copy into WebM.
     let webm = plan_layers(

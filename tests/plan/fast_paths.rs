@@ -2,9 +2,7 @@
 //! smart-cut with the right head and tail, anything drawn or changed encodes with its reason.
 //! `h264_aac.mp4` is 320×240 at 30 fps for 3 s with a keyframe every second.
 
-use super::media::probe_file;
 use super::*;
-use crate::common::fixture;
 use frameloom::plan::{EncodeReason, SourceSpan, Splice, Treatment, TreatmentSummary};
 
 const H264: &str = "h264_aac.mp4";
@@ -15,17 +13,7 @@ fn span(from_us: i64, to_us: i64) -> SourceSpan {
 
 /// Plans `layers` (one scene) over sources `clip` (H.264) and `vp9` at 320×240 30 fps with `output`.
 fn plan_layers(output: Value, layers: Value) -> RenderPlan {
-    let sources = json!({
-        "clip": { "kind": "video", "name": H264, "size": 1 },
-        "vp9": { "kind": "video", "name": "vp9.mp4", "size": 1 }
-    });
-    let mut out = json!({ "width": 320, "height": 240 });
-    if let (Some(o), Some(extra)) = (out.as_object_mut(), output.as_object()) {
-        o.extend(extra.clone());
-    }
-    let p = project_with(out, sources, json!([{ "layers": layers }]));
-    let probed = probes(vec![("clip", probe_file(&fixture(H264))), ("vp9", probe_file(&fixture("vp9.mp4")))]);
-    plan_ok(&p, &probed)
+    plan_fixtures(output, &[("clip", H264), ("vp9", "vp9.mp4")], layers)
 }
 
 fn treatments(plan: &RenderPlan) -> Vec<Treatment> {
@@ -88,29 +76,22 @@ fn a_mid_gop_cut_smart_cuts_with_head_and_tail() {
 
 #[test]
 fn anything_drawn_or_changed_encodes_with_its_reason() {
-    let clip = |extra: Value| {
-        let mut layer = json!({ "type": "video", "source": "clip", "trimEnd": 2 });
-        if let (Some(l), Some(extra)) = (layer.as_object_mut(), extra.as_object()) {
-            l.extend(extra.clone());
-        }
-        layer
-    };
     // A caption over the second second: that segment encodes, the first still copies.
-    let overlay = plan_layers(json!({}), json!([clip(json!({})), { "type": "text", "text": "hi", "start": 1, "duration": 1 }]));
+    let overlay = plan_layers(json!({}), json!([clip_layer(json!({})), { "type": "text", "text": "hi", "start": 1, "duration": 1 }]));
     assert!(matches!(treatments(&overlay)[0], Treatment::Copy(_)));
     assert_eq!(reasons(&overlay), [EncodeReason::Overlay]);
     let summary = overlay.treatments();
     assert_eq!(summary.reasons.get("overlay"), Some(&1));
     assert_eq!(serde_json::to_value(&summary).unwrap()["smartCut"], 0);
 
-    assert_eq!(reasons(&plan_layers(json!({ "width": 640, "height": 480 }), json!([clip(json!({}))]))), [EncodeReason::Scaled]);
-    assert_eq!(reasons(&plan_layers(json!({}), json!([clip(json!({ "crop": { "x": 0, "y": 0, "width": 160, "height": 120 } }))]))), [EncodeReason::Scaled]);
-    assert_eq!(reasons(&plan_layers(json!({}), json!([clip(json!({ "speed": 2 }))]))), [EncodeReason::Speed]);
-    assert_eq!(reasons(&plan_layers(json!({}), json!([clip(json!({ "opacity": 0.5 }))]))), [EncodeReason::Opacity]);
-    assert_eq!(reasons(&plan_layers(json!({ "fps": 25 }), json!([clip(json!({}))]))), [EncodeReason::FrameRate]);
+    assert_eq!(reasons(&plan_layers(json!({ "width": 640, "height": 480 }), json!([clip_layer(json!({}))]))), [EncodeReason::Scaled]);
+    assert_eq!(reasons(&plan_layers(json!({}), json!([clip_layer(json!({ "crop": { "x": 0, "y": 0, "width": 160, "height": 120 } }))]))), [EncodeReason::Scaled]);
+    assert_eq!(reasons(&plan_layers(json!({}), json!([clip_layer(json!({ "speed": 2 }))]))), [EncodeReason::Speed]);
+    assert_eq!(reasons(&plan_layers(json!({}), json!([clip_layer(json!({ "opacity": 0.5 }))]))), [EncodeReason::Opacity]);
+    assert_eq!(reasons(&plan_layers(json!({ "fps": 25 }), json!([clip_layer(json!({}))]))), [EncodeReason::FrameRate]);
     assert_eq!(reasons(&plan_layers(json!({}), json!([{ "type": "video", "source": "vp9", "trimEnd": 2 }]))), [EncodeReason::CodecMismatch]);
-    assert_eq!(reasons(&plan_layers(json!({ "targetSizeBytes": 200_000 }), json!([clip(json!({}))]))), [EncodeReason::TargetSize]);
-    assert_eq!(reasons(&plan_layers(json!({ "format": "gif" }), json!([clip(json!({}))]))), [EncodeReason::Gif]);
+    assert_eq!(reasons(&plan_layers(json!({ "targetSizeBytes": 200_000 }), json!([clip_layer(json!({}))]))), [EncodeReason::TargetSize]);
+    assert_eq!(reasons(&plan_layers(json!({ "format": "gif" }), json!([clip_layer(json!({}))]))), [EncodeReason::Gif]);
     // Inside one GOP: nothing whole to copy.
     let short = json!([{ "type": "video", "source": "clip", "trimStart": 0.2, "trimEnd": 0.8 }]);
     assert_eq!(reasons(&plan_layers(json!({}), short)), [EncodeReason::NoWholeGop]);

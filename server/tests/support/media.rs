@@ -121,6 +121,23 @@ pub fn streams(file: &Path) -> Vec<Value> {
     v["streams"].as_array().cloned().unwrap()
 }
 
+/// ffprobe's packets of stream `selector` (`v:0`, `a:0`) of `file` in decode order, each with
+/// the MD5 of its data (`data_hash`).
+pub fn packets(file: &Path, selector: &str) -> Vec<Value> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-of", "json", "-select_streams", selector, "-show_data_hash", "md5", "-show_packets"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["packets"].as_array().cloned().unwrap()
+}
+
+/// Field `key` of ffprobe's JSON `p` read as seconds (NaN when missing).
+pub fn seconds(p: &Value, key: &str) -> f64 {
+    p[key].as_str().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
+}
+
 pub fn stream<'a>(streams: &'a [Value], kind: &str) -> &'a Value {
     streams.iter().find(|s| s["codec_type"] == kind).unwrap_or_else(|| panic!("no {kind} stream"))
 }
