@@ -63,10 +63,10 @@ function stillRequest(method, source, { files = {}, ...options }) {
 }
 
 /**
- * A render ran in a worker of this page: the browser's codec libraries are loaded (every
- * engine's router learns it: a page's first render pays for loading them).
+ * Client renders run in the workers of this page (every engine's router learns it: a page's
+ * first renders pay for loading the browser's codec libraries).
  */
-let codecsWarm = false;
+let pageRenders = 0;
 
 /** A frameloom engine: one worker running the wasm core. Create it with `Engine.create()`. */
 export class Engine {
@@ -140,7 +140,7 @@ export class Engine {
    */
   async estimate(project, files = {}) {
     checkFiles(files);
-    return this.#call('estimate', { project: typeof project === 'string' ? project : JSON.stringify(project), files, warm: codecsWarm });
+    return this.#call('estimate', { project: typeof project === 'string' ? project : JSON.stringify(project), files, renders: pageRenders });
   }
 
   /**
@@ -166,8 +166,8 @@ export class Engine {
       if (signal?.aborted) throw abortError();
       const json = typeof project === 'string' ? project : JSON.stringify(project);
       signal?.addEventListener('abort', cancel, { once: true });
-      return this.#call('render', { project: json, files, storage, route, warm: codecsWarm }, { id, onProgress }).then((result) => {
-        codecsWarm ||= result?.route === 'client';
+      return this.#call('render', { project: json, files, storage, route, renders: pageRenders }, { id, onProgress }).then((result) => {
+        if (result?.route === 'client') pageRenders++;
         return result;
       }, (error) => {
         throw error?.code === 'aborted' ? abortError() : error;

@@ -98,6 +98,17 @@ async function makeInputs() {
   }
 }
 
+/**
+ * Waits for the fresh server's start-up measurement and returns its `/capacity` (which answers
+ * after it), as a server that has been up for a while has it: else it runs while the page
+ * measures its device and each side slows the other's figures.
+ */
+async function settled(url) {
+  const response = await fetch(`${url}/capacity`, { headers: { Authorization: `Bearer ${KEY}` } });
+  if (!response.ok) throw new Error(`GET /capacity: ${response.status}`);
+  return response.json();
+}
+
 /** In the page: a fresh engine on the server at `url`, the job's files as Blobs (cached). */
 async function openEngine(page, url) {
   await page.evaluate(async ({ url, key }) => {
@@ -168,7 +179,7 @@ async function measureClient(page, job, predicted) {
     runs.push({ estimate: estimate?.client, seconds: measured.seconds });
   }
   if (predicted && predicted.client != null) predicted.client = median(runs.map((r) => r.estimate));
-  return { seconds: median(runs.map((r) => r.seconds)) };
+  return { seconds: median(runs.map((r) => r.seconds)), runs };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -208,6 +219,7 @@ async function main() {
       // A fresh server per job: an empty queue, and no source uploaded yet (each job pays its upload).
       const server = await startServer(['--cors-origin', new URL(site.url).origin], { release: true });
       try {
+        const capacity = await settled(server.url);
         await openEngine(page, server.url);
         const predicted = await predict(page, job);
         const client = await measureClient(page, job, predicted);
@@ -215,6 +227,8 @@ async function main() {
         results.push({ job, predicted, client, server: remote });
         if (process.env.BENCH_ROUTER_VERBOSE) {
           console.error(`bench router: ${job.id}. breakdown ${JSON.stringify(predicted?.breakdown)}; device ${JSON.stringify(await deviceProfile(page))}`);
+          console.error(`bench router: ${job.id}. capacity ${JSON.stringify(capacity)}`);
+          console.error(`bench router: ${job.id}. client runs (predicted, measured s): ${(client.runs ?? []).map((r) => `${r.estimate?.toFixed(3)}, ${r.seconds.toFixed(3)}`).join('; ')}`);
         }
         console.error(`bench router: ${job.id}. ${job.name}: predicted ${JSON.stringify(predicted && { client: predicted.client, server: predicted.server, choice: predicted.choice })}, `
           + `client ${client.error ?? `${client.seconds.toFixed(2)} s`}, server ${remote.error ?? `${remote.seconds.toFixed(2)} s (${remote.uploadedBytes} B up)`}`);

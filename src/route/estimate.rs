@@ -5,10 +5,10 @@
 //! then the pipeline: decode, draw, encode, overlays and audio. The client copies the same
 //! GOPs the server copies (`copy` and `smartCut` segments), at a cost of their bytes; the
 //! other frames are decoded (pixels × codec factor ÷ the device's H.264 decode rate, per layer,
-//! in the share of frames not copied), drawn (on the canvas: their output pixels, and half the
-//! source pixels drawn into them, ÷ the canvas rate; on the YUV overlay path: output pixels ÷
-//! the YUV rate; the passthrough costs nothing) and encoded (output pixels × codec factor ÷ the
-//! encode rate). Each overlay drawn (a text block or cue on at least one frame: at most one per
+//! in the share of frames not copied), drawn (on the canvas: their output pixels, and the
+//! source pixels drawn into them — at half cost at their own size, at full cost scaled — ÷ the
+//! canvas rate; on the YUV overlay path: output pixels ÷ the YUV rate; the passthrough costs
+//! nothing) and encoded (output pixels × codec factor ÷ the encode rate). Each overlay drawn (a text block or cue on at least one frame: at most one per
 //! output frame) costs the measured rasterization of a cue for 720p, half fixed and half
 //! growing with the output pixels (text is sized to the frame). Audio costs the measured Opus
 //! encode time per second.
@@ -19,9 +19,9 @@
 //! pipelined as a render does, so nothing here is specific to one machine but the structure.
 //!
 //! **Server** = round trips + upload (bytes ÷ measured uplink) + queue wait (from `/capacity`) +
-//! render (set-up + output megapixels of the frames it encodes ÷ the server's measured
-//! encoding throughput, × the codec factor; frames of copied GOPs cost their bytes ÷ the disk
-//! rate) + overlays (each rasterized to a PNG and read by ffmpeg; every [`OVERLAYS_PER_PASS`]
+//! render (set-up + output megapixels of the frames it encodes × the codec factor, plus a
+//! fifth of the source megapixels it decodes, ÷ the server's measured encoding throughput;
+//! frames of copied GOPs cost their bytes ÷ the disk rate) + overlays (each rasterized to a PNG and read by ffmpeg; every [`OVERLAYS_PER_PASS`]
 //! more take one more ffmpeg pass) + audio + download (expected output bytes ÷ downlink). The
 //! throughput is `/capacity`'s: recent jobs', or before any a start-up encode's. The fixed
 //! costs (set-up, passes, overlays, audio) are counted in ffmpeg start-ups, which `/capacity`
@@ -32,7 +32,7 @@
 //! loopback, 2 cores shared with other work; see each constant).
 
 use super::codec::CodecFamily;
-use super::features::JobFeatures;
+use super::features::{DecodeWork, JobFeatures};
 use super::profile::{DeviceProfile, NetworkProfile, ServerCapacity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -43,9 +43,14 @@ pub const OVERLAYS_PER_PASS: u64 = 50;
 /// overlap, 1: none). Fitted on the bench's encoding jobs, (measured − setup − slowest) ÷ the
 /// others: 0–0.4 at load average 2–3, 0.5–1 at 4–6.
 pub const CLIENT_OVERLAP: f64 = 0.4;
-/// Cost of a source pixel drawn into the canvas relative to an output pixel composited (read
-/// back and converted for the encoder).
+/// Cost of a source pixel drawn into the canvas at its own size relative to an output pixel
+/// composited (read back and converted for the encoder).
 const SOURCE_DRAW_COST: f64 = 0.5;
+/// The same for a source pixel drawn scaled (converted at the source's size, then resampled
+/// with high-quality smoothing: 720p frames drawn into a 480p or 360p canvas cost about what
+/// the whole unscaled 720p canvas path does, whatever the output size; renders of 720p into
+/// 480p fit 0.8).
+const SCALED_SOURCE_DRAW_COST: f64 = 0.8;
 /// Fixed client cost per job besides codec set-up: opening the sources, muxing, the Blob
 /// (5–10 s stream copies with Opus sound took 0.07–0.11 s once short outputs stayed in memory
 /// and a file's demuxers shared their reads, of which audio 0.03–0.06 s).
@@ -54,6 +59,9 @@ const CLIENT_START_SECONDS: f64 = 0.03;
 /// device benchmark does not open, and the first `isConfigSupported` answers; measured: the
 /// first 5 s copy with Opus sound took 0.18–0.33 s, the next ones 0.05–0.13 s, also in new workers).
 const CLIENT_COLD_START_SECONDS: f64 = 0.1;
+/// The share of it a page's first, second, … render pays (5 s copies measured 0.17–0.29 s,
+/// 0.09–0.13 s, then 0.05–0.07 s).
+const COLD_START_SHARES: [f64; 2] = [1.0, 0.5];
 /// Bytes per second the client copies packets at (Blob reads, remux in wasm, OPFS writes).
 const CLIENT_COPY_BPS: f64 = 200e6;
 /// Output pixels the device's overlay figure was measured for (1280×720).
@@ -64,6 +72,10 @@ const OVERLAY_FIXED_SHARE: f64 = 0.5;
 /// Server encoding throughput assumed when `/capacity` reports none (output megapixels per
 /// second: libx264 `medium` on two idle cores does 40–60 at 720p, 12–20 when they are busy).
 const DEFAULT_SERVER_MPPS: f64 = 40.0;
+/// Cost of a source pixel decoded on the server relative to an output pixel encoded by libx264
+/// (fitted: 720p and 1080p renders took 1.1–1.45 × their encode at the start-up encode's
+/// steady speed, scaling ones the most).
+const SERVER_DECODE_COST: f64 = 0.2;
 /// One ffmpeg start-up assumed when `/capacity` reports none (two idle cores: 0.05 s).
 const DEFAULT_SERVER_STARTUP_SECONDS: f64 = 0.1;
 /// Server fixed costs in ffmpeg start-ups (fitted at load 1–5, start-up measured 0.05–0.13 s):
@@ -126,20 +138,18 @@ impl Estimate {
 /// Seconds to render `job` in this browser.
 pub fn client_estimate(job: &JobFeatures, device: &DeviceProfile) -> Estimate {
     let encoded = job.output_frames.saturating_sub(job.copied_frames);
-    let encoded_share = encoded as f64 / job.output_frames.max(1) as f64;
-    let mut decoded_pixels = 0.0;
-    let decode: f64 = job
-        .decode
-        .iter()
-        .map(|d| {
-            let pixels = (d.frames * d.frame_pixels) as f64 * encoded_share;
-            decoded_pixels += pixels;
+    // Source pixels decoded, and their drawing cost were they all drawn into the canvas.
+    let mut draw_units = 0.0;
+    let decode: f64 = decoded_pixels(job)
+        .map(|(pixels, d)| {
+            let scaled = d.frame_pixels != job.output_pixels;
+            draw_units += pixels * if scaled { SCALED_SOURCE_DRAW_COST } else { SOURCE_DRAW_COST };
             pixels * CodecFamily::of_codec_string(&d.codec).decode_factor() / device.decode_pps.max(MIN_RATE)
         })
         .sum();
     let yuv = job.yuv_frames.min(encoded);
     let canvas = job.output_frames.saturating_sub(job.passthrough_frames + yuv).min(encoded - yuv);
-    let drawn = SOURCE_DRAW_COST * (canvas as f64 / encoded.max(1) as f64) * decoded_pixels;
+    let drawn = (canvas as f64 / encoded.max(1) as f64) * draw_units;
     let composite = ((canvas * job.output_pixels) as f64 + drawn) / device.composite_pps.max(MIN_RATE)
         + (yuv * job.output_pixels) as f64 / device.yuv_pps.max(MIN_RATE);
     let encode =
@@ -151,7 +161,7 @@ pub fn client_estimate(job: &JobFeatures, device: &DeviceProfile) -> Estimate {
     Estimate::from_parts(&[
         // Video codecs are opened only when frames are encoded (a stream copy opens none).
         ("setup", CLIENT_START_SECONDS + if encoded > 0 { device.setup_seconds } else { 0.0 }),
-        ("coldStart", if device.warm { 0.0 } else { CLIENT_COLD_START_SECONDS }),
+        ("coldStart", CLIENT_COLD_START_SECONDS * COLD_START_SHARES.get(device.renders as usize).unwrap_or(&0.0)),
         ("decode", decode),
         ("composite", composite),
         ("encode", encode),
@@ -162,13 +172,24 @@ pub fn client_estimate(job: &JobFeatures, device: &DeviceProfile) -> Estimate {
     .overlapped(&["decode", "composite", "encode", "overlays", "audio"], CLIENT_OVERLAP)
 }
 
+/// Source pixels each video layer decodes (its frames, in the share of output frames not
+/// copied), with the layer.
+fn decoded_pixels(job: &JobFeatures) -> impl Iterator<Item = (f64, &DecodeWork)> {
+    let encoded = job.output_frames.saturating_sub(job.copied_frames);
+    let encoded_share = encoded as f64 / job.output_frames.max(1) as f64;
+    job.decode.iter().map(move |d| ((d.frames * d.frame_pixels) as f64 * encoded_share, d))
+}
+
 /// Seconds to render `job` on a server with `capacity`, over `network`, until the output is
 /// downloaded.
 pub fn server_estimate(job: &JobFeatures, network: &NetworkProfile, capacity: &ServerCapacity) -> Estimate {
     let mpps = if capacity.throughput_mpps > 0.0 { capacity.throughput_mpps } else { DEFAULT_SERVER_MPPS };
     let startup = if capacity.setup_seconds > 0.0 { capacity.setup_seconds } else { DEFAULT_SERVER_STARTUP_SECONDS };
     let encoded = job.output_frames.saturating_sub(job.copied_frames);
-    let pixels = (encoded * job.output_pixels) as f64 * job.output_codec.server_encode_factor();
+    let decoded: f64 =
+        decoded_pixels(job).map(|(pixels, d)| pixels * CodecFamily::of_codec_string(&d.codec).decode_factor()).sum();
+    let pixels =
+        (encoded * job.output_pixels) as f64 * job.output_codec.server_encode_factor() + SERVER_DECODE_COST * decoded;
     let extra_passes = job.overlay_items.div_ceil(OVERLAYS_PER_PASS).saturating_sub(1);
     let overlays =
         (job.overlay_items as f64 * SERVER_OVERLAY_STARTUPS + extra_passes as f64 * SERVER_PASS_STARTUPS) * startup;

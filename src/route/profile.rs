@@ -26,9 +26,9 @@ pub struct DeviceProfile {
     pub setup_seconds: f64,
     /// Bytes of memory a job may hold in flight (frames in codec queues).
     pub memory_budget_bytes: u64,
-    /// This page has rendered in a browser worker before: the codec libraries are loaded (a
-    /// page's first render pays for loading them and for the first codec questions).
-    pub warm: bool,
+    /// Client renders this page has made (its first render pays for loading the codec
+    /// libraries and the first codec questions, its second part of that warm-up still).
+    pub renders: u32,
 }
 
 impl Default for DeviceProfile {
@@ -43,7 +43,7 @@ impl Default for DeviceProfile {
             audio_cost: 0.01,
             setup_seconds: 0.3,
             memory_budget_bytes: 1 << 30,
-            warm: false,
+            renders: 0,
         }
     }
 }

@@ -3,8 +3,8 @@
 // measured from real transfers (EWMA).
 //
 // The benchmark runs the render pipeline's parts at a render's size (1280×720 H.264): decode,
-// encode, the canvas path (draw, wrap the canvas as a frame, encode: its cost beyond the
-// encode alone), the YUV overlay path (copy the planes out, wrap them as a frame), the
+// encode, the canvas path (draw, wrap the canvas as a frame, and the encoder's conversion of
+// it, see `CANVAS_CONVERSION`), the YUV overlay path (copy the planes out, wrap them as a frame), the
 // overlay rasterizer (wasm `rasterOverlays`) and the Opus encoder. Each codec first runs a
 // warm-up batch (opening it and its first frames cost a fixed time, reported as
 // `setupSeconds`), then a timed batch fed at once and flushed once, as a render feeds it: at
@@ -16,6 +16,13 @@ const WIDTH = 1280;
 const HEIGHT = 720;
 /** Frames of the warm-up batch (its time, minus its frames at the measured rate, is set-up). */
 const WARMUP = 6;
+/**
+ * What the canvas path adds to an encode, relative to its draw and wrap alone: the encoder
+ * then converts the RGB frame to YUV, which costs about as much again (measured at 720p:
+ * path with encode − encode alone = 2.0–2.1 × draw and wrap). Timing the path with the encode
+ * and subtracting the encode alone read 75–280 megapixels per second on one machine.
+ */
+const CANVAS_CONVERSION = 2;
 /** Frames of the timed batch, and how often each timed batch runs (the best run counts). */
 const FRAMES = 30;
 const RUNS = 3;
@@ -26,8 +33,8 @@ const CODEC = 'avc1.42e01f';
  * the call's fixed cost (planning, the timeline), which a render pays once.
  */
 const CUES = [4, 16];
-/** Seconds of audio the Opus encoder is timed on, in blocks of `AUDIO_BLOCK` samples. */
-const AUDIO_SECONDS = 2;
+/** Seconds of audio in the Opus encoder's short and long timed stretches, in blocks of `AUDIO_BLOCK` samples. */
+const AUDIO_SECONDS = [1, 4];
 const AUDIO_RATE = 48_000;
 const AUDIO_BLOCK = 4800;
 /** Weight of the newest measurement in the uplink, downlink and device-correction averages. */
@@ -37,7 +44,7 @@ const CORRECTION_MIN_SECONDS = 0.5;
 /** Bounds of one render's correction sample (a render stalled by other work says little more). */
 const CORRECTION_RANGE = [0.5, 2];
 /** Bump when the benchmark changes, so stale profiles are measured again. */
-const VERSION = 6;
+const VERSION = 8;
 
 function deviceKey() {
   return `device:v${VERSION}:${self.navigator?.userAgent ?? ''}|${self.navigator?.hardwareConcurrency ?? 0}`;
@@ -135,12 +142,28 @@ function encodeBatch(encoder, from, to, frame) {
   });
 }
 
-/** The test picture `i`: a moving block on a changing colour, drawn on `ctx`'s canvas. */
+/**
+ * The test picture `i`, drawn on `ctx`'s canvas: a gradient under a grid of moving discs and
+ * lines of text, about as costly to code as camera footage (a flat colour under one moving
+ * block coded twice as fast as the bench's test clips, so renders took twice the estimate).
+ */
 function drawTestPicture(ctx, i) {
-  ctx.fillStyle = `hsl(${i * 12} 80% 50%)`;
+  const gradient = ctx.createLinearGradient(0, 0, WIDTH, HEIGHT);
+  gradient.addColorStop(0, `hsl(${i * 12} 80% 50%)`);
+  gradient.addColorStop(1, `hsl(${i * 12 + 180} 80% 30%)`);
+  ctx.fillStyle = gradient;
   ctx.fillRect(0, 0, WIDTH, HEIGHT);
+  for (let y = 0; y < HEIGHT / 80; y++) {
+    for (let x = 0; x < WIDTH / 80; x++) {
+      ctx.fillStyle = `hsl(${(x * 23 + y * 41 + i * 7) % 360} 70% ${30 + ((x + y + i) % 5) * 10}%)`;
+      ctx.beginPath();
+      ctx.arc(x * 80 + 40 + Math.sin(i / 5 + y) * 20, y * 80 + 40, 18 + ((x * y + i) % 12), 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }
   ctx.fillStyle = '#fff';
-  ctx.fillRect((i * 37) % WIDTH, (i * 23) % HEIGHT, 240, 160);
+  ctx.font = '28px sans-serif';
+  for (let line = 0; line < 12; line++) ctx.fillText(`frame ${i}, line ${line}: 0123456789`, 20 + ((i * 9 + line * 50) % 400), 40 + line * 56);
 }
 
 /**
@@ -183,11 +206,13 @@ async function benchmark() {
     const frame = (i) => ({ frame: decoded[i] });
     const encodeWarmup = await encodeBatch(encoder, 0, WARMUP, frame);
     const encodeSeconds = await best(() => encodeBatch(encoder, WARMUP, total, frame));
-    // The canvas path: draw the decoded frame, wrap the canvas as a frame, encode it.
-    const canvasSeconds = await best(() => encodeBatch(encoder, WARMUP, total, (i) => {
-      ctx.drawImage(decoded[i], 0, 0);
-      const out = new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 });
-      return { frame: out, done: () => out.close() };
+    // The canvas path's own work: draw the decoded frame and wrap the canvas as a frame.
+    ctx.imageSmoothingQuality = 'high';
+    const drawSeconds = await best(() => timed(() => {
+      for (let i = WARMUP; i < total; i++) {
+        ctx.drawImage(decoded[i], 0, 0);
+        new VideoFrame(canvas, { timestamp: i * 33_333, duration: 33_333 }).close();
+      }
     }));
     encoder.close();
     if (failure) throw failure;
@@ -198,8 +223,7 @@ async function benchmark() {
     return {
       encodePps: rate(encodeSeconds),
       decodePps: rate(decodeSeconds),
-      // What the canvas adds to the encode (at least a tenth of the path: it is never free).
-      compositePps: rate(Math.max(canvasSeconds - encodeSeconds, canvasSeconds / 10)),
+      compositePps: rate(CANVAS_CONVERSION * drawSeconds),
       ...(yuvSeconds > 0 && { yuvPps: rate(yuvSeconds) }),
       setupSeconds: warm(encodeWarmup, encodeSeconds) + warm(decodeWarmup, decodeSeconds),
       ...(await audioCost(fail)),
@@ -223,27 +247,36 @@ async function yuvCopies(frames) {
   });
 }
 
-/** `{ audioCost }`: seconds the Opus encoder takes per second of 48 kHz stereo (after a warm-up block), or nothing without one. */
+/**
+ * `{ audioCost }`: seconds the Opus encoder takes per second of 48 kHz stereo, or nothing
+ * without one: the difference of a long and a short timed stretch (each the best of `RUNS`,
+ * after a warm-up second), so the flush's fixed latency, which a render pays once, is left out
+ * (timing 2 s after one warm-up block read 8 ms per second; renders spend 5–7).
+ */
 async function audioCost(fail) {
   if (typeof AudioEncoder === 'undefined') return {};
   const encoder = new AudioEncoder({ output: () => {}, error: fail });
   encoder.configure({ codec: 'opus', sampleRate: AUDIO_RATE, numberOfChannels: 2, bitrate: 128_000 });
   const samples = new Float32Array(AUDIO_BLOCK * 2);
-  const block = (n) => {
+  let n = 0;
+  const block = () => {
     for (let i = 0; i < AUDIO_BLOCK; i++) samples[i] = samples[i + AUDIO_BLOCK] = Math.sin(((n * AUDIO_BLOCK + i) * 2 * Math.PI * 440) / AUDIO_RATE);
     const data = new AudioData({ format: 'f32-planar', sampleRate: AUDIO_RATE, numberOfFrames: AUDIO_BLOCK, numberOfChannels: 2, timestamp: (n * AUDIO_BLOCK * 1e6) / AUDIO_RATE, data: samples });
+    n++;
     encoder.encode(data);
     data.close();
   };
-  block(0);
-  await encoder.flush();
-  const blocks = (AUDIO_SECONDS * AUDIO_RATE) / AUDIO_BLOCK;
-  const seconds = await timed(async () => {
-    for (let n = 1; n <= blocks; n++) block(n);
+  const stretch = (seconds) => timed(async () => {
+    for (let b = 0; b < (seconds * AUDIO_RATE) / AUDIO_BLOCK; b++) block();
     await encoder.flush();
   });
+  await stretch(1);
+  const [short, long] = AUDIO_SECONDS;
+  const [shortSeconds, longSeconds] = [await best(() => stretch(short)), await best(() => stretch(long))];
   encoder.close();
-  return { audioCost: seconds / AUDIO_SECONDS };
+  // A burst of other work during the short stretch can leave no difference: then the long one's mean.
+  const perSecond = longSeconds > shortSeconds ? (longSeconds - shortSeconds) / (long - short) : longSeconds / long;
+  return { audioCost: perSecond };
 }
 
 /** `{ overlaySeconds }`: seconds to rasterize one cue for 1280×720, as a render does. */
@@ -290,20 +323,25 @@ export async function networkProfile() {
   return profile;
 }
 
-/** Folds `bytes` moved in `seconds` into the stored average `key` (transfers under 256 KiB say little). */
-async function record(key, bytes, seconds) {
-  if (bytes < 256 * 1024 || seconds <= 0) return;
+/** Folds `bytes` moved in `seconds` into the stored average `key` (transfers under `minBytes` say little). */
+async function record(key, bytes, seconds, minBytes) {
+  if (bytes < minBytes || seconds <= 0) return;
   const measured = bytes / seconds;
   const previous = await store.get(key);
   await store.put(key, previous > 0 ? previous + EWMA_WEIGHT * (measured - previous) : measured);
 }
 
-/** Folds an upload of `bytes` in `seconds` into the stored uplink average. */
+/** Folds an upload of `bytes` (one request) in `seconds` into the stored uplink average. */
 export function recordUpload(bytes, seconds) {
-  return record('uplink', bytes, seconds);
+  return record('uplink', bytes, seconds, 256 * 1024);
 }
 
-/** Folds a download of `bytes` in `seconds` into the stored downlink average. */
+/**
+ * Folds a download of `bytes` in `seconds` (first to last byte) into the stored downlink
+ * average. Only from 1 MiB: a shorter one arrives in a few chunks whose gaps, not the line,
+ * set its pace (a 0.8 MB output on loopback read 13 MB/s, which predicted a 7 MB download
+ * at 0.6 s instead of 0.1).
+ */
 export function recordDownload(bytes, seconds) {
-  return record('downlink', bytes, seconds);
+  return record('downlink', bytes, seconds, 1024 * 1024);
 }

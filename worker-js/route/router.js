@@ -42,8 +42,8 @@ export class Router {
     this.api = server?.url ? new ServerApi(server) : null;
     this.chunkSize = server?.chunkSize;
     this.options = clientBias > 0 ? { clientBias } : {};
-    /** This page has rendered (here or in another engine's worker): its codec libraries are loaded. */
-    this.warm = false;
+    /** Client renders this page has made (here or in other engines' workers): its first ones load the codec libraries. */
+    this.renders = 0;
   }
 
   /** The server's state for `route::ServerState`, and the round trip of its `/capacity` request in seconds. */
@@ -138,23 +138,23 @@ export class Router {
     try {
       if (!(await hasDeviceProfile())) return null;
       const [device, network] = await Promise.all([this.#device(), networkProfile()]);
-      const decision = estimateRoute(projectJson, files, JSON.stringify({ device, network, server: { state: 'notConfigured' }, options: this.options }));
+      const decision = await estimateRoute(projectJson, files, JSON.stringify({ device, network, server: { state: 'notConfigured' }, options: this.options }));
       return decision.clientFeasible ? decision.client.seconds : null;
     } catch {
       return null;
     }
   }
 
-  /** The corrected device profile, and whether this page has rendered before (`warm`). */
+  /** The corrected device profile, and how many client renders this page has made (`renders`). */
   async #device() {
-    return { ...(await correctedProfile(this.loadFonts)), warm: this.warm };
+    return { ...(await correctedProfile(this.loadFonts)), renders: this.renders };
   }
 
   /** Renders in this browser; a render that was `predicted` (seconds) corrects the device profile. */
   async #client(runClient, reason, predicted = null) {
     const started = performance.now();
     const result = await runClient();
-    this.warm = true;
+    this.renders++;
     if (predicted > 0) await recordRender(predicted, (performance.now() - started) / 1000);
     return { ...result, stats: { ...result.stats, uploadedBytes: 0, downloadedBytes: 0 }, route: 'client', reason };
   }

@@ -27,7 +27,7 @@ async fn metrics(State(jobs): State<Arc<Jobs>>) -> Response {
     }
 }
 
-/// Longest `/capacity` waits for the server's start-up encode (about 1 s on 2 busy cores).
+/// Longest `/capacity` waits for the server's start-up encode (about 2 s on 2 busy cores).
 const CALIBRATION_WAIT: Duration = Duration::from_secs(5);
 
 async fn capacity(State(jobs): State<Arc<Jobs>>) -> Response {

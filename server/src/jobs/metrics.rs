@@ -64,11 +64,11 @@ impl Metrics {
         t.recent.push_back((megapixels, seconds));
     }
 
-    /// Records the start-up measurement: `megapixels` encoded in `seconds`, of which
-    /// `setup_seconds` (one ffmpeg start-up) are not encoding (at most half is discounted).
+    /// Records the start-up measurement: `megapixels` encoded in `seconds` (steady encoding,
+    /// no start-up), and one ffmpeg start-up's `setup_seconds`.
     pub fn calibrated(&self, megapixels: f64, seconds: f64, setup_seconds: f64) {
         let mut t = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        t.calibrated_mpps = megapixels / (seconds - setup_seconds).max(seconds / 2.0);
+        t.calibrated_mpps = megapixels / seconds.max(f64::MIN_POSITIVE);
         t.setup_seconds = setup_seconds;
     }
 
@@ -156,7 +156,7 @@ mod tests {
         let m = Metrics::default();
         assert_eq!(m.throughput().mpps, 0.0);
         m.calibrated(6.9, 0.6, 0.1);
-        assert!((m.throughput().mpps - 13.8).abs() < 1e-9, "the start-up encode, net of start-up, before any job");
+        assert!((m.throughput().mpps - 11.5).abs() < 1e-9, "the start-up encode's steady speed, before any job");
         assert!((m.throughput().setup_seconds - 0.1).abs() < 1e-9);
         m.succeeded(10.0, 0.4);
         m.succeeded(30.0, 3.0);
