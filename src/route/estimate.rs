@@ -1,32 +1,30 @@
 //! Seconds per side, with the breakdown that explains them.
 //!
-//! **Client** = start (the job's fixed cost plus, when it encodes, the codecs' measured set-up)
-//! and packet copy,
-//! then the pipeline: decode, draw, encode, overlays and audio. The client copies the same
-//! GOPs the server copies (`copy` and `smartCut` segments), at a cost of their bytes; the
-//! other frames are decoded (pixels × codec factor ÷ the device's H.264 decode rate, per layer,
-//! in the share of frames not copied), drawn (on the canvas: their output pixels, and the
-//! source pixels drawn into them — at half cost at their own size, at full cost scaled — ÷ the
-//! canvas rate; on the YUV overlay path: output pixels ÷ the YUV rate; the passthrough costs
-//! nothing) and encoded (output pixels × codec factor ÷ the encode rate). Each overlay drawn (a text block or cue on at least one frame: at most one per
-//! output frame) costs the measured rasterization of a cue for 720p, half fixed and half
-//! growing with the output pixels (text is sized to the frame). Audio costs the measured Opus
-//! encode time per second.
-//! The pipeline's stages run at once (decoder and encoder on their own threads, audio beside
-//! them), so its wall time is the slowest stage plus [`CLIENT_OVERLAP`] of the others (the
-//! `overlap` part of the breakdown is the time saved, negative).
-//! Rates are the device micro-benchmark's (`worker-js/route/device.js`): 1280×720 frames
+//! **Client** = start (the job's fixed cost plus, when it encodes, the codecs' measured set-up) and
+//! packet copy, then the pipeline: decode, draw, encode, overlays and audio. The client copies the
+//! same GOPs the server copies (`copy` and `smartCut` segments), at a cost of their bytes; the
+//! other frames are decoded (pixels × codec factor ÷ the device's H.264 decode rate, per layer, in
+//! the share of frames not copied), drawn (on the canvas: their output pixels, and the source
+//! pixels drawn into them — at half cost at their own size, at 0.8 scaled — ÷ the canvas rate; on
+//! the YUV overlay path: output pixels ÷ the YUV rate; the passthrough costs nothing) and encoded
+//! (output pixels × codec factor ÷ the encode rate). Each overlay drawn (a text block or cue on at
+//! least one frame: at most one per output frame) costs the measured rasterization of a cue for
+//! 720p, half fixed and half growing with the output pixels (text is sized to the frame). Audio
+//! costs the measured Opus encode time per second. The pipeline's stages run at once (decoder and
+//! encoder on their own threads, audio beside them), so its wall time is the slowest stage plus
+//! [`CLIENT_OVERLAP`] of the others (the `overlap` part of the breakdown is the time saved,
+//! negative). Rates are the device micro-benchmark's (`worker-js/route/device.js`): 1280×720 frames
 //! pipelined as a render does, so nothing here is specific to one machine but the structure.
 //!
 //! **Server** = round trips + upload (bytes ÷ measured uplink) + queue wait (from `/capacity`) +
-//! render (set-up + output megapixels of the frames it encodes × the codec factor, plus a
-//! fifth of the source megapixels it decodes, ÷ the server's measured encoding throughput;
-//! frames of copied GOPs cost their bytes ÷ the disk rate) + overlays (each rasterized to a PNG and read by ffmpeg; every [`OVERLAYS_PER_PASS`]
-//! more take one more ffmpeg pass) + audio + download (expected output bytes ÷ downlink). The
-//! throughput is `/capacity`'s: recent jobs', or before any a start-up encode's. The fixed
-//! costs (set-up, passes, overlays, audio) are counted in ffmpeg start-ups, which `/capacity`
-//! reports as measured at the server's start (`setupSeconds`): they scale with the server's
-//! speed and load like the work they stand for.
+//! render (set-up + output megapixels of the frames it encodes × the codec factor, plus a fifth of
+//! the source megapixels it decodes, ÷ the server's measured encoding throughput; frames of copied
+//! GOPs cost their bytes ÷ the disk rate) + overlays (each rasterized to a PNG and read by ffmpeg;
+//! every [`OVERLAYS_PER_PASS`] more take one more ffmpeg pass) + audio + download (expected output
+//! bytes ÷ downlink). The throughput is `/capacity`'s: recent jobs', or before any the start-up
+//! encode's steady speed. The fixed costs (set-up, passes, overlays, audio) are counted in ffmpeg
+//! start-ups, which `/capacity` reports as measured at the server's start (`setupSeconds`): they
+//! scale with the server's speed and load like the work they stand for.
 //!
 //! The ratios were fitted with `bench/browser/router.mjs` (headless Chromium and the server on
 //! loopback, 2 cores shared with other work; see each constant).
