@@ -36,8 +36,8 @@ async function handle(request) {
     return null;
   }
   if (!ready) throw { code: 'not_ready', message: 'the engine is not initialized; use Engine.create()' };
-  // Engines of this page have rendered: the codec libraries are loaded.
-  if (request.renders > router.renders) router.renders = request.renders;
+  // The client renders the engines of this page have made (their first ones load the codec libraries).
+  if (request.renders !== undefined) router.renders = request.renders;
   switch (request.type) {
     case 'probe':
       return withDecodability(probe(request.blob));

@@ -248,8 +248,8 @@ test('aborting a server render deletes the server job', async () => {
  */
 async function slowDevice(page) {
   const run = (action) => page.evaluate(async (action) => {
-    // The key of worker-js/route/device.js (its VERSION).
-    const key = `device:v8:${navigator.userAgent}|${navigator.hardwareConcurrency}`;
+    const { deviceKey } = await import('/frameloom/route/device.js');
+    const key = deviceKey();
     const slow = { decodePps: 1e4, encodePps: 1e4, compositePps: 1e4, setupSeconds: 60, memoryBudgetBytes: 2 ** 31 };
     const db = await new Promise((resolve, reject) => {
       const open = indexedDB.open('frameloom', 1);

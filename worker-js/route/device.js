@@ -4,8 +4,8 @@
 //
 // The benchmark runs the render pipeline's parts at a render's size (1280×720 H.264): decode,
 // encode, the canvas path (draw, wrap the canvas as a frame, and the encoder's conversion of
-// it, see `CANVAS_CONVERSION`), the YUV overlay path (copy the planes out, wrap them as a frame), the
-// overlay rasterizer (wasm `rasterOverlays`) and the Opus encoder. Each codec first runs a
+// it, see `CANVAS_CONVERSION`), the YUV overlay path (copy the planes out, wrap them as a
+// frame), the overlay rasterizer (wasm `rasterOverlays`) and the Opus encoder. Each codec first runs a
 // warm-up batch (opening it and its first frames cost a fixed time, reported as
 // `setupSeconds`), then a timed batch fed at once and flushed once, as a render feeds it: at
 // 640×360, flushing every 10 frames, the rates came out at half the pipelined ones.
@@ -46,7 +46,8 @@ const CORRECTION_RANGE = [0.5, 2];
 /** Bump when the benchmark changes, so stale profiles are measured again. */
 const VERSION = 8;
 
-function deviceKey() {
+/** The IndexedDB key of this browser's device profile (its benchmark's version, user agent and core count). */
+export function deviceKey() {
   return `device:v${VERSION}:${self.navigator?.userAgent ?? ''}|${self.navigator?.hardwareConcurrency ?? 0}`;
 }
 

@@ -42,7 +42,7 @@ export class Router {
     this.api = server?.url ? new ServerApi(server) : null;
     this.chunkSize = server?.chunkSize;
     this.options = clientBias > 0 ? { clientBias } : {};
-    /** Client renders this page has made (here or in other engines' workers): its first ones load the codec libraries. */
+    /** Client renders this page has made (in any engine's worker, as each request says): its first ones load the codec libraries. */
     this.renders = 0;
   }
 
@@ -154,7 +154,6 @@ export class Router {
   async #client(runClient, reason, predicted = null) {
     const started = performance.now();
     const result = await runClient();
-    this.renders++;
     if (predicted > 0) await recordRender(predicted, (performance.now() - started) / 1000);
     return { ...result, stats: { ...result.stats, uploadedBytes: 0, downloadedBytes: 0 }, route: 'client', reason };
   }
