@@ -235,6 +235,11 @@ fn output_rules() {
         "must be at least 16384 bytes (got 100)",
     );
     assert_error(
+        &with(m(), "/output/forceTranscode", json!("yes")),
+        "output.forceTranscode",
+        "must be true or false, not a string",
+    );
+    assert_error(
         &with(m(), "/output/quality", json!(80)),
         "output.quality",
         "must be one of \"low\", \"medium\" or \"high\", not a number",

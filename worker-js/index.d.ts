@@ -193,7 +193,7 @@ export interface RenderStats {
   treatments?: Array<'copy' | 'smartCut' | 'encode'>;
   /** How the sound was made: `copy` (the sources' packets copied, no audio encoder), `encode` or `none` (browser renders). */
   audio?: 'copy' | 'encode' | 'none';
-  /** Why the sound was encoded (`gap`, `mixed`, `edited`, `codec-mismatch`, `parameter-mismatch`, `target-size`), else `null`. */
+  /** Why the sound was encoded (`gap`, `mixed`, `edited`, `codec-mismatch`, `parameter-mismatch`, `target-size`, `forced`), else `null`. */
   audioReason?: string | null;
   /** Why the plan's copy or smart cut was encoded instead (e.g. the browser encoder writes other SPS/PPS than the source), else `null`. */
   fastPathFallback?: string | null;

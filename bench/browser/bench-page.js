@@ -27,18 +27,19 @@ async function file(name) {
 /**
  * The project for `spec` ({ output, sources: { id: file }, scenes: [[{ source, trimStart, trimEnd }]],
  * compose, reencode }); with `compose`, each scene also gets the logo and its cues (compose.js).
- * `reencode` adds a 1 ms fade-in to every video layer, so the plan encodes every frame (no copy
- * or smart cut): the path of any edit, and what the ceiling and Mediabunny do.
+ * `reencode` sets `forceTranscode`, so the plan encodes every frame and the sound (no copy or
+ * smart cut) of the same pictures: the path of any edit, and what the ceiling and Mediabunny do.
  */
 function project(spec) {
   const sources = Object.fromEntries(Object.entries(spec.sources).map(([id, name]) => [id, { kind: 'video', name, size: 1 }]));
   if (spec.compose) sources.logo = { kind: 'image', name: 'logo.png', size: 1 };
   const scenes = spec.scenes.map((layers, i) => {
-    const video = layers.map((l) => ({ type: 'video', ...l, ...(spec.reencode ? { fadeIn: 0.001 } : {}) }));
+    const video = layers.map((l) => ({ type: 'video', ...l }));
     const seconds = layers[0].trimEnd - (layers[0].trimStart ?? 0);
     return { layers: spec.compose ? [...video, ...overlayLayers(i, seconds)] : video };
   });
-  return { version: 1, output: spec.output, sources, scenes };
+  const output = spec.reencode ? { ...spec.output, forceTranscode: true } : spec.output;
+  return { version: 1, output, sources, scenes };
 }
 
 function videoBitrate(output) {

@@ -55,16 +55,12 @@ fn a_keyframe_aligned_splice_copies_packets_byte_for_byte() {
     let dir = Dir::new("copy");
     let a = clip(&dir, "a.mp4", "testsrc2", "320x240");
     let b = clip(&dir, "b.mp4", "testsrc", "320x240");
-    let stats = render(
-        &dir,
-        OUT_320(),
-        json!({ "a": source("a.mp4"), "b": source("b.mp4") }),
-        json!([
-            { "layers": [{ "type": "video", "source": "a", "trimEnd": 2 }] },
-            { "layers": [{ "type": "video", "source": "b", "trimStart": 1, "trimEnd": 3 }] }
-        ]),
-        "out.mp4",
-    );
+    let sources = json!({ "a": source("a.mp4"), "b": source("b.mp4") });
+    let scenes = json!([
+        { "layers": [{ "type": "video", "source": "a", "trimEnd": 2 }] },
+        { "layers": [{ "type": "video", "source": "b", "trimStart": 1, "trimEnd": 3 }] }
+    ]);
+    let stats = render(&dir, OUT_320(), sources.clone(), scenes.clone(), "out.mp4");
     assert_eq!(stats["fast_path"], "stream-copy", "{stats}");
     assert_eq!(stats["treatments"]["copy"], 2);
     assert_eq!(stats["copy_fallback"], Value::Null);
@@ -75,6 +71,15 @@ fn a_keyframe_aligned_splice_copies_packets_byte_for_byte() {
     let hashes = |list: &[(String, bool, f64)]| list.iter().map(|p| p.0.clone()).collect::<Vec<_>>();
     assert_eq!(hashes(&out[..60]), hashes(&a[..60]));
     assert_eq!(hashes(&out[60..]), hashes(&b[b_from..b_from + 60]));
+    // `forceTranscode`: the same splice is encoded, frame by frame.
+    let mut output = OUT_320();
+    output["forceTranscode"] = json!(true);
+    let stats = render(&dir, output, sources, scenes, "forced.mp4");
+    assert_eq!((&stats["treatments"]["encode"], &stats["treatments"]["reasons"]["forced"]), (&json!(2), &json!(2)), "{stats}");
+    assert_ne!(stats["fast_path"], "stream-copy", "{stats}");
+    let forced = video_packets(&dir.path("forced.mp4"));
+    assert_eq!(forced.len(), 120);
+    assert!(hashes(&forced[..60]) != hashes(&a[..60]), "the packets were encoded anew");
 }
 
 #[test]

@@ -79,6 +79,8 @@ impl AudioTreatment {
 pub enum AudioEncodeReason {
     /// `targetSizeBytes` is set: the audio bitrate is part of the budget.
     TargetSize,
+    /// `forceTranscode` is set.
+    Forced,
     /// Some stretch of the timeline has no sound (silence must be made).
     Gap,
     /// Two sounds play at once.
@@ -99,6 +101,7 @@ impl AudioEncodeReason {
     pub fn name(self) -> &'static str {
         match self {
             AudioEncodeReason::TargetSize => "target-size",
+            AudioEncodeReason::Forced => "forced",
             AudioEncodeReason::Gap => "gap",
             AudioEncodeReason::Mixed => "mixed",
             AudioEncodeReason::Edited => "edited",
@@ -157,6 +160,9 @@ fn copy(
 ) -> Result<(String, Vec<AudioSplice>), AudioEncodeReason> {
     if output.target_size_bytes.is_some() {
         return Err(AudioEncodeReason::TargetSize);
+    }
+    if output.force_transcode {
+        return Err(AudioEncodeReason::Forced);
     }
     let mut sorted: Vec<&AudioClip> = clips.iter().collect();
     sorted.sort_by_key(|c| (c.timeline_start_us, c.timeline_end_us));

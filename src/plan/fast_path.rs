@@ -7,7 +7,7 @@
 //! same as every other copied segment's: a file has one. Then the keyframes decide: cuts on
 //! keyframes (or at the track's end) copy; other cuts smart-cut, re-encoding the partial GOPs at
 //! either end; a segment without one whole GOP is encoded. A `targetSizeBytes` output and GIF
-//! are always encoded. The sound has its own treatment (`audio_copy.rs`).
+//! are always encoded, and so is everything with `forceTranscode`. The sound has its own treatment (`audio_copy.rs`).
 
 use super::decode::keyframe_before;
 use super::frames::FrameRate;
@@ -59,6 +59,9 @@ fn treat<'p>(
     }
     if output.target_size_bytes.is_some() {
         return Err(EncodeReason::TargetSize);
+    }
+    if output.force_transcode {
+        return Err(EncodeReason::Forced);
     }
     let shown: Vec<&VisualLayer> = segment.layers.iter().filter_map(|&i| visuals.get(i)).collect();
     let (layer, video) = match shown.as_slice() {

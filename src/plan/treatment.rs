@@ -54,6 +54,8 @@ pub enum EncodeReason {
     Gif,
     /// `targetSizeBytes` is set: every frame is encoded at the planned bitrate.
     TargetSize,
+    /// `forceTranscode` is set.
+    Forced,
     /// No video layer shows (background, images or text only).
     NoVideo,
     /// More than one layer shows: something is drawn over or under the video.
@@ -81,6 +83,7 @@ impl EncodeReason {
         match self {
             EncodeReason::Gif => "gif",
             EncodeReason::TargetSize => "target-size",
+            EncodeReason::Forced => "forced",
             EncodeReason::NoVideo => "no-video",
             EncodeReason::Overlay => "overlay",
             EncodeReason::Opacity => "opacity",

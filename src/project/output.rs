@@ -103,6 +103,10 @@ pub struct Output {
     pub target_size_bytes: Option<u64>,
     /// The colour behind all layers (opaque).
     pub background: Color,
+    /// Encode every frame and all the sound: no packet is copied from a source (as
+    /// Mediabunny's `forceTranscode`; the copy and smart-cut fast paths are off).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_transcode: bool,
     /// How a GIF is made: set (defaults filled in) for GIF output only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gif: Option<GifSettings>,
@@ -139,6 +143,7 @@ pub(crate) fn read_output(mut f: Fields, r: &mut Report) -> Option<Output> {
     let target = Bounds::between(MIN_TARGET_SIZE_BYTES as f64, MAX_TARGET_SIZE_BYTES as f64, " bytes");
     let target_size_bytes = f.integer("targetSizeBytes", target, r).optional();
     let background = f.opaque_color("background", r).or(Color::BLACK);
+    let force_transcode = f.boolean("forceTranscode", r).or(false);
     let gif = f.nested("gif", "GIF settings", r, read_gif).optional();
     if let (Some(Some(_)), Some(format)) = (gif, format) {
         if format != Format::Gif {
@@ -166,6 +171,7 @@ pub(crate) fn read_output(mut f: Fields, r: &mut Report) -> Option<Output> {
         quality: quality?,
         target_size_bytes: target_size_bytes?,
         background: background?,
+        force_transcode: force_transcode?,
         gif: if format? == Format::Gif { Some(gif?.unwrap_or_default()) } else { None },
     })
 }
@@ -225,6 +231,7 @@ mod tests {
             quality: Quality::High,
             target_size_bytes: None,
             background: Color::BLACK,
+            force_transcode: false,
             gif: None,
         }
     }

@@ -119,6 +119,16 @@ test('a keyframe-aligned splice of same-codec H.264 inputs copies their packets 
   assert.deepEqual(out.map((p) => p.hash), expected, 'the copied packets are the sources\' bytes, in order');
   assert.equal(await decodeErrors(got.file), '');
   console.log(`copy splice: ${got.stats.fps.toFixed(0)} fps, ${got.stats.seconds.toFixed(2)} s`);
+  // `forceTranscode`: the same splice, every frame and the sound encoded anew, still in place.
+  const forced = await render(project({ ...MP4, forceTranscode: true }, { a: 'p1.mp4', b: 'p2.mp4' }, scenes), { a: 'p1.mp4', b: 'p2.mp4' });
+  assert.deepEqual([forced.stats.fastPath, forced.stats.treatments, forced.stats.audio, forced.stats.audioReason],
+    ['encode', ['encode', 'encode'], 'encode', 'forced']);
+  assert.equal(forced.stats.frames, 120);
+  const encoded = await packets(forced.file);
+  assert.ok(!encoded.some((p) => expected.includes(p.hash)), 'no source packet is copied');
+  await assertShows(forced.file, 30, path.join(dir, 'p1.mp4'), 30);
+  const bQuality = psnr(await frame(forced.file, 90), await frame(path.join(dir, 'p2.mp4'), 60));
+  assert.ok(bQuality >= 20, `output frame 90 vs b's frame 60: ${bQuality.toFixed(1)} dB`);
 });
 
 /** The audio packets of `file` in decode order: `[{ pts, duration, hash }]` (seconds). */

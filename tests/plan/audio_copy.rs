@@ -51,6 +51,8 @@ fn sound_the_mixer_must_make_is_encoded_with_its_reason() {
     assert_eq!(reason(&plan_layers(json!({}), json!([at(1.0)]))), Some(AudioEncodeReason::Gap));
     let target = plan_layers(json!({ "targetSizeBytes": 200_000 }), json!([clip_layer(json!({}))]));
     assert_eq!(reason(&target), Some(AudioEncodeReason::TargetSize));
+    let forced = plan_layers(json!({ "forceTranscode": true }), json!([clip_layer(json!({}))]));
+    assert_eq!(reason(&forced), Some(AudioEncodeReason::Forced));
     let opus = plan_layers(json!({ "audioCodec": "opus" }), json!([clip_layer(json!({}))]));
     assert_eq!(reason(&opus), Some(AudioEncodeReason::CodecMismatch));
     let mixed_codecs = json!([at(0.0), { "type": "video", "source": "webm", "start": 2, "trimEnd": 1 }]);

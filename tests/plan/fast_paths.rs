@@ -92,6 +92,7 @@ fn anything_drawn_or_changed_encodes_with_its_reason() {
     assert_eq!(reasons(&plan_layers(json!({}), json!([{ "type": "video", "source": "vp9", "trimEnd": 2 }]))), [EncodeReason::CodecMismatch]);
     assert_eq!(reasons(&plan_layers(json!({ "targetSizeBytes": 200_000 }), json!([clip_layer(json!({}))]))), [EncodeReason::TargetSize]);
     assert_eq!(reasons(&plan_layers(json!({ "format": "gif" }), json!([clip_layer(json!({}))]))), [EncodeReason::Gif]);
+    assert_eq!(reasons(&plan_layers(json!({ "forceTranscode": true }), json!([clip_layer(json!({}))]))), [EncodeReason::Forced]);
     // Inside one GOP: nothing whole to copy.
     let short = json!([{ "type": "video", "source": "clip", "trimStart": 0.2, "trimEnd": 0.8 }]);
     assert_eq!(reasons(&plan_layers(json!({}), short)), [EncodeReason::NoWholeGop]);
