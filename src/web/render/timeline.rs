@@ -31,10 +31,15 @@ use std::ops::Range;
 /// Frames before a segment's end at which the next segment's decoders open (so their
 /// start-up overlaps the encoder's work on the frames queued before it).
 const PREPARE_FRAMES: u64 = 12;
-/// While frames are encoded, the audio may run this far ahead of the video without waiting
-/// for its codecs, and waits for them only once this far behind: the audio's codec round
-/// trips fill the video loop's idle time instead of stalling it (the muxers interleave).
+/// While frames are encoded, the sound waits for its codecs only once this far behind the
+/// video: its codec round trips fill the video loop's idle time instead of stalling it.
 const AUDIO_SLACK_US: i64 = 500_000;
+/// How far the sound may run ahead of the video. Whenever the video loop waits for room in
+/// the encoder, the sound goes on as far as its codecs have answered, so it is mostly made
+/// early, while the video codecs start up, as a bare decode → encode loop makes it, instead of
+/// competing with the video encoder's threads all along; its packets wait in the muxer (about
+/// 160 KB at 128 kbit/s).
+const AUDIO_AHEAD_US: i64 = 10_000_000;
 
 /// A finished pass: the muxed file (not yet handed out) and what it took.
 pub(crate) struct Rendered {
@@ -169,11 +174,18 @@ impl Pass<'_> {
         }
         for n in frames {
             let next_us = self.plan.output.frame_time_us(n + 1);
-            self.audio_until(next_us + AUDIO_SLACK_US, next_us - AUDIO_SLACK_US).await?;
+            self.audio_until(next_us + AUDIO_AHEAD_US, next_us - AUDIO_SLACK_US).await?;
             if let Some(next) = next.filter(|_| n == prepare_at) {
                 self.video.prepare(self.plan, next, self.media)?;
             }
-            self.video.frame(self.plan, segment, n, overlays.as_deref_mut()).await?;
+            let frame = self.video.frame(self.plan, segment, n, overlays.as_deref_mut()).await?;
+            let started = now_ms();
+            while !self.video.has_room()? {
+                self.video.top_up()?;
+                self.audio_until(next_us + AUDIO_AHEAD_US, i64::MIN).await?;
+                self.video.wait().await?;
+            }
+            self.video.encode(self.plan, frame, n, now_ms() - started)?;
             self.drain()?;
             self.done += 1;
             progress.report(Stage::Render, self.fraction(), self.done, self.plan.output.frame_count);

@@ -168,26 +168,37 @@ impl VideoStage {
         Ok(())
     }
 
-    /// Renders and encodes output frame `n` of `segment`, with `overlays` drawn in z-order.
+    /// Renders output frame `n` of `segment`, with `overlays` drawn in z-order, for
+    /// [`VideoStage::encode`].
     pub(crate) async fn frame(
         &mut self,
         plan: &RenderPlan,
         segment: &Segment,
         n: u64,
         overlays: Option<&mut OverlayStage>,
-    ) -> Result<(), RenderError> {
-        let frame = match self.render(plan, segment, n, overlays, Read::Frame).await? {
-            Rendered::Frame(frame) => frame,
-            Rendered::Pixels(_) => return Err(RenderError::Internal("pixels rendered for the encoder".into())),
-        };
-        // The decoders keep decoding ahead while the encoder is full (topped up on every
-        // wake-up, such as their own `dequeue` events), so neither codec waits for the other.
-        let started = now_ms();
-        while !self.out()?.has_room()? {
-            self.top_up()?;
-            self.signal.wait().await?;
+    ) -> Result<Frame, RenderError> {
+        match self.render(plan, segment, n, overlays, Read::Frame).await? {
+            Rendered::Frame(frame) => Ok(frame),
+            Rendered::Pixels(_) => Err(RenderError::Internal("pixels rendered for the encoder".into())),
         }
-        self.timings.encode_wait += now_ms() - started;
+    }
+
+    /// True when the encoder takes a frame now. While it is full, the caller keeps the
+    /// decoders topped up ([`VideoStage::top_up`]) and waits ([`VideoStage::wait`]), so
+    /// neither codec waits for the other.
+    pub(crate) fn has_room(&mut self) -> Result<bool, RenderError> {
+        self.out()?.has_room()
+    }
+
+    /// Waits for the next codec event (or fails if the job is cancelled).
+    pub(crate) async fn wait(&self) -> Result<(), RenderError> {
+        self.signal.wait().await
+    }
+
+    /// Encodes rendered output frame `n` (once the encoder [has room](VideoStage::has_room));
+    /// `waited_ms` is how long the caller waited for that.
+    pub(crate) fn encode(&mut self, plan: &RenderPlan, frame: Frame, n: u64, waited_ms: f64) -> Result<(), RenderError> {
+        self.timings.encode_wait += waited_ms;
         self.timings.encoder_dry += u32::from(self.out()?.encoder().encode_queue_size() == 0);
         let interval = plan.encoding.video.keyframe_interval_frames.max(1);
         let key = std::mem::take(&mut self.force_key) || n % interval == 0;
