@@ -5,7 +5,7 @@
 // against re-encoding, and target-size accuracy. Prints markdown tables of medians and the targets.
 //
 //   node bench/browser/run.mjs            (after `make site`)
-//   BENCH_REPS=5 BENCH_WARMUP=1 BENCH_CASES=a,d,e,raster node bench/browser/run.mjs
+//   BENCH_REPS=7 BENCH_WARMUP=1 BENCH_CASES=a,d,e,raster node bench/browser/run.mjs
 //   (case ids: a b c d e, raster, copy smart (issue #8 fast paths vs re-encode), size (target sizes))
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { serveStatic } from '../../tests/e2e/static-server.js';
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = path.join(REPO, 'target/bench-fixtures');
-const REPS = Number(process.env.BENCH_REPS ?? 5);
+const REPS = Number(process.env.BENCH_REPS ?? 7);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 /** frameloom's fps must reach this share of the ceiling's on the cases marked `ceiling`. */
 const CEILING_TARGET = 0.85;
@@ -235,7 +235,7 @@ async function main() {
     console.log('bench (Noto Sans 54 px, 3 px outline, soft shadow). Distinct cues miss the cache every round; 10 repeated texts hit it.');
   }
   if (fastRows.length) {
-    console.log(`\n## browser fast paths (issue #8; medians of ${REPS}; re-encode = the same timeline with a 1 ms fade-in, so every frame is encoded)`);
+    console.log(`\n## browser fast paths (issue #8; medians of ${REPS}; re-encode = the same timeline with \`forceTranscode\`, so every frame is encoded)`);
     console.log(table(['case', 'fast path', 'fast s', 're-encode s', 'speed-up', 'target'], fastRows));
   }
   if (targets.length) {
