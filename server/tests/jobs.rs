@@ -121,6 +121,8 @@ fn delete_mid_render_kills_ffmpeg() {
     let (file, sha, bytes) = medium();
     install_source(&dir.data(), &file);
     let server = Server::start_in(&dir.data(), &["--workers", "1"]);
+    // Once the start-up encode is done (`/capacity` waits for it), every ffmpeg child is the job's.
+    assert_eq!(server.get("/capacity").status, 200);
     // Upscaled to 1280×720: a render of many seconds.
     let id = submit(&server, &project(&sha, bytes, (1280, 720), 0.0, 10.0));
     let start = Instant::now();

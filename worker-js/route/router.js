@@ -87,6 +87,11 @@ export class Router {
       network.uplinkBps ??= LAN_BPS;
       network.downlinkBps ??= LAN_BPS;
     }
+    return this.#decide(projectJson, files, { device, network, server });
+  }
+
+  /** The wasm estimate (`estimateRoute`) of the project for `device`, `network` and the `server` state. */
+  #decide(projectJson, files, { device, network, server }) {
     return estimateRoute(projectJson, files, JSON.stringify({ device, network, server, options: this.options }));
   }
 
@@ -138,7 +143,7 @@ export class Router {
     try {
       if (!(await hasDeviceProfile())) return null;
       const [device, network] = await Promise.all([this.#device(), networkProfile()]);
-      const decision = await estimateRoute(projectJson, files, JSON.stringify({ device, network, server: { state: 'notConfigured' }, options: this.options }));
+      const decision = await this.#decide(projectJson, files, { device, network, server: { state: 'notConfigured' } });
       return decision.clientFeasible ? decision.client.seconds : null;
     } catch {
       return null;
