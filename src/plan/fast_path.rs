@@ -6,8 +6,8 @@
 //! rate (constant), and whose decoder configuration (codec string and avcC/av1C bytes) is the
 //! same as every other copied segment's: a file has one. Then the keyframes decide: cuts on
 //! keyframes (or at the track's end) copy; other cuts smart-cut, re-encoding the partial GOPs at
-//! either end; a segment without one whole GOP is encoded. A `targetSizeBytes` output and GIF
-//! are always encoded, and so is everything with `forceTranscode`. The sound has its own treatment (`audio_copy.rs`).
+//! either end; a segment without one whole GOP is encoded. A `targetSizeBytes` output, GIF and
+//! `forceTranscode` are always encoded. The sound has its own treatment (`audio_copy.rs`).
 
 use super::decode::keyframe_before;
 use super::frames::FrameRate;

@@ -179,6 +179,7 @@ impl Pass<'_> {
                 self.video.prepare(self.plan, next, self.media)?;
             }
             let frame = self.video.frame(self.plan, segment, n, overlays.as_deref_mut()).await?;
+            // The encoder is full: the decoders and the sound go on meanwhile (never waiting).
             let started = now_ms();
             while !self.video.has_room()? {
                 self.video.top_up()?;

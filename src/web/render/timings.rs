@@ -18,11 +18,12 @@ pub(crate) struct Timings {
     pub setup: f64,
     /// Waiting for decoded frames (decoders behind, or decoding a segment's pre-roll).
     pub decode_wait: f64,
-    /// Waiting for room in the video encoder's queue.
+    /// Waiting for room in the video encoder's queue (the sound made meanwhile included).
     pub encode_wait: f64,
     /// Drawing on the canvas and reading it back as a frame.
     pub compose: f64,
-    /// Decoding, mixing and encoding audio up to each video frame.
+    /// Decoding, mixing and encoding audio before each video frame and while the video
+    /// encoder is full (so it overlaps `encode_wait`).
     pub audio: f64,
     /// Moving encoded packets into the muxer and the sink.
     pub mux: f64,
