@@ -99,14 +99,17 @@ async function makeInputs() {
 }
 
 /**
- * Waits for the fresh server's start-up measurement and returns its `/capacity` (which answers
- * after it), as a server that has been up for a while has it: else it runs while the page
- * measures its device and each side slows the other's figures.
+ * Waits for the fresh server's start-up measurement and returns its `/capacity` once it says
+ * `measured` (each request waits up to 2 s for it), as a server that has been up for a while
+ * has it: else it runs while the page measures its device and each side slows the other's figures.
  */
 async function settled(url) {
-  const response = await fetch(`${url}/capacity`, { headers: { Authorization: `Bearer ${KEY}` } });
-  if (!response.ok) throw new Error(`GET /capacity: ${response.status}`);
-  return response.json();
+  for (;;) {
+    const response = await fetch(`${url}/capacity`, { headers: { Authorization: `Bearer ${KEY}` } });
+    if (!response.ok) throw new Error(`GET /capacity: ${response.status}`);
+    const capacity = await response.json();
+    if (capacity.measured) return capacity;
+  }
 }
 
 /** In the page: a fresh engine on the server at `url`, the job's files as Blobs (cached). */

@@ -87,6 +87,7 @@ fn submit_stream_and_download() {
     assert_eq!(cap["queueDepth"], 0);
     assert!(cap["throughputMpps"].as_f64().unwrap() > 0.0, "{cap}");
     assert!(cap["maxQueued"].is_u64() && cap["estimatedWaitSeconds"].is_number() && cap["running"].is_u64());
+    assert!(cap["measured"].is_boolean(), "{cap}");
 
     // DELETE of a finished job removes it and its output.
     assert_eq!(server.delete(&format!("/jobs/{id}")).status, 204);
@@ -121,8 +122,8 @@ fn delete_mid_render_kills_ffmpeg() {
     let (file, sha, bytes) = medium();
     install_source(&dir.data(), &file);
     let server = Server::start_in(&dir.data(), &["--workers", "1"]);
-    // Once the start-up encode is done (`/capacity` waits for it), every ffmpeg child is the job's.
-    assert_eq!(server.get("/capacity").status, 200);
+    // Once the start-up encode is done, every ffmpeg child is the job's.
+    server.measured();
     // Upscaled to 1280×720: a render of many seconds.
     let id = submit(&server, &project(&sha, bytes, (1280, 720), 0.0, 10.0));
     let start = Instant::now();

@@ -27,8 +27,9 @@ async fn metrics(State(jobs): State<Arc<Jobs>>) -> Response {
     }
 }
 
-/// Longest `/capacity` waits for the server's start-up encode (about 2 s on 2 busy cores).
-const CALIBRATION_WAIT: Duration = Duration::from_secs(5);
+/// Longest `/capacity` waits for the server's start-up encode (about 2 s on 2 busy cores):
+/// under the browser's 3 s capacity timeout, so a fresh server never looks unreachable.
+const CALIBRATION_WAIT: Duration = Duration::from_secs(2);
 
 async fn capacity(State(jobs): State<Arc<Jobs>>) -> Response {
     jobs.calibrated(CALIBRATION_WAIT).await;
@@ -42,6 +43,7 @@ async fn capacity(State(jobs): State<Arc<Jobs>>) -> Response {
             "throughputMpps": throughput.mpps,
             "setupSeconds": throughput.setup_seconds,
             "estimatedWaitSeconds": jobs.estimated_wait_seconds(c.queued),
+            "measured": jobs.is_calibrated(),
         }))
         .into_response(),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.code(), e),

@@ -121,6 +121,11 @@ impl Jobs {
         });
     }
 
+    /// True once the start-up encode is done (its figures are in the throughput).
+    pub fn is_calibrated(&self) -> bool {
+        *self.calibration.borrow()
+    }
+
     /// Waits up to `wait` for the start-up encode to finish, so a fresh server's first
     /// `/capacity` reports a measured throughput (and the encode does not slow its first job).
     pub async fn calibrated(&self, wait: Duration) {

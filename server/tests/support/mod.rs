@@ -135,6 +135,16 @@ impl Server {
         self.call("GET", path, &[], b"")
     }
 
+    /// Waits until the start-up encode is done (`/capacity` says `measured`), after which
+    /// every ffmpeg child of the server is a job's.
+    pub fn measured(&self) {
+        let start = std::time::Instant::now();
+        while self.get("/capacity").json()["measured"] != true {
+            assert!(start.elapsed() < std::time::Duration::from_secs(60), "the start-up encode ends");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// `POST path` of a JSON body with the test key.
     pub fn post(&self, path: &str, json: &str) -> Reply {
         self.call("POST", path, &[("Content-Type", "application/json")], json.as_bytes())
