@@ -122,8 +122,6 @@ fn delete_mid_render_kills_ffmpeg() {
     let (file, sha, bytes) = medium();
     install_source(&dir.data(), &file);
     let server = Server::start_in(&dir.data(), &["--workers", "1"]);
-    // Once the start-up encode is done, every ffmpeg child is the job's.
-    server.measured();
     // Upscaled to 1280×720: a render of many seconds.
     let id = submit(&server, &project(&sha, bytes, (1280, 720), 0.0, 10.0));
     let start = Instant::now();

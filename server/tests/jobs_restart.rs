@@ -13,8 +13,6 @@ fn kill_9_mid_job_then_restart_completes_it() {
     let file = make_source(&dir.path, "src.mp4", "960x540", 10.0);
     let (sha, bytes) = install_source(&dir.data(), &file);
     let server = Server::start_in(&dir.data(), &["--workers", "1"]);
-    // Once the start-up encode is done, every ffmpeg child is the job's.
-    server.measured();
     let id = submit(&server, &project(&sha, bytes, (640, 360), 0.0, 10.0));
     let start = Instant::now();
     let orphan = loop {

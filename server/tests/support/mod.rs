@@ -45,13 +45,13 @@ impl Server {
     }
 
     /// Starts a server on `data` (which it does not remove) with `--api-key KEY` plus `extra`
-    /// flags, once its start-up encode is done (`/capacity` waits for it), so the only ffmpeg
+    /// flags, once its start-up encode is done ([`Server::measured`]), so the only ffmpeg
     /// children from then on are renders.
     pub fn start_in(data: &Path, extra: &[&str]) -> Self {
         let mut args = vec!["--api-key", KEY];
         args.extend_from_slice(extra);
         let server = Self::start_on(data, &args, &[]);
-        assert_eq!(server.get("/capacity").status, 200);
+        server.measured();
         server
     }
 
@@ -135,8 +135,8 @@ impl Server {
         self.call("GET", path, &[], b"")
     }
 
-    /// Waits until the start-up encode is done (`/capacity` says `measured`), after which
-    /// every ffmpeg child of the server is a job's.
+    /// Waits until the start-up encode is done (`/capacity`, which waits at most 2 s for it,
+    /// says `measured`).
     pub fn measured(&self) {
         let start = std::time::Instant::now();
         while self.get("/capacity").json()["measured"] != true {
